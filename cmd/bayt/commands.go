@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/eventstore"
+)
+
+const usage = `usage: bayt <command> [flags]
+
+commands:
+  serve           serve the API, the live feed and the pages
+  migrate         apply database migrations (safe to run again)
+  audit verify    walk the event log and prove it was not altered
+  version         print the version
+
+Configuration comes from the environment (DATABASE_URL, BAYT_ADDR, ...);
+each command's -h lists its flags.`
+
+// errUsage marks a mistake in how bayt was called.
+var errUsage = errors.New("usage")
+
+// exitCode is 2 for usage mistakes, 3 for a log that failed verification
+// and 1 for everything else.
+func exitCode(err error) int {
+	switch {
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, eventstore.ErrTampered):
+		return 3
+	default:
+		return 1
+	}
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serveCommand(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrateCommand(ctx, rest, stdout, stderr)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: bayt audit verify")
+			return errUsage
+		}
+		return auditVerifyCommand(ctx, rest[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "bayt", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s\n", cmd, usage)
+		return errUsage
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("bayt "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %s", errUsage, strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := configFromEnv()
+	fs := newFlagSet("migrate", stderr)
+	cfg.databaseFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	results, err := migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if len(results) == 0 {
+		fmt.Fprintln(stdout, "database is up to date")
+	}
+	for _, r := range results {
+		fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration.Round(time.Millisecond))
+	}
+	return nil
+}
+
+func auditVerifyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := configFromEnv()
+	fs := newFlagSet("audit verify", stderr)
+	cfg.databaseFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := eventstore.New(pool, eventstore.Config{})
+	defer store.Close()
+	rep, err := store.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %d events in %d streams verified in %s\nhead: position %d hash %x\n",
+		rep.Events, rep.Streams, rep.Took.Round(time.Millisecond), rep.Head, rep.HeadHash)
+	return nil
+}

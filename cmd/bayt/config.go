@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/citizenhouse/bayt/migrations"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+)
+
+// config is everything bayt reads from its environment and flags; nothing
+// below cmd reads either.
+type config struct {
+	DatabaseURL      string
+	Addr             string
+	Bus              string
+	NATSURL          string
+	PublicWriteLimit int
+	AllowedOrigins   string
+	ShutdownTimeout  time.Duration
+	StatementTimeout time.Duration
+}
+
+func configFromEnv() config {
+	c := config{
+		DatabaseURL:      os.Getenv("DATABASE_URL"),
+		Addr:             envOr("BAYT_ADDR", "127.0.0.1:8080"),
+		Bus:              envOr("BAYT_BUS", "gochannel"),
+		NATSURL:          envOr("NATS_URL", "nats://127.0.0.1:4222"),
+		PublicWriteLimit: 30,
+		AllowedOrigins:   os.Getenv("BAYT_ALLOWED_ORIGINS"),
+		ShutdownTimeout:  10 * time.Second,
+		StatementTimeout: 30 * time.Second,
+	}
+	if v, err := strconv.Atoi(os.Getenv("BAYT_PUBLIC_WRITE_LIMIT")); err == nil {
+		c.PublicWriteLimit = v
+	}
+	return c
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c *config) databaseFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL address (DATABASE_URL)")
+}
+
+func (c config) validate() error {
+	if c.Bus != "gochannel" && c.Bus != "nats" {
+		return fmt.Errorf("%w: BAYT_BUS must be gochannel or nats, not %q", errUsage, c.Bus)
+	}
+	if c.PublicWriteLimit < 0 {
+		return fmt.Errorf("%w: BAYT_PUBLIC_WRITE_LIMIT must be 0 or more", errUsage)
+	}
+	return nil
+}
+
+// openPool connects with guard rails: a statement or an idle transaction
+// can never hold locks for long.
+func openPool(ctx context.Context, c config) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(c.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: DATABASE_URL: %w", errUsage, err)
+	}
+	rp := pc.ConnConfig.RuntimeParams
+	if _, ok := rp["statement_timeout"]; !ok {
+		rp["statement_timeout"] = strconv.FormatInt(c.StatementTimeout.Milliseconds(), 10)
+	}
+	if _, ok := rp["idle_in_transaction_session_timeout"]; !ok {
+		rp["idle_in_transaction_session_timeout"] = "60000"
+	}
+	if _, ok := rp["application_name"]; !ok {
+		rp["application_name"] = "bayt"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("reach database: %w", err)
+	}
+	return pool, nil
+}
+
+func migrate(ctx context.Context, pool *pgxpool.Pool) ([]*goose.MigrationResult, error) {
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	return migrations.Up(ctx, db)
+}

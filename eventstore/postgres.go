@@ -1,0 +1,481 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// appendLockKey is the advisory lock every append transaction holds, on
+// every node: it is what makes positions a total order known at commit.
+const appendLockKey int64 = 0x62617974 // "bayt"
+
+// Config tunes a Store. The zero value is usable.
+type Config struct {
+	// MaxBatchEvents bounds the events one group commit writes.
+	MaxBatchEvents int
+	// Channel is the LISTEN/NOTIFY channel that tells other nodes the log
+	// moved. Nodes sharing a database must agree on it.
+	Channel string
+	// PollInterval bounds how long a follower waits when no notification
+	// arrives, in case one was lost.
+	PollInterval time.Duration
+	// Upcasters upgrade old payloads on read.
+	Upcasters Upcasters
+	// Logger receives the store's own problems (a lost LISTEN connection).
+	Logger *slog.Logger
+	// InTxFunc, when set, runs inside every append transaction after its
+	// rows are written and before commit. Tests use it to widen the window
+	// in which a reader could otherwise see a later position before an
+	// earlier one commits.
+	InTxFunc func()
+}
+
+func (c *Config) setDefaults() {
+	if c.MaxBatchEvents <= 0 {
+		c.MaxBatchEvents = 5000
+	}
+	if c.Channel == "" {
+		c.Channel = "bayt_events"
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Store is the PostgreSQL event store. It is safe for concurrent use; Close
+// it to stop its writer and listener.
+type Store struct {
+	pool   *pgxpool.Pool
+	cfg    Config
+	queue  chan *pending
+	wake   *doorbell
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+type pending struct {
+	ctx  context.Context
+	req  Request
+	meta domain.Metadata
+	done chan outcome
+}
+
+type outcome struct {
+	res Result
+	err error
+}
+
+// New returns a Store on pool, whose schema must be migrated, and starts its
+// writer and its listener.
+func New(pool *pgxpool.Pool, cfg Config) *Store {
+	if pool == nil {
+		panic("eventstore: nil pool")
+	}
+	cfg.setDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Store{
+		pool:   pool,
+		cfg:    cfg,
+		queue:  make(chan *pending, 4096),
+		wake:   newDoorbell(),
+		cancel: cancel,
+		closed: make(chan struct{}),
+	}
+	s.wg.Add(3)
+	notify := make(chan int64, 1)
+	go func() { defer s.wg.Done(); s.write(ctx, notify) }()
+	go func() { defer s.wg.Done(); s.sendNotifications(ctx, notify) }()
+	go func() { defer s.wg.Done(); s.listen(ctx) }()
+	return s
+}
+
+// Close stops the writer after the batch in flight and fails appends still
+// queued with ErrClosed. It does not close the pool.
+func (s *Store) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.cancel()
+		s.wg.Wait()
+		for {
+			select {
+			case p := <-s.queue:
+				p.done <- outcome{err: ErrClosed}
+			default:
+				return
+			}
+		}
+	})
+}
+
+// Pool returns the pool the store writes through, for projections that
+// keep their read models in the same database.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Append appends events to one stream at the expected version. Metadata
+// (actor, correlation) comes from ctx.
+func (s *Store) Append(ctx context.Context, stream string, expected int64, events ...NewEvent) (Result, error) {
+	return s.Do(ctx, Request{Appends: []StreamAppend{{Stream: stream, Expected: expected, Events: events}}})
+}
+
+// Do appends req atomically. It returns a *domain.VersionConflictError (with
+// the current version) when an expected version does not hold,
+// ErrStreamNotFound or ErrStreamExists for the other expectations, and
+// Result.Replayed for a repeated idempotency key. Once it returns without
+// error the events are committed.
+func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
+	if err := req.validate(); err != nil {
+		return Result{}, err
+	}
+	p := &pending{ctx: ctx, req: req, meta: domain.MetadataFrom(ctx), done: make(chan outcome, 1)}
+	select {
+	case <-s.closed:
+		return Result{}, ErrClosed
+	case s.queue <- p:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+	// Once queued, wait for the verdict even if ctx ends: the writer may
+	// already have committed, and the caller must not believe otherwise.
+	o := <-p.done
+	return o.res, o.err
+}
+
+// write is the group-commit loop: it takes every request waiting, commits
+// them in one transaction, and answers each.
+func (s *Store) write(ctx context.Context, notify chan<- int64) {
+	for {
+		var first *pending
+		select {
+		case <-ctx.Done():
+			return
+		case first = <-s.queue:
+		}
+		batch := []*pending{first}
+		n := first.eventCount()
+	drain:
+		for n < s.cfg.MaxBatchEvents {
+			select {
+			case p := <-s.queue:
+				batch = append(batch, p)
+				n += p.eventCount()
+			default:
+				break drain
+			}
+		}
+		last := s.commit(ctx, batch)
+		if last > 0 {
+			s.wake.ring()
+			select {
+			case notify <- last:
+			default:
+				// A notification is already waiting to go; it will say
+				// "the log moved", which is all followers need.
+			}
+		}
+	}
+}
+
+func (p *pending) eventCount() int {
+	n := 0
+	for _, a := range p.req.Appends {
+		n += len(a.Events)
+	}
+	return n
+}
+
+// commit writes one batch and answers every request in it. It returns the
+// last committed position, or 0 when nothing was written.
+func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
+	live := batch[:0]
+	for _, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.done <- outcome{err: err}
+			continue
+		}
+		live = append(live, p)
+	}
+	if len(live) == 0 {
+		return 0
+	}
+	results := make([]outcome, len(live))
+	var last int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		p, err := s.loadHeads(ctx, tx, live)
+		if err != nil {
+			return err
+		}
+		for i, req := range live {
+			res, err := p.plan(req.req, req.meta)
+			results[i] = outcome{res: res, err: err}
+		}
+		if len(p.accepted) == 0 && len(p.newKeys) == 0 {
+			return nil
+		}
+		if err := writePlan(ctx, tx, p); err != nil {
+			return err
+		}
+		if s.cfg.InTxFunc != nil {
+			s.cfg.InTxFunc()
+		}
+		last = p.position
+		return nil
+	})
+	if err != nil {
+		err = fmt.Errorf("append: %w", translate(err))
+		for _, p := range live {
+			p.done <- outcome{err: err}
+		}
+		return 0
+	}
+	for i, p := range live {
+		p.done <- results[i]
+	}
+	return last
+}
+
+func (s *Store) loadHeads(ctx context.Context, tx pgx.Tx, batch []*pending) (*planner, error) {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", appendLockKey); err != nil {
+		return nil, err
+	}
+	var (
+		position int64
+		chain    []byte
+	)
+	err := tx.QueryRow(ctx, "SELECT position, log_hash FROM events ORDER BY position DESC LIMIT 1").Scan(&position, &chain)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, err
+	}
+	p := newPlanner(position, chain, time.Now())
+	var streams, keys []string
+	for _, b := range batch {
+		for _, a := range b.req.Appends {
+			streams = append(streams, a.Stream)
+		}
+		if b.req.Idempotency != nil {
+			keys = append(keys, b.req.Idempotency.Key)
+		}
+	}
+	rows, err := tx.Query(ctx, "SELECT id, version, last_hash FROM streams WHERE id = ANY($1)", streams)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var (
+			id string
+			h  streamHead
+		)
+		if err := rows.Scan(&id, &h.version, &h.hash); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.streams[id] = &h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(keys) > 0 {
+		rows, err := tx.Query(ctx, "SELECT key, request_hash, status, body FROM idempotency_keys WHERE key = ANY($1)", keys)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var (
+				key string
+				rec keyRecord
+			)
+			if err := rows.Scan(&key, &rec.requestHash, &rec.stored.Status, &rec.stored.Body); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			p.keys[key] = rec
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+var eventColumns = []string{
+	"position", "stream_id", "stream_version", "event_id", "type", "schema_version",
+	"payload", "metadata", "actor_id", "actor_role", "correlation_id", "causation_id",
+	"recorded_at", "prev_hash", "hash", "log_prev_hash", "log_hash",
+}
+
+func writePlan(ctx context.Context, tx pgx.Tx, p *planner) error {
+	if len(p.accepted) > 0 {
+		rows := make([][]any, len(p.accepted))
+		for i := range p.accepted {
+			e := &p.accepted[i]
+			m := e.Metadata
+			rows[i] = []any{
+				e.Position, e.StreamID, e.StreamVersion, e.ID, e.Type, e.SchemaVersion,
+				string(e.Data), string(p.metadata[i]), nullable(m.Actor.ID), string(m.Actor.Role),
+				nullable(m.CorrelationID), nullable(m.CausationID),
+				e.RecordedAt, e.PrevHash, e.Hash, e.LogPrevHash, e.LogHash,
+			}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		var (
+			ids, types []string
+			versions   []int64
+			hashes     [][]byte
+		)
+		for id, h := range p.streams {
+			if h.version == 0 {
+				continue // only looked at, never appended to
+			}
+			ids = append(ids, id)
+			types = append(types, StreamType(id))
+			versions = append(versions, h.version)
+			hashes = append(hashes, h.hash)
+		}
+		_, err := tx.Exec(ctx, `
+INSERT INTO streams (id, type, version, last_hash, created_at, updated_at)
+SELECT id, type, version, last_hash, $5, $5
+FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[]) AS s(id, type, version, last_hash)
+ON CONFLICT (id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash, updated_at = excluded.updated_at
+WHERE streams.version < excluded.version`, ids, types, versions, hashes, p.now)
+		if err != nil {
+			return err
+		}
+	}
+	for key, rec := range p.newKeys {
+		if _, err := tx.Exec(ctx, "INSERT INTO idempotency_keys (key, request_hash, status, body) VALUES ($1, $2, $3, $4)",
+			key, rec.requestHash, rec.stored.Status, rec.stored.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// translate turns driver errors into the store's own, so no pgx error
+// escapes the package.
+func translate(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "events_stream_id_stream_version_key" {
+		return &domain.VersionConflictError{Stream: "(concurrent writer)", Expected: -1, Actual: -1}
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.ErrNotFound
+	}
+	return err
+}
+
+// Idempotent returns the remembered answer for key, or nil.
+func (s *Store) Idempotent(ctx context.Context, key string, requestHash []byte) (*Stored, error) {
+	var (
+		hash   []byte
+		stored Stored
+	)
+	err := s.pool.QueryRow(ctx, "SELECT request_hash, status, body FROM idempotency_keys WHERE key = $1", key).
+		Scan(&hash, &stored.Status, &stored.Body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read idempotency key: %w", err)
+	}
+	if string(hash) != string(requestHash) {
+		return nil, ErrIdempotencyMismatch
+	}
+	return &stored, nil
+}
+
+const selectEvents = `SELECT position, stream_id, stream_version, event_id, type, schema_version,
+payload, metadata, recorded_at, prev_hash, hash, log_prev_hash, log_hash FROM events `
+
+// ReadStream returns the events of stream with a version above after, in
+// order, upcast.
+func (s *Store) ReadStream(ctx context.Context, stream string, after int64) ([]Event, error) {
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version", stream, after)
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", stream, err)
+	}
+	return s.collect(rows)
+}
+
+// ReadAll returns at most limit events with a position above after, in
+// position order, upcast.
+func (s *Store) ReadAll(ctx context.Context, after int64, limit int) ([]Event, error) {
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read log: %w", err)
+	}
+	return s.collect(rows)
+}
+
+func (s *Store) collect(rows pgx.Rows) ([]Event, error) {
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var (
+			e    Event
+			meta []byte
+		)
+		if err := rows.Scan(&e.Position, &e.StreamID, &e.StreamVersion, &e.ID, &e.Type, &e.SchemaVersion,
+			&e.Data, &meta, &e.RecordedAt, &e.PrevHash, &e.Hash, &e.LogPrevHash, &e.LogHash); err != nil {
+			return nil, fmt.Errorf("scan event: %w", err)
+		}
+		if err := json.Unmarshal(meta, &e.Metadata); err != nil {
+			return nil, fmt.Errorf("decode metadata at %d: %w", e.Position, err)
+		}
+		e.RecordedAt = e.RecordedAt.UTC()
+		if err := s.cfg.Upcasters.apply(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	return out, nil
+}
+
+// Head returns the position of the newest event, 0 for an empty log.
+func (s *Store) Head(ctx context.Context) (int64, error) {
+	var p int64
+	err := s.pool.QueryRow(ctx, "SELECT COALESCE(max(position), 0) FROM events").Scan(&p)
+	if err != nil {
+		return 0, fmt.Errorf("read head: %w", err)
+	}
+	return p, nil
+}
+
+// StreamVersion returns the version of stream, 0 when it does not exist.
+func (s *Store) StreamVersion(ctx context.Context, stream string) (int64, error) {
+	var v int64
+	err := s.pool.QueryRow(ctx, "SELECT version FROM streams WHERE id = $1", stream).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read stream version: %w", err)
+	}
+	return v, nil
+}

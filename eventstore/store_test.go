@@ -1,0 +1,174 @@
+package eventstore_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/eventstore"
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+func newPostgres(t *testing.T, pool *pgxpool.Pool, cfg eventstore.Config) *eventstore.Store {
+	t.Helper()
+	cfg.Logger = eventstoretest.Logger(t)
+	if cfg.Upcasters == nil {
+		cfg.Upcasters = eventstoretest.UpcastersForSuite()
+	}
+	s := eventstore.New(pool, cfg)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestContractPostgres(t *testing.T) {
+	t.Parallel()
+	eventstoretest.Run(t, func(t *testing.T) eventstoretest.Store {
+		pool, _ := eventstoretest.Schema(t, nil)
+		return newPostgres(t, pool, eventstore.Config{})
+	})
+}
+
+func TestContractMemory(t *testing.T) {
+	t.Parallel()
+	eventstoretest.Run(t, func(t *testing.T) eventstoretest.Store {
+		return eventstore.NewMemory(eventstoretest.UpcastersForSuite())
+	})
+}
+
+// TestLogIsGapFreeUnderConcurrentNodes runs several stores ("nodes") on one
+// schema, each sleeping a random while inside its append transactions, while
+// a follower on yet another store reads the log. Were positions handed out
+// before commit (a sequence) rather than under the append lock, a later
+// position would become visible while an earlier one was still sleeping,
+// and the follower would skip it for good.
+func TestLogIsGapFreeUnderConcurrentNodes(t *testing.T) {
+	t.Parallel()
+	pool, _ := eventstoretest.Schema(t, &eventstoretest.SchemaOpts{MaxConns: 16})
+	ctx := context.Background()
+	const nodes, appenders, perAppender = 3, 24, 15
+	stores := make([]*eventstore.Store, nodes)
+	for i := range stores {
+		stores[i] = newPostgres(t, pool, eventstore.Config{
+			PollInterval: 20 * time.Millisecond,
+			InTxFunc:     func() { time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond) },
+		})
+	}
+	reader := newPostgres(t, pool, eventstore.Config{PollInterval: 10 * time.Millisecond})
+
+	var (
+		mu    sync.Mutex
+		acked = map[string]int64{} // event id -> position the append returned
+	)
+	seen := map[string]int64{}
+	var order []int64
+	fctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	followed := make(chan error, 1)
+	total := appenders * perAppender
+	go func() {
+		followed <- reader.Follow(fctx, 0, 7, func(_ context.Context, evs []eventstore.Event) error {
+			for _, e := range evs {
+				if prev, dup := seen[e.ID]; dup {
+					return fmt.Errorf("event %s seen twice, at %d and %d", e.ID, prev, e.Position)
+				}
+				seen[e.ID] = e.Position
+				order = append(order, e.Position)
+			}
+			if len(seen) >= total {
+				cancel()
+			}
+			return nil
+		})
+	}()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, appenders)
+	for a := range appenders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := stores[a%nodes]
+			stream := fmt.Sprintf("case-%d", a)
+			for i := range perAppender {
+				res, err := s.Append(ctx, stream, int64(i), eventstoretest.Event("t", i))
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				acked[res.Events[0].ID] = res.LastPosition
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("append: %v", err)
+	}
+	if err := <-followed; err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != total || len(acked) != total {
+		t.Fatalf("follower saw %d events, appenders were acknowledged %d, want %d", len(seen), len(acked), total)
+	}
+	for i, p := range order {
+		if p != int64(i+1) {
+			t.Fatalf("follower's %dth event has position %d: positions must be dense and increasing", i+1, p)
+		}
+	}
+	for id, pos := range acked {
+		if seen[id] != pos {
+			t.Fatalf("event %s acknowledged at %d, followed at %d", id, pos, seen[id])
+		}
+	}
+	if _, err := reader.Verify(ctx); err != nil {
+		t.Fatalf("verify after concurrent appends: %v", err)
+	}
+}
+
+// TestGroupCommitRefusesOnlyStale sends many appends at once so they land in
+// one batch: the stale ones are refused, the others commit.
+func TestGroupCommitRefusesOnlyStale(t *testing.T) {
+	t.Parallel()
+	pool, _ := eventstoretest.Schema(t, nil)
+	s := newPostgres(t, pool, eventstore.Config{InTxFunc: func() { time.Sleep(5 * time.Millisecond) }})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	results := make([]error, 40)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Even writers create their own stream; odd ones all race for
+			// the same stream at version 0, and only one may win.
+			stream := fmt.Sprintf("case-own-%d", i)
+			if i%2 == 1 {
+				stream = "case-shared"
+			}
+			_, results[i] = s.Append(ctx, stream, eventstore.NoStream, eventstoretest.Event("t", i))
+		}()
+	}
+	wg.Wait()
+	var ok, refused int
+	for i, err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case i%2 == 1:
+			refused++
+		default:
+			t.Fatalf("writer %d on its own stream refused: %v", i, err)
+		}
+	}
+	if ok != 21 || refused != 19 {
+		t.Fatalf("%d committed and %d refused, want 21 and 19", ok, refused)
+	}
+	if head, _ := s.Head(ctx); head != 21 {
+		t.Fatalf("head = %d, want 21", head)
+	}
+}

@@ -1,0 +1,283 @@
+package eventstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TamperError names the first place where the log does not prove itself:
+// a row changed, removed, inserted or moved.
+type TamperError struct {
+	Stream   string
+	Position int64
+	Reason   string
+}
+
+func (e *TamperError) Error() string {
+	return fmt.Sprintf("log altered: stream %s at position %d: %s", e.Stream, e.Position, e.Reason)
+}
+
+// ErrTampered matches every *TamperError.
+var ErrTampered = errors.New("log altered")
+
+// Is makes errors.Is(err, ErrTampered) hold.
+func (e *TamperError) Is(target error) bool { return target == ErrTampered }
+
+// Report summarises a verification that passed.
+type Report struct {
+	Events   int64
+	Streams  int64
+	Head     int64
+	HeadHash []byte
+	Took     time.Duration
+}
+
+// chainWalker checks events handed to it in position order against both
+// chains. A missing position is the first fault, but the row after the
+// hole belongs to another stream; so after a hole the walker goes on with
+// the stream chains alone until it finds the stream that lost an event.
+type chainWalker struct {
+	position int64
+	chain    []byte
+	streams  map[string]streamHead
+	hole     *TamperError
+}
+
+func newChainWalker() *chainWalker {
+	return &chainWalker{chain: genesis, streams: map[string]streamHead{}}
+}
+
+func (w *chainWalker) check(e *Event, metadata []byte) error {
+	bad := func(reason string) error {
+		if w.hole != nil {
+			w.hole.Stream = e.StreamID
+			return w.hole
+		}
+		return &TamperError{Stream: e.StreamID, Position: e.Position, Reason: reason}
+	}
+	if w.hole == nil {
+		if e.Position != w.position+1 {
+			w.hole = &TamperError{Position: w.position + 1,
+				Reason: fmt.Sprintf("position %d missing: an event was removed or moved", w.position+1)}
+		} else if !bytes.Equal(e.LogPrevHash, w.chain) {
+			return bad("log chain broken: rows were moved, or the row before it changed")
+		}
+	}
+	st, ok := w.streams[e.StreamID]
+	if !ok {
+		st = streamHead{hash: genesis}
+	}
+	if e.StreamVersion != st.version+1 {
+		return bad(fmt.Sprintf("stream version %d follows %d", e.StreamVersion, st.version))
+	}
+	if !bytes.Equal(e.PrevHash, st.hash) {
+		return bad("stream chain broken: prev_hash does not match the previous event")
+	}
+	want, err := eventHash(e.PrevHash, e, metadata)
+	if err != nil {
+		return bad("undecodable row: " + err.Error())
+	}
+	if !bytes.Equal(e.Hash, want) {
+		return bad("content changed: hash does not match the event")
+	}
+	if w.hole == nil && !bytes.Equal(e.LogHash, logHash(e.LogPrevHash, e.Position, e.Hash)) {
+		return bad("log hash does not match")
+	}
+	w.position, w.chain = e.Position, e.LogHash
+	w.streams[e.StreamID] = streamHead{version: e.StreamVersion, hash: e.Hash}
+	return nil
+}
+
+// checkHeads compares the walked streams with the recorded heads, which is
+// how the removal of a stream's newest event shows.
+func (w *chainWalker) checkHeads(heads map[string]streamHead) error {
+	ids := make([]string, 0, len(heads))
+	for id := range heads {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	fault := func(stream, reason string) error {
+		if w.hole != nil {
+			w.hole.Stream = stream
+			return w.hole
+		}
+		return &TamperError{Stream: stream, Position: w.position + 1, Reason: reason}
+	}
+	for _, id := range ids {
+		h, st := heads[id], w.streams[id]
+		if h.version != st.version || !bytes.Equal(h.hash, st.hash) {
+			return fault(id, fmt.Sprintf("stream head says version %d, log holds %d: its newest events are gone or changed", h.version, st.version))
+		}
+	}
+	for id, st := range w.streams {
+		if _, ok := heads[id]; !ok {
+			return fault(id, fmt.Sprintf("stream with %d events has no head row", st.version))
+		}
+	}
+	if w.hole != nil {
+		w.hole.Stream = "(unknown)"
+		return w.hole
+	}
+	return nil
+}
+
+// Verify walks the whole log in position order and checks both hash chains
+// and every stream's head. It returns a *TamperError for the first bad row.
+func (s *Store) Verify(ctx context.Context) (Report, error) {
+	start := time.Now()
+	w := newChainWalker()
+	const page = 10000
+	var rep Report
+	for {
+		rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 ORDER BY position LIMIT $2", w.position, page)
+		if err != nil {
+			return rep, fmt.Errorf("verify: %w", err)
+		}
+		n := 0
+		var last int64 = -1
+		for rows.Next() {
+			var (
+				e    Event
+				meta []byte
+			)
+			if err := rows.Scan(&e.Position, &e.StreamID, &e.StreamVersion, &e.ID, &e.Type, &e.SchemaVersion,
+				&e.Data, &meta, &e.RecordedAt, &e.PrevHash, &e.Hash, &e.LogPrevHash, &e.LogHash); err != nil {
+				rows.Close()
+				return rep, fmt.Errorf("verify: scan: %w", err)
+			}
+			if err := w.check(&e, meta); err != nil {
+				rows.Close()
+				return rep, err
+			}
+			n++
+			last = e.Position
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return rep, fmt.Errorf("verify: %w", err)
+		}
+		rep.Events += int64(n)
+		if n < page || last < 0 {
+			break
+		}
+	}
+	heads, err := s.heads(ctx, "")
+	if err != nil {
+		return rep, err
+	}
+	if err := w.checkHeads(heads); err != nil {
+		return rep, err
+	}
+	rep.Streams, rep.Head, rep.HeadHash, rep.Took = int64(len(heads)), w.position, w.chain, time.Since(start)
+	return rep, nil
+}
+
+func (s *Store) heads(ctx context.Context, stream string) (map[string]streamHead, error) {
+	q, args := "SELECT id, version, last_hash FROM streams", []any{}
+	if stream != "" {
+		q, args = q+" WHERE id = $1", []any{stream}
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read stream heads: %w", err)
+	}
+	heads := map[string]streamHead{}
+	var (
+		id string
+		h  streamHead
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &h.version, &h.hash}, func() error {
+		heads[id] = streamHead{version: h.version, hash: append([]byte(nil), h.hash...)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stream heads: %w", err)
+	}
+	return heads, nil
+}
+
+// VerifyStream checks one stream's chain against its head, as the history
+// of a case shows it. It does not check the log chain: Verify does.
+func (s *Store) VerifyStream(ctx context.Context, stream string) error {
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 ORDER BY stream_version", stream)
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", stream, err)
+	}
+	var (
+		e     Event
+		meta  []byte
+		evs   []Event
+		metas [][]byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&e.Position, &e.StreamID, &e.StreamVersion, &e.ID, &e.Type, &e.SchemaVersion,
+		&e.Data, &meta, &e.RecordedAt, &e.PrevHash, &e.Hash, &e.LogPrevHash, &e.LogHash}, func() error {
+		evs = append(evs, e)
+		metas = append(metas, append([]byte(nil), meta...))
+		e = Event{}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", stream, err)
+	}
+	heads, err := s.heads(ctx, stream)
+	if err != nil {
+		return err
+	}
+	return verifyStream(stream, evs, metas, heads[stream])
+}
+
+func verifyStream(stream string, events []Event, metas [][]byte, head streamHead) error {
+	if head.hash == nil {
+		head.hash = genesis
+	}
+	st := streamHead{hash: genesis}
+	for i := range events {
+		e := &events[i]
+		bad := func(reason string) error { return &TamperError{Stream: stream, Position: e.Position, Reason: reason} }
+		if e.StreamVersion != st.version+1 {
+			return bad(fmt.Sprintf("stream version %d follows %d", e.StreamVersion, st.version))
+		}
+		if !bytes.Equal(e.PrevHash, st.hash) {
+			return bad("stream chain broken")
+		}
+		want, err := eventHash(e.PrevHash, e, metas[i])
+		if err != nil || !bytes.Equal(want, e.Hash) {
+			return bad("content changed: hash does not match the event")
+		}
+		st = streamHead{version: e.StreamVersion, hash: e.Hash}
+	}
+	if st.version != head.version || !bytes.Equal(st.hash, head.hash) {
+		return &TamperError{Stream: stream, Position: 0, Reason: fmt.Sprintf("stream head says version %d, log holds %d", head.version, st.version)}
+	}
+	return nil
+}
+
+// VerifyStream checks one stream's chain, as Store.VerifyStream.
+func (m *Memory) VerifyStream(_ context.Context, stream string) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var (
+		evs   []Event
+		metas [][]byte
+	)
+	for _, i := range m.index[stream] {
+		e := m.log[i]
+		meta, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return err
+		}
+		evs, metas = append(evs, e), append(metas, meta)
+	}
+	var head streamHead
+	if h, ok := m.streams[stream]; ok {
+		head = streamHead{version: h.version, hash: h.hash}
+	}
+	return verifyStream(stream, evs, metas, head)
+}

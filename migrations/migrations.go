@@ -1,0 +1,31 @@
+// Package migrations holds Bayt's schema as ordered SQL files, embedded in
+// the binary and applied by goose (bayt migrate). Applied files are never
+// edited: a change is a new file.
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+
+	"github.com/pressly/goose/v3"
+)
+
+// FS holds every migration file.
+//
+//go:embed *.sql
+var FS embed.FS
+
+// Up applies every pending migration to db. Running it again is a no-op.
+func Up(ctx context.Context, db *sql.DB) ([]*goose.MigrationResult, error) {
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, FS)
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return results, fmt.Errorf("migrate: %w", err)
+	}
+	return results, nil
+}

@@ -1,0 +1,126 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+)
+
+// Config holds what the server needs; cmd/bayt fills it.
+type Config struct {
+	// Ephemeral says that nothing is kept: Bayt runs on the in-memory store
+	// because no PostgreSQL was configured. Every page and /readyz say so.
+	Ephemeral bool
+	// ReadyFunc reports whether the server's dependencies answer.
+	ReadyFunc func(ctx context.Context) error
+	Logger    *slog.Logger
+}
+
+// Server is Bayt's HTTP handler.
+type Server struct {
+	cfg Config
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New returns a Server serving cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		panic("api: nil logger")
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// EphemeralWarning is what Bayt says, at start and on every page, when it
+// runs without a database.
+const EphemeralWarning = "Bayt is running on the in-memory store: nothing is kept when it stops. " +
+	"Install PostgreSQL (apt-get install postgresql) and run make run again, or set DATABASE_URL."
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+}
+
+// ServeHTTP gives every request an id and a correlation id (taken from
+// X-Correlation-ID when the caller sends one), logs it, and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := newRequestID()
+	corr := r.Header.Get("X-Correlation-ID")
+	if corr == "" || len(corr) > 100 {
+		corr = reqID
+	}
+	meta := domain.Metadata{Actor: domain.Anonymous, RequestID: reqID, CorrelationID: corr}
+	ctx := domain.WithMetadata(r.Context(), meta)
+	w.Header().Set("X-Request-ID", reqID)
+	w.Header().Set("X-Correlation-ID", corr)
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(sw, r.WithContext(ctx))
+	s.log.LogAttrs(ctx, slog.LevelInfo, "request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+		slog.Duration("took", time.Since(start)), slog.String("request_id", reqID), slog.String("correlation_id", corr))
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (WebSocket
+// upgrades, flushing).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type readiness struct {
+	Status  string `json:"status"`
+	Store   string `json:"store"`
+	Kept    bool   `json:"persistent"`
+	Warning string `json:"warning,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	rd := readiness{Status: "ready", Store: "postgresql", Kept: true}
+	if s.cfg.Ephemeral {
+		rd.Store, rd.Kept, rd.Warning = "memory", false, EphemeralWarning
+	}
+	if s.cfg.ReadyFunc != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.cfg.ReadyFunc(ctx); err != nil {
+			s.log.WarnContext(r.Context(), "not ready", "err", err)
+			rd.Status, rd.Error = "unavailable", "a dependency does not answer"
+			writeJSON(w, http.StatusServiceUnavailable, rd)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, rd)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
