@@ -18,14 +18,13 @@ var genesis = make([]byte, sha256.Size)
 // numbers rewritten) hashes the same as what was written: every field is
 // length-prefixed, JSON is re-encoded with sorted keys and normalised
 // numbers, and the time is taken in microseconds, PostgreSQL's precision.
-func eventHash(prev []byte, e *Event, metadata []byte) ([]byte, error) {
+//
+// meta is the metadata already in canonical form (canonicalJSON): every
+// event of a request shares it, so it is encoded once.
+func eventHash(prev []byte, e *Event, meta []byte) ([]byte, error) {
 	payload, err := canonicalJSON(e.Data)
 	if err != nil {
 		return nil, fmt.Errorf("canonical payload: %w", err)
-	}
-	meta, err := canonicalJSON(metadata)
-	if err != nil {
-		return nil, fmt.Errorf("canonical metadata: %w", err)
 	}
 	h := sha256.New()
 	h.Write(prev)

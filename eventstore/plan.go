@@ -85,6 +85,10 @@ func (p *planner) plan(req Request, meta domain.Metadata) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("encode metadata: %w", err)
 	}
+	canonicalMeta, err := canonicalJSON(metaJSON)
+	if err != nil {
+		return Result{}, fmt.Errorf("encode metadata: %w", err)
+	}
 	// Work on copies and move the heads only once the whole request holds.
 	heads := make(map[string]streamHead, len(req.Appends))
 	position, chain := p.position, p.logHash
@@ -112,7 +116,7 @@ func (p *planner) plan(req Request, meta domain.Metadata) (Result, error) {
 			if e.SchemaVersion == 0 {
 				e.SchemaVersion = 1
 			}
-			if e.Hash, err = eventHash(e.PrevHash, &e, metaJSON); err != nil {
+			if e.Hash, err = eventHash(e.PrevHash, &e, canonicalMeta); err != nil {
 				return Result{}, fmt.Errorf("hash %s: %w", a.Stream, err)
 			}
 			e.LogHash = logHash(e.LogPrevHash, e.Position, e.Hash)

@@ -80,7 +80,7 @@ func (w *chainWalker) check(e *Event, metadata []byte) error {
 	if !bytes.Equal(e.PrevHash, st.hash) {
 		return bad("stream chain broken: prev_hash does not match the previous event")
 	}
-	want, err := eventHash(e.PrevHash, e, metadata)
+	want, err := hashStored(e, metadata)
 	if err != nil {
 		return bad("undecodable row: " + err.Error())
 	}
@@ -136,7 +136,7 @@ func (s *Store) Verify(ctx context.Context) (Report, error) {
 	const page = 10000
 	var rep Report
 	for {
-		rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 ORDER BY position LIMIT $2", w.position, page)
+		rows, err := s.pool.Query(ctx, selectRawEvents+"WHERE position > $1 ORDER BY position LIMIT $2", w.position, page)
 		if err != nil {
 			return rep, fmt.Errorf("verify: %w", err)
 		}
@@ -206,7 +206,7 @@ func (s *Store) heads(ctx context.Context, stream string) (map[string]streamHead
 // VerifyStream checks one stream's chain against its head, as the history
 // of a case shows it. It does not check the log chain: Verify does.
 func (s *Store) VerifyStream(ctx context.Context, stream string) error {
-	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 ORDER BY stream_version", stream)
+	rows, err := s.pool.Query(ctx, selectRawEvents+"WHERE stream_id = $1 ORDER BY stream_version", stream)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", stream, err)
 	}
@@ -247,7 +247,7 @@ func verifyStream(stream string, events []Event, metas [][]byte, head streamHead
 		if !bytes.Equal(e.PrevHash, st.hash) {
 			return bad("stream chain broken")
 		}
-		want, err := eventHash(e.PrevHash, e, metas[i])
+		want, err := hashStored(e, metas[i])
 		if err != nil || !bytes.Equal(want, e.Hash) {
 			return bad("content changed: hash does not match the event")
 		}
@@ -280,4 +280,13 @@ func (m *Memory) VerifyStream(_ context.Context, stream string) error {
 		head = streamHead{version: h.version, hash: h.hash}
 	}
 	return verifyStream(stream, evs, metas, head)
+}
+
+// hashStored recomputes the hash of a stored event from its raw metadata.
+func hashStored(e *Event, metadata []byte) ([]byte, error) {
+	meta, err := canonicalJSON(metadata)
+	if err != nil {
+		return nil, err
+	}
+	return eventHash(e.PrevHash, e, meta)
 }

@@ -11,12 +11,13 @@ CREATE TABLE streams (
 );
 
 -- events is the log: one total order (position) handed out under the append
--- lock, so positions are dense and known at commit.
+-- lock, so positions are dense and known at commit. Every index here costs
+-- each append; event ids are ULIDs made by the store, unique without one.
 CREATE TABLE events (
     position        bigint PRIMARY KEY,
     stream_id       text NOT NULL,
     stream_version  bigint NOT NULL,
-    event_id        text NOT NULL UNIQUE,
+    event_id        text NOT NULL,
     type            text NOT NULL,
     schema_version  int NOT NULL,
     payload         jsonb NOT NULL,
@@ -32,7 +33,6 @@ CREATE TABLE events (
     log_hash        bytea NOT NULL,
     UNIQUE (stream_id, stream_version)
 );
-CREATE INDEX events_correlation_idx ON events (correlation_id) WHERE correlation_id IS NOT NULL;
 
 -- +goose StatementBegin
 CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

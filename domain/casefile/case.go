@@ -1,0 +1,240 @@
+package casefile
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+)
+
+// StreamPrefix starts the stream id of every case: "case-" and a ULID.
+const StreamPrefix = "case-"
+
+// ValidID reports whether id is a case stream id: StreamPrefix followed by a
+// ULID (26 characters of Crockford's base32, either case).
+func ValidID(id string) bool {
+	u, ok := strings.CutPrefix(id, StreamPrefix)
+	if !ok || len(u) != 26 || u[0] > '7' {
+		return false // a ULID's first character is at most 7: 128 bits in 26 digits
+	}
+	for _, r := range strings.ToUpper(u) {
+		if !strings.ContainsRune("0123456789ABCDEFGHJKMNPQRSTVWXYZ", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Status is where a case stands in its life; see the package comment for the
+// state machine.
+type Status string
+
+// Statuses, as in the API.
+const (
+	StatusReported     Status = "reported"
+	StatusTriaged      Status = "triaged"
+	StatusForwarded    Status = "forwarded"
+	StatusAcknowledged Status = "acknowledged"
+	StatusInProgress   Status = "in_progress"
+	StatusResolved     Status = "resolved"
+	StatusClosed       Status = "closed"
+	StatusRejected     Status = "rejected"
+	StatusDuplicate    Status = "duplicate"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusReported, StatusTriaged, StatusForwarded, StatusAcknowledged,
+		StatusInProgress, StatusResolved, StatusClosed, StatusRejected, StatusDuplicate:
+		return true
+	}
+	return false
+}
+
+// AwaitsDepartment reports whether s is one of the statuses in which a
+// municipal department owes the case a resolution: the only ones in which
+// the SLA clock runs.
+func (s Status) AwaitsDepartment() bool {
+	return s == StatusForwarded || s == StatusAcknowledged || s == StatusInProgress
+}
+
+// Priority is how urgent advocates judge a case.
+type Priority string
+
+// Priorities. A case is normal until triaged.
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool {
+	switch p {
+	case PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
+		return true
+	}
+	return false
+}
+
+// Visibility says who may read a comment.
+type Visibility string
+
+// Visibilities. Internal comments are for staff only (advocates, officers,
+// admins) and never reach public surfaces.
+const (
+	VisibilityPublic   Visibility = "public"
+	VisibilityInternal Visibility = "internal"
+)
+
+// Valid reports whether v is a known visibility.
+func (v Visibility) Valid() bool { return v == VisibilityPublic || v == VisibilityInternal }
+
+// Location is a WGS 84 point.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Case is the state of one case, rebuilt by folding its events with Apply.
+// The zero Case is a case not reported yet.
+type Case struct {
+	ID                string
+	Title             string
+	Description       string
+	Category          string
+	District          string
+	Location          *Location
+	Address           string
+	Language          string
+	ReporterSubject   string // personal-data vault reference; empty when anonymous
+	TrackingTokenHash []byte
+	Status            Status
+	Priority          Priority
+	Department        string // the department the case was last forwarded to
+	DueAt             *time.Time
+	SLABreachedFor    *time.Time // the DueAt a breach was recorded for, so it is recorded once
+	Supporters        int
+	CampaignIDs       []string
+	ReopenedCount     int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Version           int64 // number of events applied: the stream version
+	MergedInto        string
+	RejectReason      string
+	LastPublicNote    string // latest public text from staff or reporter, for Open311 status_notes
+}
+
+// Apply folds e into c. It never validates and never fails: the event is a
+// fact already decided. An event of another package counts towards Version
+// but changes nothing else.
+func (c *Case) Apply(e domain.Event) {
+	c.Version++
+	switch e := e.(type) {
+	case *CaseReported:
+		c.ID = e.ID
+		c.Title = e.Title
+		c.Description = e.Description
+		c.Category = e.Category
+		c.District = e.District
+		c.Location = nil
+		if e.Location != nil {
+			l := *e.Location
+			c.Location = &l
+		}
+		c.Address = e.Address
+		c.Language = e.Language
+		c.ReporterSubject = e.ReporterSubject
+		c.TrackingTokenHash = slices.Clone(e.TrackingTokenHash)
+		c.Status = StatusReported
+		c.Priority = PriorityNormal
+		c.CreatedAt = e.At
+		c.touch(e.At)
+	case *CaseTriaged:
+		c.Status = StatusTriaged
+		c.Priority = e.Priority
+		if e.Category != "" {
+			c.Category = e.Category
+		}
+		c.note(e.Note)
+		c.touch(e.At)
+	case *CaseRejected:
+		c.Status = StatusRejected
+		c.RejectReason = e.Reason
+		c.note(e.Reason)
+		c.touch(e.At)
+	case *CaseMerged:
+		c.Status = StatusDuplicate
+		c.MergedInto = e.Into
+		c.touch(e.At)
+	case *CaseForwarded:
+		c.Status = StatusForwarded
+		c.Department = e.Department
+		c.DueAt = timePtr(e.DueAt)
+		c.note(e.Note)
+		c.touch(e.At)
+	case *CaseAcknowledged:
+		c.Status = StatusAcknowledged
+		c.note(e.Note)
+		c.touch(e.At)
+	case *CaseAnswered:
+		c.Status = StatusInProgress
+		c.note(e.Response)
+		c.touch(e.At)
+	case *CaseResolved:
+		c.Status = StatusResolved
+		c.note(e.Note)
+		c.touch(e.At)
+	case *ResolutionConfirmed:
+		c.Status = StatusClosed
+		c.note(e.Note)
+		c.touch(e.At)
+	case *CaseReopened:
+		c.Status = StatusForwarded
+		c.DueAt = timePtr(e.DueAt)
+		c.ReopenedCount++
+		c.note(e.Reason)
+		c.touch(e.At)
+	case *CommentAdded:
+		if e.Visibility == VisibilityPublic {
+			c.note(e.Body)
+		}
+		c.touch(e.At)
+	case *CaseSupported:
+		c.Supporters++
+		c.touch(e.At)
+	case *CaseLinkedToCampaign:
+		if !slices.Contains(c.CampaignIDs, e.CampaignID) {
+			c.CampaignIDs = append(c.CampaignIDs, e.CampaignID)
+		}
+		c.touch(e.At)
+	case *CaseUnlinkedFromCampaign:
+		c.CampaignIDs = slices.DeleteFunc(c.CampaignIDs, func(id string) bool { return id == e.CampaignID })
+		c.touch(e.At)
+	case *SLABreached:
+		c.SLABreachedFor = timePtr(e.DueAt)
+		c.touch(e.At)
+	}
+}
+
+func (c *Case) touch(at time.Time) { c.UpdatedAt = at }
+
+// note keeps the latest non-empty public text; an event without one leaves
+// the previous note standing.
+func (c *Case) note(s string) {
+	if s != "" {
+		c.LastPublicNote = s
+	}
+}
+
+// timePtr returns a pointer to a copy of t, so state never aliases an event.
+func timePtr(t time.Time) *time.Time { return &t }
+
+// Overdue reports whether the department c is forwarded to has let its due
+// date pass by now.
+func (c *Case) Overdue(now time.Time) bool {
+	return c.Status.AwaitsDepartment() && c.DueAt != nil && now.After(*c.DueAt)
+}

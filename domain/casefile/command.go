@@ -1,0 +1,608 @@
+package casefile
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/directory"
+)
+
+// Limits on free text, in runes (an Arabic letter counts as one).
+const (
+	MaxTitle       = 200
+	MaxDescription = 5000
+	MaxDistrict    = 100
+	MaxAddress     = 300
+	MaxNote        = 2000 // notes and reasons
+	MaxText        = 5000 // responses, resolution notes and comments
+	MaxReference   = 100
+	MaxCampaignID  = 100
+)
+
+// DefaultSLADays is the SLA used when a case's category is no longer in the
+// directory: an admin removing a category must not strand its open cases
+// with no due date, nor stop a reporter from reopening one.
+const DefaultSLADays = 30
+
+// Directory is what the case aggregate needs from the directory of
+// categories and departments. *directory.Directory implements it. Lookups
+// must be safe for concurrent use and must not fail: a missing code is
+// reported by the bool.
+type Directory interface {
+	Category(code string) (directory.Category, bool)
+	Department(code string) (directory.Department, bool)
+}
+
+// Commands. Each carries the acting user and the time of the decision: the
+// aggregate never reads the clock. Text fields are trimmed before checking
+// and recording.
+
+// Report opens a new case under the stream id ID, which the caller
+// generates. Anyone may report.
+type Report struct {
+	Actor             domain.Actor
+	Now               time.Time
+	ID                string
+	Title             string
+	Description       string
+	Category          string
+	District          string
+	Location          *Location
+	Address           string
+	Language          string // "", "ar", "fr" or "en"
+	ReporterSubject   string // vault reference, set by the caller after storing personal data
+	TrackingTokenHash []byte
+}
+
+// Triage records an advocate's check: a priority and, optionally, a better
+// category.
+type Triage struct {
+	Actor    domain.Actor
+	Now      time.Time
+	Priority Priority
+	Category string // empty keeps the current category
+	Note     string
+}
+
+// Reject turns down a new case with a public reason.
+type Reject struct {
+	Actor  domain.Actor
+	Now    time.Time
+	Reason string
+}
+
+// Merge closes a new case as a duplicate of the case stream Into.
+type Merge struct {
+	Actor domain.Actor
+	Now   time.Time
+	Into  string
+}
+
+// Forward hands a triaged case to a municipal department.
+type Forward struct {
+	Actor      domain.Actor
+	Now        time.Time
+	Department string
+	Note       string
+}
+
+// Acknowledge records that the department took the case in.
+type Acknowledge struct {
+	Actor     domain.Actor
+	Now       time.Time
+	Reference string // the department's own file number, if any
+	Note      string
+}
+
+// Answer records the department's response.
+type Answer struct {
+	Actor      domain.Actor
+	Now        time.Time
+	Response   string
+	PlannedFor *time.Time
+}
+
+// Resolve records that the department considers the case solved.
+type Resolve struct {
+	Actor domain.Actor
+	Now   time.Time
+	Note  string
+}
+
+// Confirm closes a resolved case.
+type Confirm struct {
+	Actor domain.Actor
+	Now   time.Time
+	Note  string
+}
+
+// Reopen disputes a resolution and sends the case back to its department.
+type Reopen struct {
+	Actor  domain.Actor
+	Now    time.Time
+	Reason string
+}
+
+// Comment adds a public or internal comment.
+type Comment struct {
+	Actor      domain.Actor
+	Now        time.Time
+	Body       string
+	Visibility Visibility
+}
+
+// Support adds one "me too".
+type Support struct {
+	Actor domain.Actor
+	Now   time.Time
+}
+
+// LinkCampaign records that a campaign took up the case.
+type LinkCampaign struct {
+	Actor      domain.Actor
+	Now        time.Time
+	CampaignID string
+}
+
+// UnlinkCampaign undoes LinkCampaign.
+type UnlinkCampaign struct {
+	Actor      domain.Actor
+	Now        time.Time
+	CampaignID string
+}
+
+// RecordSLABreach is sent by Bayt itself, on a timer, for every case that
+// may be overdue.
+type RecordSLABreach struct {
+	Actor domain.Actor
+	Now   time.Time
+}
+
+// Every command method below decides in the same order and stops at the
+// first failure:
+//
+//  1. role: a *domain.ForbiddenError, checked first so that an actor who may
+//     not act learns nothing about the case, not even its status;
+//  2. status: a *domain.TransitionError, since no input could make the
+//     command valid in this status;
+//  3. input: *domain.InvalidError values, every problem at once, joined.
+//
+// Methods return the events to record without applying them: the caller
+// appends them to the stream, then applies them.
+
+// Report opens the case. dir must not be nil.
+func (c *Case) Report(dir Directory, cmd Report) ([]domain.Event, error) {
+	if err := anyone(cmd.Actor); err != nil {
+		return nil, err
+	}
+	if c.Version != 0 {
+		return nil, c.refuse("report")
+	}
+	var v check
+	now := v.now(cmd.Now)
+	e := &CaseReported{
+		ID:                cmd.ID,
+		Title:             v.text("title", cmd.Title, 1, MaxTitle),
+		Description:       v.text("description", cmd.Description, 1, MaxDescription),
+		Category:          v.text("category", cmd.Category, 1, 0),
+		District:          v.text("district", cmd.District, 1, MaxDistrict),
+		Address:           v.text("address", cmd.Address, 0, MaxAddress),
+		Language:          strings.TrimSpace(cmd.Language),
+		ReporterSubject:   strings.TrimSpace(cmd.ReporterSubject),
+		TrackingTokenHash: slices.Clone(cmd.TrackingTokenHash),
+		At:                now,
+	}
+	if !ValidID(cmd.ID) {
+		v.add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
+	}
+	if e.Category != "" {
+		if _, ok := dir.Category(e.Category); !ok {
+			v.add(domain.Invalid("category", "unknown category"))
+		}
+	}
+	if l := cmd.Location; l != nil {
+		if !(l.Lat >= -90 && l.Lat <= 90) {
+			v.add(domain.Invalid("location.lat", "must be between -90 and 90"))
+		}
+		if !(l.Lon >= -180 && l.Lon <= 180) {
+			v.add(domain.Invalid("location.lon", "must be between -180 and 180"))
+		}
+		e.Location = &Location{Lat: l.Lat, Lon: l.Lon}
+	}
+	switch e.Language {
+	case "", "ar", "fr", "en":
+	default:
+		v.add(domain.Invalid("language", "must be ar, fr or en"))
+	}
+	return v.events(e)
+}
+
+// Triage records an advocate's check of a reported case. dir must not be nil.
+func (c *Case) Triage(dir Directory, cmd Triage) ([]domain.Event, error) {
+	if err := staff("triage", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("triage", StatusReported); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseTriaged{
+		Priority: cmd.Priority,
+		Category: strings.TrimSpace(cmd.Category),
+		Note:     v.text("note", cmd.Note, 0, MaxNote),
+		At:       v.now(cmd.Now),
+	}
+	if !e.Priority.Valid() {
+		v.add(domain.Invalid("priority", "must be low, normal, high or urgent"))
+	}
+	if e.Category == c.Category {
+		e.Category = "" // only a change of category is recorded
+	} else if _, ok := dir.Category(e.Category); e.Category != "" && !ok {
+		v.add(domain.Invalid("category", "unknown category"))
+	}
+	return v.events(e)
+}
+
+// Reject turns down a reported or triaged case.
+func (c *Case) Reject(cmd Reject) ([]domain.Event, error) {
+	if err := staff("reject", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("reject", StatusReported, StatusTriaged); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseRejected{
+		Reason: v.text("reason", cmd.Reason, 1, MaxNote),
+		At:     v.now(cmd.Now),
+	}
+	return v.events(e)
+}
+
+// Merge closes a reported or triaged case as a duplicate of another case.
+func (c *Case) Merge(cmd Merge) ([]domain.Event, error) {
+	if err := staff("merge", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("merge", StatusReported, StatusTriaged); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseMerged{
+		Into: v.text("into", cmd.Into, 1, 0),
+		At:   v.now(cmd.Now),
+	}
+	switch {
+	case e.Into == "":
+	case !ValidID(e.Into):
+		v.add(domain.Invalid("into", "must be a case id"))
+	case e.Into == c.ID:
+		v.add(domain.Invalid("into", "a case cannot be merged into itself"))
+	}
+	return v.events(e)
+}
+
+// Forward hands a triaged case to a department, due within the SLA of the
+// case's category. dir must not be nil.
+func (c *Case) Forward(dir Directory, cmd Forward) ([]domain.Event, error) {
+	if err := staff("forward", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("forward", StatusTriaged); err != nil {
+		return nil, err
+	}
+	var v check
+	now := v.now(cmd.Now)
+	e := &CaseForwarded{
+		Department: v.text("department", cmd.Department, 1, 0),
+		DueAt:      c.dueAt(dir, now),
+		Note:       v.text("note", cmd.Note, 0, MaxNote),
+		At:         now,
+	}
+	if _, ok := dir.Department(e.Department); e.Department != "" && !ok {
+		v.add(domain.Invalid("department", "unknown department"))
+	}
+	return v.events(e)
+}
+
+// Acknowledge records that the department took in a forwarded case.
+func (c *Case) Acknowledge(cmd Acknowledge) ([]domain.Event, error) {
+	if err := c.officer("acknowledge", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("acknowledge", StatusForwarded); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseAcknowledged{
+		Reference: v.text("reference", cmd.Reference, 0, MaxReference),
+		Note:      v.text("note", cmd.Note, 0, MaxNote),
+		At:        v.now(cmd.Now),
+	}
+	return v.events(e)
+}
+
+// Answer records the department's response; the case is then in progress.
+// A department may answer without acknowledging first, and answer again.
+func (c *Case) Answer(cmd Answer) ([]domain.Event, error) {
+	if err := c.officer("answer", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("answer", StatusForwarded, StatusAcknowledged, StatusInProgress); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseAnswered{
+		Response: v.text("response", cmd.Response, 1, MaxText),
+		At:       v.now(cmd.Now),
+	}
+	if p := cmd.PlannedFor; p != nil {
+		if p.IsZero() {
+			v.add(domain.Invalid("planned_for", "must be a date"))
+		}
+		e.PlannedFor = timePtr(p.UTC())
+	}
+	return v.events(e)
+}
+
+// Resolve records that the department solved the case.
+func (c *Case) Resolve(cmd Resolve) ([]domain.Event, error) {
+	if err := c.officer("resolve", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("resolve", StatusForwarded, StatusAcknowledged, StatusInProgress); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseResolved{
+		Note: v.text("note", cmd.Note, 1, MaxText),
+		At:   v.now(cmd.Now),
+	}
+	return v.events(e)
+}
+
+// Confirm closes a resolved case, on the word of the reporter or an advocate.
+func (c *Case) Confirm(cmd Confirm) ([]domain.Event, error) {
+	if err := reporterOrStaff("confirm", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("confirm", StatusResolved); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &ResolutionConfirmed{
+		Note: v.text("note", cmd.Note, 0, MaxNote),
+		At:   v.now(cmd.Now),
+	}
+	return v.events(e)
+}
+
+// Reopen disputes a resolution: the case goes back to the same department,
+// due within a fresh SLA. dir must not be nil.
+func (c *Case) Reopen(dir Directory, cmd Reopen) ([]domain.Event, error) {
+	if err := reporterOrStaff("reopen", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("reopen", StatusResolved); err != nil {
+		return nil, err
+	}
+	var v check
+	now := v.now(cmd.Now)
+	e := &CaseReopened{
+		Reason: v.text("reason", cmd.Reason, 1, MaxNote),
+		DueAt:  c.dueAt(dir, now),
+		At:     now,
+	}
+	return v.events(e)
+}
+
+// Comment adds a comment in any status. Advocates and admins comment on any
+// case; an officer only on a case forwarded to their department.
+func (c *Case) Comment(cmd Comment) ([]domain.Event, error) {
+	if cmd.Actor.Role != domain.RoleOfficer {
+		if err := staff("comment", cmd.Actor); err != nil {
+			return nil, err
+		}
+	} else if err := c.officer("comment", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("comment", allStatuses()...); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CommentAdded{
+		Body:       v.text("body", cmd.Body, 1, MaxText),
+		Visibility: cmd.Visibility,
+		At:         v.now(cmd.Now),
+	}
+	if !e.Visibility.Valid() {
+		v.add(domain.Invalid("visibility", "must be public or internal"))
+	}
+	return v.events(e)
+}
+
+// Support adds a "me too" from anyone, while the case is still alive.
+func (c *Case) Support(cmd Support) ([]domain.Event, error) {
+	if err := anyone(cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("support", StatusReported, StatusTriaged, StatusForwarded,
+		StatusAcknowledged, StatusInProgress, StatusResolved); err != nil {
+		return nil, err
+	}
+	var v check
+	return v.events(&CaseSupported{At: v.now(cmd.Now)})
+}
+
+// LinkCampaign links a campaign to any case that was not turned down.
+// Linking a campaign already linked records nothing, so a retried request
+// is harmless.
+func (c *Case) LinkCampaign(cmd LinkCampaign) ([]domain.Event, error) {
+	if err := staff("link_campaign", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("link_campaign", StatusReported, StatusTriaged, StatusForwarded,
+		StatusAcknowledged, StatusInProgress, StatusResolved, StatusClosed); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseLinkedToCampaign{
+		CampaignID: v.text("campaign_id", cmd.CampaignID, 1, MaxCampaignID),
+		At:         v.now(cmd.Now),
+	}
+	if v.err() == nil && slices.Contains(c.CampaignIDs, e.CampaignID) {
+		return nil, nil
+	}
+	return v.events(e)
+}
+
+// UnlinkCampaign removes a linked campaign, in any status.
+func (c *Case) UnlinkCampaign(cmd UnlinkCampaign) ([]domain.Event, error) {
+	if err := staff("unlink_campaign", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("unlink_campaign", allStatuses()...); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseUnlinkedFromCampaign{
+		CampaignID: v.text("campaign_id", cmd.CampaignID, 1, MaxCampaignID),
+		At:         v.now(cmd.Now),
+	}
+	if e.CampaignID != "" && !slices.Contains(c.CampaignIDs, e.CampaignID) {
+		v.add(domain.Invalid("campaign_id", "not linked"))
+	}
+	return v.events(e)
+}
+
+// RecordSLABreach records that the case's due date passed while its
+// department still owed a resolution. It is idempotent, not a transition:
+// when there is nothing to record (no due date, not yet due, already
+// recorded for this due date, or the department is done) it returns no
+// events and no error, so the system's timer may call it for any case.
+func (c *Case) RecordSLABreach(cmd RecordSLABreach) ([]domain.Event, error) {
+	if cmd.Actor.Role != domain.RoleSystem {
+		return nil, domain.Forbidden("only the system records a missed deadline")
+	}
+	var v check
+	now := v.now(cmd.Now)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if !c.Overdue(now) || (c.SLABreachedFor != nil && c.SLABreachedFor.Equal(*c.DueAt)) {
+		return nil, nil
+	}
+	return []domain.Event{&SLABreached{DueAt: *c.DueAt, At: now}}, nil
+}
+
+// dueAt is now plus the SLA of the case's category, in calendar days.
+func (c *Case) dueAt(dir Directory, now time.Time) time.Time {
+	days := DefaultSLADays
+	if cat, ok := dir.Category(c.Category); ok && cat.SLADays > 0 {
+		days = cat.SLADays
+	}
+	return now.AddDate(0, 0, days)
+}
+
+// require refuses cmd unless the case exists and is in one of allowed.
+func (c *Case) require(cmd string, allowed ...Status) error {
+	if c.Version == 0 || !slices.Contains(allowed, c.Status) {
+		return c.refuse(cmd)
+	}
+	return nil
+}
+
+func (c *Case) refuse(cmd string) error {
+	return &domain.TransitionError{Command: cmd, Status: string(c.Status)}
+}
+
+func allStatuses() []Status {
+	return []Status{StatusReported, StatusTriaged, StatusForwarded, StatusAcknowledged,
+		StatusInProgress, StatusResolved, StatusClosed, StatusRejected, StatusDuplicate}
+}
+
+// anyone admits every known role, including the anonymous public.
+func anyone(a domain.Actor) error {
+	if !a.Role.Valid() {
+		return domain.Forbidden("unknown role")
+	}
+	return nil
+}
+
+// staff admits advocates and admins: the Citizen's House decides what
+// happens to a case before and around the municipality.
+func staff(cmd string, a domain.Actor) error {
+	if !a.Role.Staff() {
+		return domain.Forbidden("only advocates and admins may " + cmd)
+	}
+	return nil
+}
+
+// reporterOrStaff admits staff and the reporter, who alone knows whether the
+// problem is really solved.
+func reporterOrStaff(cmd string, a domain.Actor) error {
+	if a.Role != domain.RoleReporter && !a.Role.Staff() {
+		return domain.Forbidden("only the reporter, advocates and admins may " + cmd)
+	}
+	return nil
+}
+
+// officer admits only an officer of the department the case is forwarded
+// to. Admins are refused too: the municipality's answer must come from the
+// municipality. The reason is the same whether the case was forwarded
+// elsewhere or not at all, so a refusal reveals nothing.
+func (c *Case) officer(cmd string, a domain.Actor) error {
+	if a.Role != domain.RoleOfficer || a.Department == "" || a.Department != c.Department {
+		return domain.Forbidden("only an officer of the department the case is forwarded to may " + cmd)
+	}
+	return nil
+}
+
+// check collects input errors so that a client hears about every bad field
+// at once.
+type check struct{ errs []error }
+
+func (v *check) add(err error) { v.errs = append(v.errs, err) }
+
+func (v *check) err() error { return errors.Join(v.errs...) }
+
+// events returns e, or the input errors found.
+func (v *check) events(e domain.Event) ([]domain.Event, error) {
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return []domain.Event{e}, nil
+}
+
+// text trims s and checks that it is valid UTF-8 of least..most runes (most 0:
+// no limit beyond the caller's). It returns the trimmed text.
+func (v *check) text(field, s string, least, most int) string {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s):
+		v.add(domain.Invalid(field, "must be valid UTF-8"))
+	case n < least && n == 0:
+		v.add(domain.Invalid(field, "required"))
+	case n < least:
+		v.add(domain.Invalid(field, fmt.Sprintf("must be at least %d characters", least)))
+	case most > 0 && n > most:
+		v.add(domain.Invalid(field, fmt.Sprintf("must be at most %d characters", most)))
+	}
+	return s
+}
+
+// now checks the command's time and returns it in UTC, so that recorded
+// times read the same whatever the caller's zone. A zero time is a caller
+// bug; recording it would date the event to year one.
+func (v *check) now(t time.Time) time.Time {
+	if t.IsZero() {
+		v.add(domain.Invalid("now", "required"))
+	}
+	return t.UTC()
+}

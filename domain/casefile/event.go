@@ -1,0 +1,305 @@
+package casefile
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+)
+
+// Wire names of the case events. They are stored with every event and must
+// never change: renaming one orphans history.
+const (
+	TypeCaseReported             = "casefile.case_reported"
+	TypeCaseTriaged              = "casefile.case_triaged"
+	TypeCaseRejected             = "casefile.case_rejected"
+	TypeCaseMerged               = "casefile.case_merged"
+	TypeCaseForwarded            = "casefile.case_forwarded"
+	TypeCaseAcknowledged         = "casefile.case_acknowledged"
+	TypeCaseAnswered             = "casefile.case_answered"
+	TypeCaseResolved             = "casefile.case_resolved"
+	TypeResolutionConfirmed      = "casefile.resolution_confirmed"
+	TypeCaseReopened             = "casefile.case_reopened"
+	TypeCommentAdded             = "casefile.comment_added"
+	TypeCaseSupported            = "casefile.case_supported"
+	TypeCaseLinkedToCampaign     = "casefile.case_linked_to_campaign"
+	TypeCaseUnlinkedFromCampaign = "casefile.case_unlinked_from_campaign"
+	TypeSLABreached              = "casefile.sla_breached"
+)
+
+// The events below implement domain.Event on their pointer type only, so a
+// value can never be passed where an event is expected: commands return
+// pointers, Decode returns pointers, and Apply and projections switch on
+// pointer types without a second, value-typed case to forget.
+//
+// Every free text in an event except an internal comment is public: it may
+// appear on the case page and in the live feed. Staff who want to write
+// something only staff can read add an internal comment. ReporterSubject and
+// TrackingTokenHash are the exception: public surfaces must redact them.
+
+// CaseReported opens a case. ReporterSubject refers to the reporter's entry
+// in the personal-data vault, never to the person directly, so erasing the
+// person leaves this event intact. TrackingTokenHash lets the reporter prove
+// later that the case is theirs.
+type CaseReported struct {
+	ID                string    `json:"id"`
+	Title             string    `json:"title"`
+	Description       string    `json:"description"`
+	Category          string    `json:"category"`
+	District          string    `json:"district"`
+	Location          *Location `json:"location,omitempty"`
+	Address           string    `json:"address,omitempty"`
+	Language          string    `json:"language,omitempty"`
+	ReporterSubject   string    `json:"reporter_subject,omitempty"`
+	TrackingTokenHash []byte    `json:"tracking_token_hash,omitempty"`
+	At                time.Time `json:"at"`
+}
+
+// CaseTriaged records an advocate's check of a new case. Category is set only
+// when the advocate moved the case to another category.
+type CaseTriaged struct {
+	Priority Priority  `json:"priority"`
+	Category string    `json:"category,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// CaseRejected closes a case that the Citizen's House will not take up. The
+// reason is public: the reporter and everyone else deserve to know why.
+type CaseRejected struct {
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// CaseMerged closes a case as a duplicate of the case stream Into.
+type CaseMerged struct {
+	Into string    `json:"into"`
+	At   time.Time `json:"at"`
+}
+
+// CaseForwarded hands a case to a municipal department, which has until DueAt
+// (the category's SLA from the moment of forwarding) to resolve it.
+type CaseForwarded struct {
+	Department string    `json:"department"`
+	DueAt      time.Time `json:"due_at"`
+	Note       string    `json:"note,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// CaseAcknowledged records that the department took the case in, under its
+// own Reference if it has one.
+type CaseAcknowledged struct {
+	Reference string    `json:"reference,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// CaseAnswered records the department's response and, if it gave one, the
+// date the work is planned for.
+type CaseAnswered struct {
+	Response   string     `json:"response"`
+	PlannedFor *time.Time `json:"planned_for,omitempty"`
+	At         time.Time  `json:"at"`
+}
+
+// CaseResolved records that the department considers the case solved. The
+// reporter or an advocate then confirms it or reopens it.
+type CaseResolved struct {
+	Note string    `json:"note"`
+	At   time.Time `json:"at"`
+}
+
+// ResolutionConfirmed closes a resolved case for good.
+type ResolutionConfirmed struct {
+	Note string    `json:"note,omitempty"`
+	At   time.Time `json:"at"`
+}
+
+// CaseReopened sends a disputed resolution back to the same department with a
+// new due date.
+type CaseReopened struct {
+	Reason string    `json:"reason"`
+	DueAt  time.Time `json:"due_at"`
+	At     time.Time `json:"at"`
+}
+
+// CommentAdded records a comment. The author is the actor in the event's
+// metadata. Internal comments never reach public surfaces.
+type CommentAdded struct {
+	Body       string     `json:"body"`
+	Visibility Visibility `json:"visibility"`
+	At         time.Time  `json:"at"`
+}
+
+// CaseSupported records one more resident saying "me too". Supporters are
+// not identified: support is a count, not a list of people.
+type CaseSupported struct {
+	At time.Time `json:"at"`
+}
+
+// CaseLinkedToCampaign records that an advocacy campaign took up the case.
+type CaseLinkedToCampaign struct {
+	CampaignID string    `json:"campaign_id"`
+	At         time.Time `json:"at"`
+}
+
+// CaseUnlinkedFromCampaign undoes CaseLinkedToCampaign.
+type CaseUnlinkedFromCampaign struct {
+	CampaignID string    `json:"campaign_id"`
+	At         time.Time `json:"at"`
+}
+
+// SLABreached records, once per due date, that the department let DueAt pass.
+// Accountability is itself part of the record.
+type SLABreached struct {
+	DueAt time.Time `json:"due_at"`
+	At    time.Time `json:"at"`
+}
+
+// EventType returns TypeCaseReported.
+func (*CaseReported) EventType() string { return TypeCaseReported }
+
+// EventType returns TypeCaseTriaged.
+func (*CaseTriaged) EventType() string { return TypeCaseTriaged }
+
+// EventType returns TypeCaseRejected.
+func (*CaseRejected) EventType() string { return TypeCaseRejected }
+
+// EventType returns TypeCaseMerged.
+func (*CaseMerged) EventType() string { return TypeCaseMerged }
+
+// EventType returns TypeCaseForwarded.
+func (*CaseForwarded) EventType() string { return TypeCaseForwarded }
+
+// EventType returns TypeCaseAcknowledged.
+func (*CaseAcknowledged) EventType() string { return TypeCaseAcknowledged }
+
+// EventType returns TypeCaseAnswered.
+func (*CaseAnswered) EventType() string { return TypeCaseAnswered }
+
+// EventType returns TypeCaseResolved.
+func (*CaseResolved) EventType() string { return TypeCaseResolved }
+
+// EventType returns TypeResolutionConfirmed.
+func (*ResolutionConfirmed) EventType() string { return TypeResolutionConfirmed }
+
+// EventType returns TypeCaseReopened.
+func (*CaseReopened) EventType() string { return TypeCaseReopened }
+
+// EventType returns TypeCommentAdded.
+func (*CommentAdded) EventType() string { return TypeCommentAdded }
+
+// EventType returns TypeCaseSupported.
+func (*CaseSupported) EventType() string { return TypeCaseSupported }
+
+// EventType returns TypeCaseLinkedToCampaign.
+func (*CaseLinkedToCampaign) EventType() string { return TypeCaseLinkedToCampaign }
+
+// EventType returns TypeCaseUnlinkedFromCampaign.
+func (*CaseUnlinkedFromCampaign) EventType() string { return TypeCaseUnlinkedFromCampaign }
+
+// EventType returns TypeSLABreached.
+func (*SLABreached) EventType() string { return TypeSLABreached }
+
+// Events returns a new registry from wire name to a constructor of a zero
+// event, for adapters that decode stored payloads. It is built on each call
+// so that no caller can change what another one sees.
+func Events() map[string]func() domain.Event {
+	types := []string{
+		TypeCaseReported,
+		TypeCaseTriaged,
+		TypeCaseRejected,
+		TypeCaseMerged,
+		TypeCaseForwarded,
+		TypeCaseAcknowledged,
+		TypeCaseAnswered,
+		TypeCaseResolved,
+		TypeResolutionConfirmed,
+		TypeCaseReopened,
+		TypeCommentAdded,
+		TypeCaseSupported,
+		TypeCaseLinkedToCampaign,
+		TypeCaseUnlinkedFromCampaign,
+		TypeSLABreached,
+	}
+	m := make(map[string]func() domain.Event, len(types))
+	for _, t := range types {
+		m[t] = func() domain.Event { return newEvent(t) }
+	}
+	return m
+}
+
+// newEvent returns a zero event of type t, or nil for an unknown type.
+func newEvent(t string) domain.Event {
+	switch t {
+	case TypeCaseReported:
+		return new(CaseReported)
+	case TypeCaseTriaged:
+		return new(CaseTriaged)
+	case TypeCaseRejected:
+		return new(CaseRejected)
+	case TypeCaseMerged:
+		return new(CaseMerged)
+	case TypeCaseForwarded:
+		return new(CaseForwarded)
+	case TypeCaseAcknowledged:
+		return new(CaseAcknowledged)
+	case TypeCaseAnswered:
+		return new(CaseAnswered)
+	case TypeCaseResolved:
+		return new(CaseResolved)
+	case TypeResolutionConfirmed:
+		return new(ResolutionConfirmed)
+	case TypeCaseReopened:
+		return new(CaseReopened)
+	case TypeCommentAdded:
+		return new(CommentAdded)
+	case TypeCaseSupported:
+		return new(CaseSupported)
+	case TypeCaseLinkedToCampaign:
+		return new(CaseLinkedToCampaign)
+	case TypeCaseUnlinkedFromCampaign:
+		return new(CaseUnlinkedFromCampaign)
+	case TypeSLABreached:
+		return new(SLABreached)
+	}
+	return nil
+}
+
+// ErrUnknownEventType is returned by Decode for a wire name this package does
+// not define.
+var ErrUnknownEventType = errors.New("unknown event type")
+
+// Decode returns the event stored as eventType with JSON payload data, as a
+// pointer like the events commands return. Unknown fields are ignored so that
+// an older binary can still read a newer payload.
+func Decode(eventType string, data []byte) (domain.Event, error) {
+	e := newEvent(eventType)
+	if e == nil {
+		return nil, fmt.Errorf("decode %q: %w", eventType, ErrUnknownEventType)
+	}
+	if err := json.Unmarshal(data, e); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", eventType, err)
+	}
+	return e, nil
+}
+
+// Public reports whether e may appear on public surfaces: the board, case
+// pages, the live feed and exports. Internal comments may not, and neither may
+// events this package does not know, so a new event stays private until
+// someone decides otherwise. Public surfaces must still drop the reporter's
+// subject and token hash from CaseReported.
+func Public(e domain.Event) bool {
+	switch e := e.(type) {
+	case *CommentAdded:
+		return e.Visibility == VisibilityPublic
+	case *CaseReported, *CaseTriaged, *CaseRejected, *CaseMerged, *CaseForwarded,
+		*CaseAcknowledged, *CaseAnswered, *CaseResolved, *ResolutionConfirmed,
+		*CaseReopened, *CaseSupported, *CaseLinkedToCampaign,
+		*CaseUnlinkedFromCampaign, *SLABreached:
+		return true
+	}
+	return false
+}
