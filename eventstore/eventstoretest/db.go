@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -61,6 +62,22 @@ func Pool(tb testing.TB) *pgxpool.Pool {
 type SchemaOpts struct {
 	// MaxConns bounds the schema's pool; 8 when zero.
 	MaxConns int32
+	// Empty leaves the schema unmigrated, for tests of migration itself.
+	Empty bool
+}
+
+// URLFor returns the test database's address with search_path set to
+// schema, for programs under test that connect by themselves.
+func URLFor(tb testing.TB, schema string) string {
+	tb.Helper()
+	u, err := url.Parse(URL())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Schema creates a fresh schema, migrates it, and returns a pool whose
@@ -99,6 +116,9 @@ func Schema(tb testing.TB, opts *SchemaOpts) (*pgxpool.Pool, string) {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
+	if opts != nil && opts.Empty {
+		return pool, schema
+	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
 	if _, err := migrations.Up(ctx, db); err != nil {
