@@ -66,10 +66,7 @@ type StreamAppend struct {
 }
 
 // Stored is the remembered answer to an idempotent request.
-type Stored struct {
-	Status int
-	Body   []byte
-}
+type Stored = domain.Response
 
 // Idempotency makes a Request happen at most once per Key. Response builds
 // the answer to remember from the append's result; it runs inside the

@@ -18,6 +18,8 @@ commands:
   serve           serve the API, the live feed and the pages
   migrate         apply database migrations (safe to run again)
   audit verify    walk the event log and prove it was not altered
+  token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE]
+  person erase    erase a person's data: --case ID | --subject ID
   version         print the version
 
 Configuration comes from the environment (DATABASE_URL, BAYT_ADDR, ...);
@@ -56,6 +58,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return errUsage
 		}
 		return auditVerifyCommand(ctx, rest[1:], stdout, stderr)
+	case "token":
+		return tokenCommand(ctx, rest, stdout, stderr)
+	case "person":
+		return personCommand(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bayt", version)
 		return nil

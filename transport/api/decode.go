@@ -1,8 +1,101 @@
 package api
 
-import "fmt"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/citizenhouse/bayt/domain"
+)
+
+// maxBody bounds every request body.
+const maxBody = 1 << 20
 
 // tooLargeError reports a body over the limit.
 type tooLargeError struct{ limit int64 }
 
 func (e *tooLargeError) Error() string { return fmt.Sprintf("body larger than %d bytes", e.limit) }
+
+// readBody reads the whole body, refusing more than maxBody bytes and a
+// content type other than JSON.
+func readBody(r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, domain.Invalid("body", "Content-Type must be application/json")
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, &tooLargeError{limit: mbe.Limit}
+	}
+	if err != nil {
+		return nil, domain.Invalid("body", "unreadable body")
+	}
+	if !utf8.Valid(body) {
+		return nil, domain.Invalid("body", "not valid UTF-8")
+	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON object into v, refusing unknown fields,
+// trailing data and wrong types, each with the field it concerns.
+func decodeStrict(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var (
+			syn *json.SyntaxError
+			typ *json.UnmarshalTypeError
+		)
+		switch {
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+			return domain.Invalid("body", "malformed JSON")
+		case errors.As(err, &typ):
+			return malformed(typ.Field, "must be "+jsonKind(typ.Type.Kind().String()))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return malformed(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
+		default:
+			return domain.Invalid("body", "must be a JSON object")
+		}
+	}
+	if dec.More() {
+		return domain.Invalid("body", "trailing data after the JSON object")
+	}
+	return nil
+}
+
+// malformedError is input that is not the JSON the endpoint takes, as
+// opposed to well-formed input that breaks a rule: 400, not 422.
+type malformedError struct{ domain.InvalidError }
+
+func (e *malformedError) Unwrap() error { return &e.InvalidError }
+
+func malformed(field, reason string) error {
+	return &malformedError{domain.InvalidError{Field: field, Reason: reason}}
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "struct", "map":
+		return "an object"
+	case "slice", "array":
+		return "an array"
+	case "bool":
+		return "true or false"
+	default:
+		return "a number"
+	}
+}

@@ -57,6 +57,7 @@ func newProblem(status int, code, detail string) *problem {
 // error kind to status.
 func problemFor(err error) *problem {
 	var (
+		mal *malformedError
 		inv *domain.InvalidError
 		tr  *domain.TransitionError
 		vc  *domain.VersionConflictError
@@ -65,6 +66,10 @@ func problemFor(err error) *problem {
 	switch {
 	case errors.As(err, &tl):
 		return newProblem(http.StatusRequestEntityTooLarge, codePayloadTooLarge, err.Error())
+	case errors.As(err, &mal):
+		p := newProblem(http.StatusBadRequest, codeInvalidInput, mal.Error())
+		p.Field = mal.Field
+		return p
 	case errors.As(err, &inv):
 		p := newProblem(http.StatusUnprocessableEntity, codeInvalidInput, err.Error())
 		p.Field = inv.Field

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/directory"
 )
 
 // Config holds what the server needs; cmd/bayt fills it.
@@ -18,26 +19,44 @@ type Config struct {
 	// because no PostgreSQL was configured. Every page and /readyz say so.
 	Ephemeral bool
 	// ReadyFunc reports whether the server's dependencies answer.
-	ReadyFunc func(ctx context.Context) error
-	Logger    *slog.Logger
+	ReadyFunc   func(ctx context.Context) error
+	Logger      *slog.Logger
+	Directory   *directory.Directory
+	Cases       CaseRepository
+	CaseList    CaseLister
+	Vault       Vault
+	Tokens      Authenticator
+	Idempotency Idempotency
+	// PublicWriteLimit is the anonymous writes per minute per client
+	// address; 0 turns the limit off.
+	PublicWriteLimit int
+	// NowFunc is the clock; time.Now when nil.
+	NowFunc func() time.Time
 }
 
 // Server is Bayt's HTTP handler.
 type Server struct {
-	cfg Config
-	log *slog.Logger
-	mux *http.ServeMux
+	cfg     Config
+	log     *slog.Logger
+	mux     *http.ServeMux
+	limiter *rateLimiter
 }
 
 // New returns a Server serving cfg.
 func New(cfg Config) *Server {
-	if cfg.Logger == nil {
-		panic("api: nil logger")
+	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil ||
+		cfg.Vault == nil || cfg.Tokens == nil || cfg.Idempotency == nil {
+		panic("api: missing dependency")
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.NowFunc == nil {
+		cfg.NowFunc = time.Now
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), limiter: newRateLimiter(cfg.PublicWriteLimit)}
 	s.routes()
 	return s
 }
+
+func (s *Server) now() time.Time { return s.cfg.NowFunc().UTC() }
 
 // EphemeralWarning is what Bayt says, at start and on every page, when it
 // runs without a database.
@@ -47,6 +66,12 @@ const EphemeralWarning = "Bayt is running on the in-memory store: nothing is kep
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.HandleFunc("GET /api/v1/categories", s.listCategories)
+	s.mux.HandleFunc("GET /api/v1/departments", s.listDepartments)
+	s.caseRoutes()
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
+	})
 }
 
 // ServeHTTP gives every request an id and a correlation id (taken from

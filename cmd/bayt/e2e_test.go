@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/eventstore"
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// testServer is a running bayt serve on a fresh schema.
+type testServer struct {
+	t      *testing.T
+	url    string
+	pool   *pgxpool.Pool
+	schema string
+	tokens map[string]string // who -> bearer secret
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	pool, schema := eventstoretest.Schema(t, nil)
+	cfg := configFromEnv()
+	cfg.DatabaseURL = eventstoretest.URLFor(t, schema)
+	cfg.PublicWriteLimit = 0
+	cfg.ShutdownTimeout = 5 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+		p.close()
+	})
+	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, schema: schema, tokens: map[string]string{}}
+	tokens := eventstore.NewTokens(pool)
+	for who, spec := range map[string]struct {
+		role domain.Role
+		dept string
+	}{
+		"advocate":       {domain.RoleAdvocate, ""},
+		"admin":          {domain.RoleAdmin, ""},
+		"officer":        {domain.RoleOfficer, "roads_works"},
+		"officer_other":  {domain.RoleOfficer, "sanitation"},
+		"officer_lights": {domain.RoleOfficer, "public_lighting"},
+	} {
+		secret, _, err := tokens.Create(ctx, "Test "+who, spec.role, spec.dept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.tokens[who] = secret
+	}
+	return ts
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("response %d is not a JSON object: %s", r.status, r.body)
+	}
+	return m
+}
+
+// do sends a request as who ("" for anonymous) with body (a string is sent
+// as is, anything else as JSON) and extra headers as key, value pairs.
+func (ts *testServer) do(method, path, who string, body any, headers ...string) response {
+	ts.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, ts.url+path, rd)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if who != "" {
+		req.Header.Set("Authorization", "Bearer "+ts.tokens[who])
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// must is do that fails the test unless the status is want.
+func (ts *testServer) must(want int, method, path, who string, body any, headers ...string) map[string]any {
+	ts.t.Helper()
+	r := ts.do(method, path, who, body, headers...)
+	if r.status != want {
+		ts.t.Fatalf("%s %s as %q: status %d, want %d: %s", method, path, who, r.status, want, r.body)
+	}
+	if len(r.body) == 0 {
+		return nil
+	}
+	return r.json(ts.t)
+}
+
+func (ts *testServer) head() int64 {
+	ts.t.Helper()
+	var n int64
+	if err := ts.pool.QueryRow(context.Background(), "SELECT COALESCE(max(position), 0) FROM events").Scan(&n); err != nil {
+		ts.t.Fatal(err)
+	}
+	return n
+}
+
+func (ts *testServer) report(extra map[string]any) map[string]any {
+	ts.t.Helper()
+	body := map[string]any{
+		"title":       "حفرة كبيرة في شارع الحرية",
+		"description": "A deep pothole in front of the school; two scooters fell this week.",
+		"category":    "roads",
+		"district":    "Bab Souika",
+	}
+	for k, v := range extra {
+		body[k] = v
+	}
+	return ts.must(http.StatusCreated, "POST", "/api/v1/cases", "", body)
+}
+
+func expectProblem(t *testing.T, r response, status int, code string) map[string]any {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	p := r.json(t)
+	if p["code"] != code {
+		t.Fatalf("code %v, want %s: %s", p["code"], code, r.body)
+	}
+	return p
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+

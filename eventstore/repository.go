@@ -1,0 +1,174 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/citizenhouse/bayt/domain"
+)
+
+// Streams is what a Repository needs of a store; Store and Memory both
+// provide it.
+type Streams interface {
+	Do(ctx context.Context, req Request) (Result, error)
+	ReadStream(ctx context.Context, stream string, after int64) ([]Event, error)
+	VerifyStream(ctx context.Context, stream string) error
+}
+
+// Codec tells a Repository how to rebuild an aggregate of type T.
+type Codec[T any] struct {
+	// New returns the empty state of a stream.
+	New func() *T
+	// Apply folds one event into state.
+	Apply func(*T, domain.Event)
+	// Decode turns a stored payload into an event.
+	Decode func(eventType string, data []byte) (domain.Event, error)
+}
+
+// Repository loads aggregates by folding their streams and appends what
+// their commands decide, at the version they were decided on. It is the
+// domain's repository port for every aggregate, written once.
+type Repository[T any] struct {
+	store Streams
+	codec Codec[T]
+}
+
+// NewRepository returns a repository of T over store.
+func NewRepository[T any](store Streams, codec Codec[T]) *Repository[T] {
+	if store == nil || codec.New == nil || codec.Apply == nil || codec.Decode == nil {
+		panic("eventstore: incomplete repository")
+	}
+	return &Repository[T]{store: store, codec: codec}
+}
+
+// maxRetries bounds how often an update without If-Match decides again
+// after losing a race to another writer.
+const maxRetries = 5
+
+// Load folds stream into a fresh state and returns it with its version. A
+// stream without events is domain.ErrNotFound.
+func (r *Repository[T]) Load(ctx context.Context, stream string) (*T, int64, error) {
+	events, err := r.store.ReadStream(ctx, stream, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(events) == 0 {
+		return nil, 0, fmt.Errorf("%s: %w", stream, domain.ErrNotFound)
+	}
+	state := r.codec.New()
+	for _, e := range events {
+		ev, err := r.codec.Decode(e.Type, e.Data)
+		if err != nil {
+			return nil, 0, fmt.Errorf("decode %s v%d: %w", stream, e.StreamVersion, err)
+		}
+		r.codec.Apply(state, ev)
+	}
+	return state, events[len(events)-1].StreamVersion, nil
+}
+
+// Update loads stream, lets decide choose events against its state and
+// appends them at the version loaded. decide gets a nil state when the
+// stream does not exist and opts.Create is set. Deciding no events is a
+// no-op that reports the current version.
+func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.UpdateOptions,
+	decide func(state *T) ([]domain.Event, error)) (domain.Outcome, error) {
+	for attempt := 0; ; attempt++ {
+		state, version, err := r.Load(ctx, stream)
+		switch {
+		case errors.Is(err, domain.ErrNotFound) && opts.Create:
+			state = r.codec.New()
+		case err != nil:
+			return domain.Outcome{}, err
+		case opts.Create:
+			return domain.Outcome{}, fmt.Errorf("%w: %w", ErrStreamExists, &domain.VersionConflictError{Stream: stream, Expected: 0, Actual: version})
+		}
+		if opts.IfMatch != domain.AnyVersion && opts.IfMatch != version {
+			return domain.Outcome{}, &domain.VersionConflictError{Stream: stream, Expected: opts.IfMatch, Actual: version}
+		}
+		events, err := decide(state)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		if len(events) == 0 {
+			return domain.Outcome{Stream: stream, Version: version}, nil
+		}
+		out, err := r.append(ctx, stream, version, events, opts.Idempotency)
+		var conflict *domain.VersionConflictError
+		if errors.As(err, &conflict) && opts.IfMatch == domain.AnyVersion && !opts.Create && attempt < maxRetries {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (r *Repository[T]) append(ctx context.Context, stream string, version int64, events []domain.Event, idem *domain.Idempotency) (domain.Outcome, error) {
+	news, err := Encode(events)
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	req := Request{Appends: []StreamAppend{{Stream: stream, Expected: version, Events: news}}}
+	if idem != nil {
+		req.Idempotency = &Idempotency{Key: idem.Key, RequestHash: idem.RequestHash, ResponseFunc: func(res Result) (Stored, error) {
+			return idem.ResponseFunc(outcomeOf(stream, res))
+		}}
+	}
+	res, err := r.store.Do(ctx, req)
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	return outcomeOf(stream, res), nil
+}
+
+// Encode turns domain events into events to append, under their stable
+// wire names and schema versions.
+func Encode(events []domain.Event) ([]NewEvent, error) {
+	out := make([]NewEvent, len(events))
+	for i, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", e.EventType(), err)
+		}
+		out[i] = NewEvent{Type: e.EventType(), SchemaVersion: domain.SchemaVersionOf(e), Data: data}
+	}
+	return out, nil
+}
+
+func outcomeOf(stream string, res Result) domain.Outcome {
+	out := domain.Outcome{Stream: stream, Version: res.Version(), Position: res.LastPosition, Replayed: res.Replayed}
+	for _, e := range res.Events {
+		out.Events = append(out.Events, e.Recorded())
+	}
+	return out
+}
+
+// Recorded returns e as the domain sees recorded events.
+func (e Event) Recorded() domain.Recorded {
+	return domain.Recorded{
+		Position: e.Position, Stream: e.StreamID, Version: e.StreamVersion, ID: e.ID, Type: e.Type,
+		Data: e.Data, Metadata: e.Metadata, RecordedAt: e.RecordedAt, Hash: e.Hash, PrevHash: e.PrevHash,
+	}
+}
+
+// History returns stream's events and whether its hash chain holds.
+func (r *Repository[T]) History(ctx context.Context, stream string) (domain.History, error) {
+	events, err := r.store.ReadStream(ctx, stream, 0)
+	if err != nil {
+		return domain.History{}, err
+	}
+	if len(events) == 0 {
+		return domain.History{}, fmt.Errorf("%s: %w", stream, domain.ErrNotFound)
+	}
+	h := domain.History{Stream: stream, Verified: true}
+	if err := r.store.VerifyStream(ctx, stream); err != nil {
+		if !errors.Is(err, ErrTampered) {
+			return domain.History{}, err
+		}
+		h.Verified = false
+	}
+	for _, e := range events {
+		h.Events = append(h.Events, e.Recorded())
+	}
+	return h, nil
+}

@@ -1,0 +1,285 @@
+package eventstore_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/eventstore"
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// tokens is the contract Tokens and MemoryTokens share.
+type tokens interface {
+	Create(ctx context.Context, name string, role domain.Role, department string) (string, eventstore.Token, error)
+	Authenticate(ctx context.Context, secret string) (eventstore.Token, error)
+	Revoke(ctx context.Context, id string) error
+}
+
+var (
+	_ tokens = (*eventstore.Tokens)(nil)
+	_ tokens = (*eventstore.MemoryTokens)(nil)
+)
+
+type tokensBundle struct {
+	tokens tokens
+	pool   *pgxpool.Pool // nil for MemoryTokens
+}
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	create := func(t *testing.T, ts tokens, name string, role domain.Role, department string) (string, eventstore.Token) {
+		t.Helper()
+		secret, tok, err := ts.Create(ctx, name, role, department)
+		if err != nil {
+			t.Fatalf("Create(%q, %s, %q): %v", name, role, department, err)
+		}
+		return secret, tok
+	}
+	sameToken := func(a, b eventstore.Token) bool {
+		return a.ID == b.ID && a.Name == b.Name && a.Role == b.Role && a.Department == b.Department &&
+			a.CreatedAt.Equal(b.CreatedAt) && !a.CreatedAt.IsZero()
+	}
+
+	cases := []struct {
+		name         string
+		postgresOnly bool
+		run          func(t *testing.T, b tokensBundle)
+	}{
+		{name: "OK", run: func(t *testing.T, b tokensBundle) {
+			secrets := map[string]bool{}
+			for _, c := range []struct {
+				name        string
+				role        domain.Role
+				department  string
+				wantName    string
+				wantDepartm string
+			}{
+				{"أمل", domain.RoleAdmin, "", "أمل", ""},
+				{"Karim", domain.RoleAdvocate, "", "Karim", ""},
+				{"  Nour  ", domain.RoleOfficer, " roads_works ", "Nour", "roads_works"},
+				{strings.Repeat("س", 100), domain.RoleAdvocate, "", strings.Repeat("س", 100), ""},
+			} {
+				secret, tok := create(t, b.tokens, c.name, c.role, c.department)
+				if !strings.HasPrefix(secret, "bayt_") || len(secret) != len("bayt_")+43 || secrets[secret] {
+					t.Errorf("secret = %q, want a fresh bayt_ and 43 base64url characters", secret)
+				}
+				secrets[secret] = true
+				if !strings.HasPrefix(tok.ID, "tok-") || len(tok.ID) != len("tok-")+26 {
+					t.Errorf("ID = %q, want tok- and a ULID", tok.ID)
+				}
+				if tok.Name != c.wantName || tok.Role != c.role || tok.Department != c.wantDepartm {
+					t.Errorf("Create returned %+v", tok)
+				}
+				got, err := b.tokens.Authenticate(ctx, secret)
+				if err != nil {
+					t.Fatalf("Authenticate: %v", err)
+				}
+				if !sameToken(got, tok) {
+					t.Errorf("Authenticate = %+v, Create returned %+v", got, tok)
+				}
+				if a := got.Actor(); a.ID != tok.ID || a.Role != c.role || a.Department != c.wantDepartm || a.Name != c.wantName {
+					t.Errorf("Actor() = %+v", a)
+				}
+			}
+		}},
+		{name: "ErrUnauthenticated", run: func(t *testing.T, b tokensBundle) {
+			secret, _ := create(t, b.tokens, "Amal", domain.RoleAdmin, "")
+			flip := []byte(secret)
+			flip[10] ^= 'A' ^ 'B'
+			if flip[10] == secret[10] {
+				t.Fatal("flip did nothing")
+			}
+			for _, wrong := range []string{
+				"",
+				"bayt_",
+				string(flip),
+				"bayt_" + base64.RawURLEncoding.EncodeToString(make([]byte, 32)),
+				strings.TrimPrefix(secret, "bayt_"),
+				"Bearer " + secret,
+				secret + "A",
+				secret[:len(secret)-1],
+				strings.ToUpper(secret),
+				" " + secret,
+			} {
+				if got, err := b.tokens.Authenticate(ctx, wrong); !errors.Is(err, domain.ErrUnauthenticated) || got != (eventstore.Token{}) {
+					t.Errorf("Authenticate(%q) = %+v, %v; want ErrUnauthenticated", wrong, got, err)
+				}
+			}
+			if _, err := b.tokens.Authenticate(ctx, secret); err != nil {
+				t.Errorf("Authenticate(right secret): %v", err)
+			}
+		}},
+		{name: "Revoked", run: func(t *testing.T, b tokensBundle) {
+			secret, tok := create(t, b.tokens, "Amal", domain.RoleAdvocate, "")
+			otherSecret, other := create(t, b.tokens, "Nour", domain.RoleOfficer, "roads_works")
+			for range 2 { // revoking twice is fine
+				if err := b.tokens.Revoke(ctx, tok.ID); err != nil {
+					t.Fatalf("Revoke: %v", err)
+				}
+				if _, err := b.tokens.Authenticate(ctx, secret); !errors.Is(err, domain.ErrUnauthenticated) {
+					t.Fatalf("Authenticate(revoked) error = %v, want ErrUnauthenticated", err)
+				}
+			}
+			if got, err := b.tokens.Authenticate(ctx, otherSecret); err != nil || !sameToken(got, other) {
+				t.Errorf("Authenticate(other) = %+v, %v; revoking one token touched another", got, err)
+			}
+			for _, id := range []string{"tok-01J00000000000000000000000", "", secret} {
+				if err := b.tokens.Revoke(ctx, id); !errors.Is(err, domain.ErrNotFound) {
+					t.Errorf("Revoke(%q) error = %v, want ErrNotFound", id, err)
+				}
+			}
+		}},
+		{name: "ErrInvalid", run: func(t *testing.T, b tokensBundle) {
+			for _, c := range []struct {
+				name       string
+				role       domain.Role
+				department string
+				fields     []string
+			}{
+				{"Amal", "", "", []string{"role"}},
+				{"Amal", domain.RolePublic, "", []string{"role"}},
+				{"Amal", domain.RoleReporter, "", []string{"role"}},
+				{"Amal", domain.RoleSystem, "", []string{"role"}},
+				{"Amal", "root", "roads_works", []string{"role"}},
+				{"Amal", "Admin", "", []string{"role"}},
+				{"Amal", domain.RoleOfficer, "", []string{"department"}},
+				{"Amal", domain.RoleOfficer, "   ", []string{"department"}},
+				{"Amal", domain.RoleAdmin, "roads_works", []string{"department"}},
+				{"Amal", domain.RoleAdvocate, "roads_works", []string{"department"}},
+				{"", domain.RoleAdmin, "", []string{"name"}},
+				{" \t ", domain.RoleAdmin, "", []string{"name"}},
+				{strings.Repeat("س", 101), domain.RoleAdmin, "", []string{"name"}},
+				{"\xff", domain.RoleAdmin, "", []string{"name"}},
+				{"", domain.RoleOfficer, "", []string{"name", "department"}},
+			} {
+				secret, tok, err := b.tokens.Create(ctx, c.name, c.role, c.department)
+				if got := invalidFields(err); !slices.Equal(got, c.fields) || domain.KindOf(err) != domain.KindInvalid {
+					t.Errorf("Create(%q, %q, %q) error = %v (fields %v), want invalid %v", c.name, c.role, c.department, err, got, c.fields)
+				}
+				if secret != "" || tok != (eventstore.Token{}) {
+					t.Errorf("Create(%q, %q, %q) returned %q, %+v with its error", c.name, c.role, c.department, secret, tok)
+				}
+			}
+		}},
+		{name: "Concurrent", run: func(t *testing.T, b tokensBundle) {
+			var wg sync.WaitGroup
+			errs := make(chan error, 16)
+			for range 16 {
+				wg.Go(func() {
+					secret, tok, err := b.tokens.Create(ctx, "Amal", domain.RoleAdvocate, "")
+					if err == nil {
+						_, err = b.tokens.Authenticate(ctx, secret)
+					}
+					if err == nil {
+						err = b.tokens.Revoke(ctx, tok.ID)
+					}
+					if err == nil {
+						if _, err2 := b.tokens.Authenticate(ctx, secret); !errors.Is(err2, domain.ErrUnauthenticated) {
+							err = errors.New("revoked token still authenticates")
+						}
+					}
+					errs <- err
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		}},
+		{name: "SecretStoredNowhere", postgresOnly: true, run: func(t *testing.T, b tokensBundle) {
+			secret, tok := create(t, b.tokens, "Amal", domain.RoleAdmin, "")
+			raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(secret, "bayt_"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dump := dumpSchema(t, b.pool)
+			assertAbsent(t, dump, secret, strings.TrimPrefix(secret, "bayt_"))
+			if strings.Contains(dump, hex.EncodeToString(raw)) {
+				t.Error("the secret's random bytes are stored in the schema")
+			}
+			// The dump does hold the token and the hash, which proves it
+			// read the table.
+			sum := sha256.Sum256([]byte(secret))
+			if !strings.Contains(dump, tok.ID) || !strings.Contains(dump, hex.EncodeToString(sum[:])) {
+				t.Error("the dump lacks the token row")
+			}
+		}},
+	}
+
+	impls := []struct {
+		name     string
+		postgres bool
+		setup    func(t *testing.T) tokensBundle
+	}{
+		{name: "Postgres", postgres: true, setup: func(t *testing.T) tokensBundle {
+			t.Helper()
+			pool, _ := eventstoretest.Schema(t, nil)
+			return tokensBundle{tokens: eventstore.NewTokens(pool), pool: pool}
+		}},
+		{name: "Memory", setup: func(t *testing.T) tokensBundle {
+			t.Helper()
+			return tokensBundle{tokens: eventstore.NewMemoryTokens()}
+		}},
+	}
+	for _, impl := range impls {
+		t.Run(impl.name, func(t *testing.T) {
+			t.Parallel()
+			for _, c := range cases {
+				if c.postgresOnly && !impl.postgres {
+					continue
+				}
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					c.run(t, impl.setup(t))
+				})
+			}
+		})
+	}
+}
+
+func TestNewTokensNilPool(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if recover() == nil {
+			t.Error("NewTokens(nil) did not panic")
+		}
+	}()
+	eventstore.NewTokens(nil)
+}
+
+// invalidFields returns the fields of every *domain.InvalidError in err, in
+// order, looking through errors.Join.
+func invalidFields(err error) []string {
+	var fields []string
+	var walk func(error)
+	walk = func(err error) {
+		var inv *domain.InvalidError
+		switch e := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, err := range e.Unwrap() {
+				walk(err)
+			}
+		default:
+			if errors.As(err, &inv) {
+				fields = append(fields, inv.Field)
+			}
+		}
+	}
+	walk(err)
+	return fields
+}

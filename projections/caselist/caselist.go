@@ -1,0 +1,126 @@
+package caselist
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections"
+)
+
+// Name is the projection's name in checkpoints and leases.
+const Name = "case_list"
+
+// Filter selects cases. Empty fields do not filter.
+type Filter struct {
+	Status     string
+	District   string
+	Category   string
+	Department string
+	Overdue    *bool
+	// Q matches title and description, case-insensitively.
+	Q      string
+	Cursor string
+	Limit  int
+	// Now decides what is overdue.
+	Now time.Time
+}
+
+// Page is one page of cases, newest first. NextCursor is empty on the last.
+type Page struct {
+	Items      []casefile.Case
+	NextCursor string
+}
+
+// MaxLimit bounds a page.
+const MaxLimit = 200
+
+func (f *Filter) normalise() error {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	if f.Limit > MaxLimit {
+		return domain.Invalid("limit", fmt.Sprintf("at most %d", MaxLimit))
+	}
+	if f.Status != "" && !casefile.Status(f.Status).Valid() {
+		return domain.Invalid("status", "unknown status")
+	}
+	f.Q = strings.ToLower(strings.TrimSpace(f.Q))
+	return nil
+}
+
+type cursor struct {
+	created time.Time
+	id      string
+}
+
+func encodeCursor(c casefile.Case) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "|" + c.ID))
+}
+
+var errBadCursor = domain.Invalid("cursor", "not a cursor this server gave")
+
+func decodeCursor(s string) (*cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, errBadCursor
+	}
+	micros, id, ok := strings.Cut(string(b), "|")
+	n, err := strconv.ParseInt(micros, 10, 64)
+	if !ok || err != nil || id == "" {
+		return nil, errBadCursor
+	}
+	return &cursor{created: time.UnixMicro(n).UTC(), id: id}, nil
+}
+
+// fold applies the case events among events onto states, adding states for
+// new cases. It returns the ids touched, in first-touched order.
+func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, error) {
+	var touched []string
+	for _, e := range events {
+		if !strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
+			continue
+		}
+		ev, err := casefile.Decode(e.Type, e.Data)
+		if errors.Is(err, casefile.ErrUnknownEventType) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+		}
+		c, ok := states[e.Stream]
+		if !ok {
+			c = &casefile.Case{}
+			states[e.Stream] = c
+		}
+		touched = append(touched, e.Stream)
+		c.Apply(ev)
+		// The list never shows who reported or how to prove it.
+		c.ReporterSubject, c.TrackingTokenHash = "", nil
+	}
+	return dedupe(touched), nil
+}
+
+func dedupe(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	out := xs[:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func searchText(c *casefile.Case) string {
+	return strings.ToLower(c.Title + "\n" + c.Description)
+}

@@ -1,0 +1,175 @@
+package caselist
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Postgres is the case list in the case_list table.
+type Postgres struct {
+	pool *pgxpool.Pool
+}
+
+// NewPostgres returns the case list kept in pool's database.
+func NewPostgres(pool *pgxpool.Pool) *Postgres {
+	if pool == nil {
+		panic("caselist: nil pool")
+	}
+	return &Postgres{pool: pool}
+}
+
+var _ projections.Handler = (*Postgres)(nil)
+
+// Name returns the projection's name.
+func (p *Postgres) Name() string { return Name }
+
+// Apply folds a batch into case_list: it loads the touched cases once,
+// folds every event in memory and writes each case once.
+func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Event) error {
+	var ids []string
+	for _, e := range events {
+		if strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
+			ids = append(ids, e.Stream)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	states := map[string]*casefile.Case{}
+	rows, err := tx.Query(ctx, "SELECT id, state FROM case_list WHERE id = ANY($1)", ids)
+	if err != nil {
+		return fmt.Errorf("load cases: %w", err)
+	}
+	var (
+		id    string
+		state []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &state}, func() error {
+		c := &casefile.Case{}
+		if err := json.Unmarshal(state, c); err != nil {
+			return fmt.Errorf("decode case %s: %w", id, err)
+		}
+		states[id] = c
+		return nil
+	}); err != nil {
+		return err
+	}
+	touched, err := fold(events, states)
+	if err != nil {
+		return err
+	}
+	last := events[len(events)-1].Position
+	n := len(touched)
+	var (
+		statuses, districts, categories, departments, priorities, searches = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		dueAts                                                             = make([]*time.Time, n)
+		created, updated                                                   = make([]time.Time, n), make([]time.Time, n)
+		blobs                                                              = make([]string, n)
+	)
+	for i, id := range touched {
+		c := states[id]
+		statuses[i], districts[i], categories[i], departments[i], priorities[i] = string(c.Status), c.District, c.Category, c.Department, string(c.Priority)
+		searches[i] = searchText(c)
+		dueAts[i] = c.DueAt
+		created[i], updated[i] = c.CreatedAt, c.UpdatedAt
+		b, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode case %s: %w", id, err)
+		}
+		blobs[i] = string(b)
+	}
+	_, err = tx.Exec(ctx, `
+INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state, position)
+SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state, $12
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+    $9::timestamptz[], $10::text[], $11::jsonb[])
+    AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state)
+ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
+    department = excluded.department, priority = excluded.priority, due_at = excluded.due_at,
+    updated_at = excluded.updated_at, search = excluded.search, state = excluded.state, position = excluded.position`,
+		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs, last)
+	if err != nil {
+		return fmt.Errorf("write cases: %w", err)
+	}
+	return nil
+}
+
+// awaiting lists the statuses in which a case can be overdue.
+var awaiting = []string{string(casefile.StatusForwarded), string(casefile.StatusAcknowledged), string(casefile.StatusInProgress)}
+
+// List returns one page of cases matching f, newest first.
+func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
+	if err := f.normalise(); err != nil {
+		return Page{}, err
+	}
+	cur, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	for col, v := range map[string]string{"status": f.Status, "district": f.District, "category": f.Category, "department": f.Department} {
+		if v != "" {
+			where = append(where, col+" = "+arg(v))
+		}
+	}
+	if f.Overdue != nil {
+		cond := "COALESCE(status = ANY(" + arg(awaiting) + ") AND due_at < " + arg(f.Now) + ", false)"
+		if !*f.Overdue {
+			cond = "NOT " + cond
+		}
+		where = append(where, cond)
+	}
+	if f.Q != "" {
+		where = append(where, "search LIKE "+arg("%"+escapeLike(f.Q)+"%"))
+	}
+	if cur != nil {
+		where = append(where, "(created_at, id) < ("+arg(cur.created)+", "+arg(cur.id)+")")
+	}
+	q := "SELECT state FROM case_list"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit+1)
+	rows, err := p.pool.Query(ctx, q, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("list cases: %w", err)
+	}
+	var (
+		page  Page
+		state []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
+		var c casefile.Case
+		if err := json.Unmarshal(state, &c); err != nil {
+			return err
+		}
+		page.Items = append(page.Items, c)
+		return nil
+	}); err != nil {
+		return Page{}, fmt.Errorf("list cases: %w", err)
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+	}
+	return page, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,465 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/oklog/ulid/v2"
+)
+
+// CaseRepository loads and changes cases. Update decides against the
+// current state and appends at the version decided on; see
+// eventstore.Repository.
+type CaseRepository interface {
+	Load(ctx context.Context, id string) (*casefile.Case, int64, error)
+	Update(ctx context.Context, id string, opts domain.UpdateOptions, decide func(*casefile.Case) ([]domain.Event, error)) (domain.Outcome, error)
+	History(ctx context.Context, id string) (domain.History, error)
+}
+
+// CaseLister answers GET /api/v1/cases from a read model.
+type CaseLister interface {
+	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
+}
+
+// Vault keeps personal data outside events. Get returns an error wrapping
+// domain.ErrNotFound for an unknown subject and ErrErased-like errors for
+// an erased one; either way the caller shows nothing.
+type Vault interface {
+	Put(ctx context.Context, data domain.PersonalData) (subject string, err error)
+	Get(ctx context.Context, subject string) (domain.PersonalData, error)
+}
+
+// Idempotency looks up a remembered answer. It returns nil when the key is
+// new, and an invalid-input error when the key was used with another
+// request.
+type Idempotency interface {
+	Idempotent(ctx context.Context, key string, requestHash []byte) (*domain.Response, error)
+}
+
+func (s *Server) caseRoutes() {
+	s.mux.HandleFunc("POST /api/v1/cases", s.reportCase)
+	s.mux.HandleFunc("GET /api/v1/cases", s.listCases)
+	s.mux.HandleFunc("GET /api/v1/cases/{id}", s.getCase)
+	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.caseHistory)
+
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/triage", caseCommand(s, func(c *casefile.Case, b struct {
+		Priority casefile.Priority `json:"priority"`
+		Category string            `json:"category"`
+		Note     string            `json:"note"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Triage(s.cfg.Directory, casefile.Triage{Actor: cx.actor, Now: cx.now, Priority: b.Priority, Category: b.Category, Note: b.Note})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/reject", caseCommand(s, func(c *casefile.Case, b struct {
+		Reason string `json:"reason"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Reject(casefile.Reject{Actor: cx.actor, Now: cx.now, Reason: b.Reason})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/merge", caseCommand(s, func(c *casefile.Case, b struct {
+		Into string `json:"into"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		if b.Into != "" && b.Into != c.ID && cx.actor.Role.Staff() {
+			if _, _, err := s.cfg.Cases.Load(cx.ctx, b.Into); errors.Is(err, domain.ErrNotFound) {
+				return nil, domain.Invalid("into", "no such case")
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		return c.Merge(casefile.Merge{Actor: cx.actor, Now: cx.now, Into: b.Into})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/forward", caseCommand(s, func(c *casefile.Case, b struct {
+		Department string `json:"department"`
+		Note       string `json:"note"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Forward(s.cfg.Directory, casefile.Forward{Actor: cx.actor, Now: cx.now, Department: b.Department, Note: b.Note})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/acknowledge", caseCommand(s, func(c *casefile.Case, b struct {
+		Reference string `json:"reference"`
+		Note      string `json:"note"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Acknowledge(casefile.Acknowledge{Actor: cx.actor, Now: cx.now, Reference: b.Reference, Note: b.Note})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/answer", caseCommand(s, func(c *casefile.Case, b struct {
+		Response   string     `json:"response"`
+		PlannedFor *time.Time `json:"planned_for"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Answer(casefile.Answer{Actor: cx.actor, Now: cx.now, Response: b.Response, PlannedFor: b.PlannedFor})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/resolve", caseCommand(s, func(c *casefile.Case, b struct {
+		Note string `json:"note"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Resolve(casefile.Resolve{Actor: cx.actor, Now: cx.now, Note: b.Note})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/confirm", caseCommand(s, func(c *casefile.Case, b struct {
+		Note          string `json:"note"`
+		TrackingToken string `json:"tracking_token"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Confirm(casefile.Confirm{Actor: asReporter(c, cx.actor, b.TrackingToken), Now: cx.now, Note: b.Note})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/reopen", caseCommand(s, func(c *casefile.Case, b struct {
+		Reason        string `json:"reason"`
+		TrackingToken string `json:"tracking_token"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Reopen(s.cfg.Directory, casefile.Reopen{Actor: asReporter(c, cx.actor, b.TrackingToken), Now: cx.now, Reason: b.Reason})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/comments", caseCommand(s, func(c *casefile.Case, b struct {
+		Body       string              `json:"body"`
+		Visibility casefile.Visibility `json:"visibility"`
+	}, cx cmdContext) ([]domain.Event, error) {
+		return c.Comment(casefile.Comment{Actor: cx.actor, Now: cx.now, Body: b.Body, Visibility: b.Visibility})
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/support", caseCommand(s, func(c *casefile.Case, _ struct{}, cx cmdContext) ([]domain.Event, error) {
+		return c.Support(casefile.Support{Actor: cx.actor, Now: cx.now})
+	}))
+}
+
+// asReporter makes an anonymous caller the case's reporter when the
+// tracking token they send is the one the case was reported with.
+func asReporter(c *casefile.Case, a domain.Actor, token string) domain.Actor {
+	if token == "" || a.Role != domain.RolePublic || len(c.TrackingTokenHash) == 0 {
+		return a
+	}
+	sum := sha256.Sum256([]byte(token))
+	if subtle.ConstantTimeCompare(sum[:], c.TrackingTokenHash) == 1 {
+		return domain.Actor{Role: domain.RoleReporter}
+	}
+	return a
+}
+
+// cmdContext is what a command handler gets besides the state and body.
+type cmdContext struct {
+	ctx   context.Context
+	actor domain.Actor
+	now   time.Time
+}
+
+// commandResponse is the answer to every command on a stream.
+type commandResponse struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	Version       int64  `json:"version"`
+	Position      int64  `json:"position"`
+	TrackingToken string `json:"tracking_token,omitempty"`
+}
+
+// caseCommand builds the handler of one command on an existing case: it
+// authenticates, decodes the body strictly, honours If-Match and
+// Idempotency-Key, decides against the current state and appends.
+func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, actor, err := s.withActor(r)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		id := r.PathValue("id")
+		raw, err := readBody(r)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		var body B
+		if err := decodeStrict(raw, &body); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		if !casefile.ValidID(id) {
+			s.writeProblem(w, r, domain.ErrNotFound)
+			return
+		}
+		opts, ok := s.commandOptions(w, r, actor, raw)
+		if !ok {
+			return
+		}
+		var status casefile.Status
+		cx := cmdContext{ctx: r.Context(), actor: actor, now: s.now()}
+		if opts.Idempotency != nil {
+			opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
+				return jsonResponse(http.StatusOK, commandResponse{ID: id, Status: string(status), Version: o.Version, Position: o.Position})
+			}
+		}
+		out, err := s.cfg.Cases.Update(r.Context(), id, opts, func(c *casefile.Case) ([]domain.Event, error) {
+			events, err := decide(c, body, cx)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range events {
+				c.Apply(e)
+			}
+			status = c.Status
+			return events, nil
+		})
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		if out.Replayed != nil {
+			writeStored(w, *out.Replayed)
+			return
+		}
+		w.Header().Set("ETag", etag(out.Version))
+		writeJSON(w, http.StatusOK, commandResponse{ID: id, Status: string(status), Version: out.Version, Position: out.Position})
+	}
+}
+
+// commandOptions reads If-Match and Idempotency-Key, answers a repeated
+// request from memory, and applies the anonymous write limit. It returns
+// false when it has answered.
+func (s *Server) commandOptions(w http.ResponseWriter, r *http.Request, actor domain.Actor, body []byte) (domain.UpdateOptions, bool) {
+	opts := domain.UpdateOptions{IfMatch: domain.AnyVersion}
+	if im := r.Header.Get("If-Match"); im != "" {
+		v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(strings.TrimSpace(im), "W/"), `"`), 10, 64)
+		if err != nil || v < 0 {
+			s.writeProblem(w, r, malformed("If-Match", `must be a version in quotes, such as "3"`))
+			return opts, false
+		}
+		opts.IfMatch = v
+	}
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if len(key) > 200 {
+			s.writeProblem(w, r, malformed("Idempotency-Key", "at most 200 characters"))
+			return opts, false
+		}
+		// Keys are scoped to the caller, so two clients choosing the same
+		// key never see each other's answers.
+		scoped := actor.ID + "/" + key
+		h := sha256.New()
+		h.Write([]byte(r.Method + " " + r.URL.Path + "\x00"))
+		h.Write(body)
+		hash := h.Sum(nil)
+		stored, err := s.cfg.Idempotency.Idempotent(r.Context(), scoped, hash)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return opts, false
+		}
+		if stored != nil {
+			writeStored(w, *stored)
+			return opts, false
+		}
+		opts.Idempotency = &domain.Idempotency{Key: scoped, RequestHash: hash}
+	}
+	if actor.Role == domain.RolePublic && !s.limiter.allow(clientAddress(r), s.now()) {
+		writeProblemDoc(w, newProblem(http.StatusTooManyRequests, codeRateLimited, "too many anonymous writes from your address; try again in a minute"))
+		return opts, false
+	}
+	return opts, true
+}
+
+func jsonResponse(status int, v any) (domain.Response, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return domain.Response{}, err
+	}
+	return domain.Response{Status: status, Body: append(b, '\n')}, nil
+}
+
+func writeStored(w http.ResponseWriter, resp domain.Response) {
+	var head struct {
+		Version int64 `json:"version"`
+	}
+	if json.Unmarshal(resp.Body, &head) == nil && head.Version > 0 {
+		w.Header().Set("ETag", etag(head.Version))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+}
+
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+type reportRequest struct {
+	Title       string             `json:"title"`
+	Description string             `json:"description"`
+	Category    string             `json:"category"`
+	District    string             `json:"district"`
+	Location    *casefile.Location `json:"location"`
+	Address     string             `json:"address"`
+	Reporter    *struct {
+		Name  string `json:"name"`
+		Phone string `json:"phone"`
+		Email string `json:"email"`
+	} `json:"reporter"`
+	Language string `json:"language"`
+}
+
+func (s *Server) reportCase(w http.ResponseWriter, r *http.Request) {
+	r, actor, err := s.withActor(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	raw, err := readBody(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	var body reportRequest
+	if err := decodeStrict(raw, &body); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	opts, ok := s.commandOptions(w, r, actor, raw)
+	if !ok {
+		return
+	}
+	now := s.now()
+	id := casefile.StreamPrefix + ulid.Make().String()
+	token := newSecret()
+	tokenHash := sha256.Sum256([]byte(token))
+	cmd := casefile.Report{
+		Actor: actor, Now: now, ID: id, Title: body.Title, Description: body.Description,
+		Category: body.Category, District: body.District, Location: body.Location, Address: body.Address,
+		Language: body.Language, TrackingTokenHash: tokenHash[:],
+	}
+	// Decide once before touching the vault, so bad input stores nothing.
+	if _, err := (&casefile.Case{}).Report(s.cfg.Directory, cmd); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if body.Reporter != nil {
+		pd := domain.PersonalData{Name: strings.TrimSpace(body.Reporter.Name), Phone: strings.TrimSpace(body.Reporter.Phone), Email: strings.TrimSpace(body.Reporter.Email)}
+		if err := validatePersonalData(pd); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		if !pd.Empty() {
+			if cmd.ReporterSubject, err = s.cfg.Vault.Put(r.Context(), pd); err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+		}
+	}
+	resp := commandResponse{ID: id, Status: string(casefile.StatusReported), TrackingToken: token}
+	opts.Create = true
+	if opts.Idempotency != nil {
+		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
+			r := resp
+			r.Version, r.Position = o.Version, o.Position
+			return jsonResponse(http.StatusCreated, r)
+		}
+	}
+	out, err := s.cfg.Cases.Update(r.Context(), id, opts, func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Report(s.cfg.Directory, cmd)
+	})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if out.Replayed != nil {
+		writeStored(w, *out.Replayed)
+		return
+	}
+	resp.Version, resp.Position = out.Version, out.Position
+	w.Header().Set("ETag", etag(out.Version))
+	w.Header().Set("Location", "/api/v1/cases/"+id)
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+func validatePersonalData(p domain.PersonalData) error {
+	var errs []error
+	if len([]rune(p.Name)) > 200 {
+		errs = append(errs, domain.Invalid("reporter.name", "at most 200 characters"))
+	}
+	if len(p.Phone) > 40 {
+		errs = append(errs, domain.Invalid("reporter.phone", "at most 40 characters"))
+	}
+	if len(p.Email) > 254 || (p.Email != "" && !strings.Contains(p.Email, "@")) {
+		errs = append(errs, domain.Invalid("reporter.email", "not an email address"))
+	}
+	return errors.Join(errs...)
+}
+
+// newSecret returns 32 random bytes, base64url: a tracking token.
+func newSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	r, actor, err := s.withActor(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	if !casefile.ValidID(id) {
+		s.writeProblem(w, r, domain.ErrNotFound)
+		return
+	}
+	c, version, err := s.cfg.Cases.Load(r.Context(), id)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	v := newCaseView(c, s.now())
+	if actor.Role.Staff() && c.ReporterSubject != "" {
+		pd, err := s.cfg.Vault.Get(r.Context(), c.ReporterSubject)
+		switch {
+		case err == nil:
+			v.Reporter = &pd
+		case errors.Is(err, domain.ErrNotFound):
+		default:
+			// Erased: the reporter is gone for everyone.
+			v.ReporterErased = true
+		}
+	}
+	w.Header().Set("ETag", etag(version))
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := caselist.Filter{
+		Status: q.Get("status"), District: q.Get("district"), Category: q.Get("category"),
+		Department: q.Get("department"), Q: q.Get("q"), Cursor: q.Get("cursor"), Now: s.now(),
+	}
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			s.writeProblem(w, r, malformed("overdue", "must be true or false"))
+			return
+		}
+		f.Overdue = &b
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.writeProblem(w, r, malformed("limit", "must be a positive number"))
+			return
+		}
+		f.Limit = n
+	}
+	if len(f.Q) > 200 {
+		s.writeProblem(w, r, malformed("q", "at most 200 characters"))
+		return
+	}
+	page, err := s.cfg.CaseList.List(r.Context(), f)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out := struct {
+		Items      []caseView `json:"items"`
+		NextCursor *string    `json:"next_cursor"`
+	}{Items: make([]caseView, 0, len(page.Items))}
+	for i := range page.Items {
+		out.Items = append(out.Items, newCaseView(&page.Items[i], f.Now))
+	}
+	if page.NextCursor != "" {
+		out.NextCursor = &page.NextCursor
+	}
+	writeJSON(w, http.StatusOK, out)
+}

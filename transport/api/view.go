@@ -1,0 +1,54 @@
+package api
+
+import (
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+)
+
+// caseView is a case as API.md shows it.
+type caseView struct {
+	ID             string               `json:"id"`
+	Title          string               `json:"title"`
+	Description    string               `json:"description"`
+	Category       string               `json:"category"`
+	District       string               `json:"district"`
+	Location       *casefile.Location   `json:"location"`
+	Address        string               `json:"address"`
+	Status         casefile.Status      `json:"status"`
+	Department     *string              `json:"department"`
+	DueAt          *time.Time           `json:"due_at"`
+	Overdue        bool                 `json:"overdue"`
+	Priority       casefile.Priority    `json:"priority"`
+	Supporters     int                  `json:"supporters"`
+	CampaignIDs    []string             `json:"campaign_ids"`
+	ReopenedCount  int                  `json:"reopened_count"`
+	MergedInto     string               `json:"merged_into,omitempty"`
+	RejectReason   string               `json:"reject_reason,omitempty"`
+	PublicNote     string               `json:"last_public_note,omitempty"`
+	Language       string               `json:"language,omitempty"`
+	CreatedAt      time.Time            `json:"created_at"`
+	UpdatedAt      time.Time            `json:"updated_at"`
+	Version        int64                `json:"version"`
+	Reporter       *domain.PersonalData `json:"reporter,omitempty"`
+	ReporterErased bool                 `json:"reporter_erased,omitempty"`
+}
+
+func newCaseView(c *casefile.Case, now time.Time) caseView {
+	v := caseView{
+		ID: c.ID, Title: c.Title, Description: c.Description, Category: c.Category, District: c.District,
+		Location: c.Location, Address: c.Address, Status: c.Status, DueAt: c.DueAt, Overdue: c.Overdue(now),
+		Priority: c.Priority, Supporters: c.Supporters, CampaignIDs: c.CampaignIDs, ReopenedCount: c.ReopenedCount,
+		MergedInto: c.MergedInto, RejectReason: c.RejectReason, PublicNote: c.LastPublicNote, Language: c.Language,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+	}
+	if c.Department != "" {
+		d := c.Department
+		v.Department = &d
+	}
+	if v.CampaignIDs == nil {
+		v.CampaignIDs = []string{}
+	}
+	return v
+}
