@@ -14,9 +14,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// appendLockKey is the advisory lock every append transaction holds, on
-// every node: it is what makes positions a total order known at commit.
-const appendLockKey int64 = 0x62617974 // "bayt"
+// appendLockSQL takes the advisory lock every append transaction holds, on
+// every node: it is what makes positions a total order known at commit. It
+// is keyed by the schema, whose log it guards.
+const appendLockSQL = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' append', 0))"
 
 // Config tunes a Store. The zero value is usable.
 type Config struct {
@@ -284,7 +285,7 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 	}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue("SELECT pg_advisory_xact_lock($1)", appendLockKey)
+	b.Queue(appendLockSQL)
 	b.Queue("SELECT position, log_hash FROM events ORDER BY position DESC LIMIT 1")
 	b.Queue("SELECT id, version, last_hash FROM streams WHERE id = ANY($1)", streams)
 	b.Queue("SELECT key, request_hash, status, body FROM idempotency_keys WHERE key = ANY($1)", keys)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 // Event is one event of the log, as projections see it.
 type Event struct {
+	ID         string
 	Position   int64
 	Stream     string
 	Version    int64
@@ -46,7 +46,7 @@ type Runner struct {
 	handler Handler
 	logger  *slog.Logger
 	batch   int
-	changed func(position int64)
+	changed func(ctx context.Context, position int64)
 }
 
 // RunnerConfig tunes a Runner.
@@ -55,7 +55,7 @@ type RunnerConfig struct {
 	Batch int
 	// ChangedFunc, when set, is called after each committed batch with
 	// the position the read model now reflects.
-	ChangedFunc func(position int64)
+	ChangedFunc func(ctx context.Context, position int64)
 	Logger      *slog.Logger
 }
 
@@ -91,24 +91,45 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
-// LeaseKey is the advisory-lock key of a named lease (projection or relay).
-func LeaseKey(name string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("bayt lease " + name))
-	return int64(h.Sum64())
+// leaseSQL takes a named lease: a session advisory lock keyed by the name
+// and the schema, so deployments sharing a database (and tests, a schema
+// each) never contend for each other's leases.
+const leaseSQL = "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ' lease ' || $1, 0))"
+
+// HoldLease waits until it holds the lease called name, polling every
+// interval, then runs fn with a context that ends when ctx does or when the
+// lease's connection stops answering (another node may then take over, so
+// the holder must stop at once). It gives the lease up when fn returns.
+func HoldLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration, fn func(context.Context) error) error {
+	conn, err := acquireLease(ctx, pool, name, interval)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchLease(ctx, conn, cancel)
+	}()
+	defer func() {
+		cancel()
+		<-watched
+		// Closing the connection drops every session lock it holds; the
+		// pool opens a fresh one when needed.
+		_ = conn.Conn().Close(context.WithoutCancel(ctx))
+		conn.Release()
+	}()
+	return fn(ctx)
 }
 
-// Lease blocks until it holds the session advisory lock for name, polling
-// every interval, then returns the connection that holds it. Releasing the
-// connection (or its death) gives the lease up.
-func Lease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration) (*pgxpool.Conn, error) {
+func acquireLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration) (*pgxpool.Conn, error) {
 	for {
 		conn, err := pool.Acquire(ctx)
 		if err != nil {
 			return nil, err
 		}
 		var got bool
-		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", LeaseKey(name)).Scan(&got); err != nil {
+		if err := conn.QueryRow(ctx, leaseSQL, name).Scan(&got); err != nil {
 			conn.Release()
 			return nil, err
 		}
@@ -124,55 +145,39 @@ func Lease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.D
 	}
 }
 
-// ReleaseLease gives up a lease taken with Lease.
-func ReleaseLease(conn *pgxpool.Conn, name string) {
-	// Closing the connection drops every session lock it holds, even if
-	// the unlock below cannot be sent.
-	ctx := context.Background()
-	_, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", LeaseKey(name))
-	_ = conn.Conn().Close(ctx)
-	conn.Release()
+func watchLease(ctx context.Context, lease *pgxpool.Conn, cancel context.CancelFunc) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := lease.Ping(ctx); err != nil {
+				cancel()
+				return
+			}
+		}
+	}
 }
 
 func (r *Runner) runWithLease(ctx context.Context) error {
 	name := r.handler.Name()
-	lease, err := Lease(ctx, r.pool, "projection "+name, 2*time.Second)
-	if err != nil {
-		return err
-	}
-	defer ReleaseLease(lease, "projection "+name)
-	// Losing the lease's connection means another node may take over:
-	// stop applying at once.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		t := time.NewTicker(2 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := lease.Ping(ctx); err != nil {
-					cancel()
-					return
-				}
-			}
-		}
-	}()
-	from, err := Checkpoint(ctx, r.pool, name)
-	if err != nil {
-		return err
-	}
-	return r.log.Follow(ctx, from, r.batch, func(ctx context.Context, events []Event) error {
-		pos, err := ApplyBatch(ctx, r.pool, r.handler, events)
+	return HoldLease(ctx, r.pool, "projection "+name, 2*time.Second, func(ctx context.Context) error {
+		from, err := Checkpoint(ctx, r.pool, name)
 		if err != nil {
 			return err
 		}
-		if r.changed != nil {
-			r.changed(pos)
-		}
-		return nil
+		return r.log.Follow(ctx, from, r.batch, func(ctx context.Context, events []Event) error {
+			pos, err := ApplyBatch(ctx, r.pool, r.handler, events)
+			if err != nil {
+				return err
+			}
+			if r.changed != nil && pos > 0 {
+				r.changed(ctx, pos)
+			}
+			return nil
+		})
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/citizenhouse/bayt/migrations"
@@ -97,4 +98,15 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) ([]*goose.MigrationResult,
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
 	return migrations.Up(ctx, db)
+}
+
+// allowedOrigins splits BAYT_ALLOWED_ORIGINS, a comma-separated list.
+func (c config) allowedOrigins() []string {
+	var out []string
+	for _, o := range strings.Split(c.AllowedOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }

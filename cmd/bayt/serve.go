@@ -15,8 +15,9 @@ import (
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/projections/relay"
 	"github.com/citizenhouse/bayt/transport/api"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/citizenhouse/bayt/transport/live"
 )
 
 func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error {
@@ -49,10 +50,11 @@ func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error
 type program struct {
 	cfg     config
 	log     *slog.Logger
-	pool    *pgxpool.Pool // nil on the in-memory store
-	store   interface{ Close() }
 	server  *http.Server
+	hub     *live.Hub
 	workers []func(context.Context) error
+	// closers release what newProgram opened; close runs them in reverse.
+	closers []func()
 }
 
 func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program, error) {
@@ -62,42 +64,73 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		Directory:        directory.Default(),
 		PublicWriteLimit: cfg.PublicWriteLimit,
 	}
+	var feed live.Feed
 	if cfg.DatabaseURL == "" {
 		logger.Warn(api.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
 		list := caselist.NewMemory()
-		p.store = store
+		p.closers = append(p.closers, store.Close)
 		apiCfg.Ephemeral = true
 		apiCfg.Cases = eventstore.NewRepository(store, caseCodec())
-		apiCfg.CaseList = list
+		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Vault = eventstore.NewMemoryVault()
 		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
 		apiCfg.Idempotency = store
+		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
 		p.workers = append(p.workers, func(ctx context.Context) error {
-			return projectionLog{store}.Follow(ctx, 0, 1000, list.Apply)
+			return projectionLog{store}.Follow(ctx, 0, 1000, func(ctx context.Context, events []projections.Event) error {
+				err := list.Apply(ctx, events)
+				p.hub.Notify()
+				return err
+			})
 		})
 	} else {
 		pool, err := openPool(ctx, cfg)
 		if err != nil {
 			return nil, err
 		}
-		p.pool = pool
+		p.closers = append(p.closers, pool.Close)
 		if _, err := migrate(ctx, pool); err != nil {
-			pool.Close()
+			p.close()
 			return nil, err
 		}
+		b, err := newBus(cfg, logger)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		p.closers = append(p.closers, func() {
+			if err := b.Close(); err != nil {
+				logger.Warn("close bus", "err", err)
+			}
+		})
 		store := eventstore.New(pool, eventstore.Config{Logger: logger})
+		p.closers = append(p.closers, store.Close)
 		list := caselist.NewPostgres(pool)
-		p.store = store
 		apiCfg.ReadyFunc = pool.Ping
 		apiCfg.Cases = eventstore.NewRepository(store, caseCodec())
-		apiCfg.CaseList = list
+		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Vault = eventstore.NewVault(pool)
 		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
 		apiCfg.Idempotency = store
-		runner := projections.NewRunner(pool, projectionLog{store}, list, projections.RunnerConfig{Logger: logger})
-		p.workers = append(p.workers, runner.Run)
+		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		router, err := newRouter(b, logger, p.hub.Notify)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		runner := projections.NewRunner(pool, projectionLog{store}, list, projections.RunnerConfig{
+			Logger: logger,
+			ChangedFunc: func(ctx context.Context, position int64) {
+				p.hub.Notify()
+				publishChange(ctx, b, logger, caselist.Name, position)
+			},
+		})
+		rl := relay.New(pool, projectionLog{store}, b.pub, logger)
+		p.workers = append(p.workers, runner.Run, rl.Run, router.Run)
 	}
+	p.workers = append(p.workers, p.hub.Run)
+	apiCfg.Live = p.hub
 	p.server = &http.Server{
 		Handler:           api.New(apiCfg),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -148,8 +181,8 @@ func (p *program) run(ctx context.Context, ln net.Listener) error {
 
 // close releases what newProgram opened, in reverse order.
 func (p *program) close() {
-	p.store.Close()
-	if p.pool != nil {
-		p.pool.Close()
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		p.closers[i]()
 	}
+	p.closers = nil
 }

@@ -28,7 +28,7 @@ func toProjectionEvents(events []eventstore.Event) []projections.Event {
 	out := make([]projections.Event, len(events))
 	for i, e := range events {
 		out[i] = projections.Event{
-			Position: e.Position, Stream: e.StreamID, Version: e.StreamVersion, Type: e.Type,
+			ID: e.ID, Position: e.Position, Stream: e.StreamID, Version: e.StreamVersion, Type: e.Type,
 			Data: e.Data, Actor: e.Metadata.Actor, RecordedAt: e.RecordedAt,
 		}
 	}

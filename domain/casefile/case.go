@@ -126,6 +126,14 @@ type Case struct {
 	MergedInto        string
 	RejectReason      string
 	LastPublicNote    string // latest public text from staff or reporter, for Open311 status_notes
+
+	// The first time each step of the municipal response happened, for the
+	// departments' responsiveness figures. A reopened case keeps them: the
+	// first answer is what the resident waited for.
+	ForwardedAt       *time.Time
+	AcknowledgedAt    *time.Time
+	ResolvedAt        *time.Time
+	ResolvedWithinSLA bool
 }
 
 // Apply folds e into c. It never validates and never fails: the event is a
@@ -174,10 +182,16 @@ func (c *Case) Apply(e domain.Event) {
 		c.Status = StatusForwarded
 		c.Department = e.Department
 		c.DueAt = timePtr(e.DueAt)
+		if c.ForwardedAt == nil {
+			c.ForwardedAt = timePtr(e.At)
+		}
 		c.note(e.Note)
 		c.touch(e.At)
 	case *CaseAcknowledged:
 		c.Status = StatusAcknowledged
+		if c.AcknowledgedAt == nil {
+			c.AcknowledgedAt = timePtr(e.At)
+		}
 		c.note(e.Note)
 		c.touch(e.At)
 	case *CaseAnswered:
@@ -186,6 +200,10 @@ func (c *Case) Apply(e domain.Event) {
 		c.touch(e.At)
 	case *CaseResolved:
 		c.Status = StatusResolved
+		if c.ResolvedAt == nil {
+			c.ResolvedAt = timePtr(e.At)
+			c.ResolvedWithinSLA = c.DueAt != nil && !e.At.After(*c.DueAt)
+		}
 		c.note(e.Note)
 		c.touch(e.At)
 	case *ResolutionConfirmed:

@@ -81,10 +81,29 @@ func decodeCursor(s string) (*cursor, error) {
 	return &cursor{created: time.UnixMicro(n).UTC(), id: id}, nil
 }
 
+// FeedItem is a public event as the live feed and the board show it:
+// redacted to what anyone may read, with the case's state after it.
+type FeedItem struct {
+	Type     string    `json:"type"`
+	Position int64     `json:"position"`
+	Stream   string    `json:"stream"`
+	Event    string    `json:"event"`
+	CaseID   string    `json:"case_id"`
+	Status   string    `json:"status"`
+	Title    string    `json:"title"`
+	District string    `json:"district"`
+	Category string    `json:"category"`
+	At       time.Time `json:"at"`
+}
+
 // fold applies the case events among events onto states, adding states for
-// new cases. It returns the ids touched, in first-touched order.
-func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, error) {
-	var touched []string
+// new cases. It returns the ids touched, in first-touched order, and the
+// feed items of the public events.
+func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, []FeedItem, error) {
+	var (
+		touched []string
+		feed    []FeedItem
+	)
 	for _, e := range events {
 		if !strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
 			continue
@@ -94,7 +113,7 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+			return nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
 		}
 		c, ok := states[e.Stream]
 		if !ok {
@@ -105,8 +124,15 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 		c.Apply(ev)
 		// The list never shows who reported or how to prove it.
 		c.ReporterSubject, c.TrackingTokenHash = "", nil
+		if casefile.Public(ev) {
+			feed = append(feed, FeedItem{
+				Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
+				CaseID: c.ID, Status: string(c.Status), Title: c.Title, District: c.District, Category: c.Category,
+				At: e.RecordedAt,
+			})
+		}
 	}
-	return dedupe(touched), nil
+	return dedupe(touched), feed, nil
 }
 
 func dedupe(xs []string) []string {

@@ -14,6 +14,7 @@ import (
 type Memory struct {
 	mu       sync.RWMutex
 	cases    map[string]*casefile.Case
+	feed     []FeedItem
 	position int64
 }
 
@@ -31,9 +32,11 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if _, err := fold(events, m.cases); err != nil {
+	_, feed, err := fold(events, m.cases)
+	if err != nil {
 		return err
 	}
+	m.feed = append(m.feed, feed...)
 	m.position = events[len(events)-1].Position
 	return nil
 }

@@ -62,15 +62,19 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}); err != nil {
 		return err
 	}
-	touched, err := fold(events, states)
+	touched, feed, err := fold(events, states)
 	if err != nil {
+		return err
+	}
+	if err := writeFeed(ctx, tx, feed); err != nil {
 		return err
 	}
 	last := events[len(events)-1].Position
 	n := len(touched)
 	var (
 		statuses, districts, categories, departments, priorities, searches = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		dueAts                                                             = make([]*time.Time, n)
+		dueAts, forwarded, acknowledged, resolved                          = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+		withinSLA                                                          = make([]bool, n)
 		created, updated                                                   = make([]time.Time, n), make([]time.Time, n)
 		blobs                                                              = make([]string, n)
 	)
@@ -78,7 +82,8 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		c := states[id]
 		statuses[i], districts[i], categories[i], departments[i], priorities[i] = string(c.Status), c.District, c.Category, c.Department, string(c.Priority)
 		searches[i] = searchText(c)
-		dueAts[i] = c.DueAt
+		dueAts[i], forwarded[i], acknowledged[i], resolved[i] = c.DueAt, c.ForwardedAt, c.AcknowledgedAt, c.ResolvedAt
+		withinSLA[i] = c.ResolvedWithinSLA
 		created[i], updated[i] = c.CreatedAt, c.UpdatedAt
 		b, err := json.Marshal(c)
 		if err != nil {
@@ -87,17 +92,43 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		blobs[i] = string(b)
 	}
 	_, err = tx.Exec(ctx, `
-INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state, position)
-SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state, $12
+INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position)
+SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
+    forwarded_at, acknowledged_at, resolved_at, within_sla, $16
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-    $9::timestamptz[], $10::text[], $11::jsonb[])
-    AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state)
+    $9::timestamptz[], $10::text[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[])
+    AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
+    forwarded_at, acknowledged_at, resolved_at, within_sla)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
     department = excluded.department, priority = excluded.priority, due_at = excluded.due_at,
-    updated_at = excluded.updated_at, search = excluded.search, state = excluded.state, position = excluded.position`,
-		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs, last)
+    updated_at = excluded.updated_at, search = excluded.search, state = excluded.state,
+    forwarded_at = excluded.forwarded_at, acknowledged_at = excluded.acknowledged_at,
+    resolved_at = excluded.resolved_at, within_sla = excluded.within_sla, position = excluded.position`,
+		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs,
+		forwarded, acknowledged, resolved, withinSLA, last)
 	if err != nil {
 		return fmt.Errorf("write cases: %w", err)
+	}
+	return nil
+}
+
+func writeFeed(ctx context.Context, tx pgx.Tx, feed []FeedItem) error {
+	if len(feed) == 0 {
+		return nil
+	}
+	positions, streams, items := make([]int64, len(feed)), make([]string, len(feed)), make([]string, len(feed))
+	for i, f := range feed {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		positions[i], streams[i], items[i] = f.Position, f.Stream, string(b)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO public_feed (position, stream, item)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) ON CONFLICT (position) DO NOTHING`, positions, streams, items)
+	if err != nil {
+		return fmt.Errorf("write public feed: %w", err)
 	}
 	return nil
 }

@@ -27,6 +27,9 @@ type Config struct {
 	Vault       Vault
 	Tokens      Authenticator
 	Idempotency Idempotency
+	Boards      Boards
+	// Live serves the WebSocket feed at /api/v1/live; nil leaves it out.
+	Live http.Handler
 	// PublicWriteLimit is the anonymous writes per minute per client
 	// address; 0 turns the limit off.
 	PublicWriteLimit int
@@ -45,7 +48,7 @@ type Server struct {
 // New returns a Server serving cfg.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil ||
-		cfg.Vault == nil || cfg.Tokens == nil || cfg.Idempotency == nil {
+		cfg.Vault == nil || cfg.Tokens == nil || cfg.Idempotency == nil || cfg.Boards == nil {
 		panic("api: missing dependency")
 	}
 	if cfg.NowFunc == nil {
@@ -69,6 +72,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/categories", s.listCategories)
 	s.mux.HandleFunc("GET /api/v1/departments", s.listDepartments)
 	s.caseRoutes()
+	s.boardRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
 	})

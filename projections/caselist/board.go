@@ -1,0 +1,278 @@
+package caselist
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/jackc/pgx/v5"
+)
+
+// Board is the public status board: what the city sees at a glance, as of
+// Position in the log.
+type Board struct {
+	Position    int64               `json:"position"`
+	ByStatus    map[string]int      `json:"by_status"`
+	ByDistrict  map[string]int      `json:"by_district"`
+	ByCategory  map[string]int      `json:"by_category"`
+	Departments []DepartmentFigures `json:"departments"`
+	Recent      []FeedItem          `json:"recent"`
+}
+
+// DepartmentFigures is how a department answers the cases sent to it.
+// Figures without data (no case acknowledged yet) are nil.
+type DepartmentFigures struct {
+	Code                     string   `json:"code"`
+	Open                     int      `json:"open"`
+	Overdue                  int      `json:"overdue"`
+	MedianHoursToAcknowledge *float64 `json:"median_hours_to_acknowledge"`
+	MedianHoursToResolve     *float64 `json:"median_hours_to_resolve"`
+	WithinSLARatio           *float64 `json:"within_sla_ratio"`
+}
+
+// RecentItems is how many feed items a board carries.
+const RecentItems = 20
+
+func newBoard() Board {
+	return Board{ByStatus: map[string]int{}, ByDistrict: map[string]int{}, ByCategory: map[string]int{}, Departments: []DepartmentFigures{}, Recent: []FeedItem{}}
+}
+
+// Board returns the board as of the projection's checkpoint, read in one
+// snapshot so that the counts and the position agree.
+func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
+	b := newBoard()
+	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT position FROM checkpoints WHERE name = $1), 0)", Name).Scan(&b.Position); err != nil {
+			return err
+		}
+		for col, m := range map[string]map[string]int{"status": b.ByStatus, "district": b.ByDistrict, "category": b.ByCategory} {
+			rows, err := tx.Query(ctx, "SELECT "+col+", count(*) FROM case_list GROUP BY 1")
+			if err != nil {
+				return err
+			}
+			var (
+				k string
+				n int
+			)
+			if _, err := pgx.ForEachRow(rows, []any{&k, &n}, func() error { m[k] = n; return nil }); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, `
+SELECT department,
+    count(*) FILTER (WHERE status = ANY($1)),
+    count(*) FILTER (WHERE status = ANY($1) AND due_at < $2),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - forwarded_at) / 3600)
+        FILTER (WHERE acknowledged_at IS NOT NULL),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - forwarded_at) / 3600)
+        FILTER (WHERE resolved_at IS NOT NULL),
+    avg(CASE WHEN within_sla THEN 1.0 ELSE 0.0 END) FILTER (WHERE resolved_at IS NOT NULL)
+FROM case_list WHERE department <> '' GROUP BY department ORDER BY department`, awaiting, now)
+		if err != nil {
+			return err
+		}
+		var d DepartmentFigures
+		if _, err := pgx.ForEachRow(rows, []any{&d.Code, &d.Open, &d.Overdue, &d.MedianHoursToAcknowledge, &d.MedianHoursToResolve, &d.WithinSLARatio}, func() error {
+			b.Departments = append(b.Departments, d)
+			d = DepartmentFigures{}
+			return nil
+		}); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, "SELECT item FROM public_feed ORDER BY position DESC LIMIT $1", RecentItems)
+		if err != nil {
+			return err
+		}
+		var item []byte
+		_, err = pgx.ForEachRow(rows, []any{&item}, func() error {
+			var f FeedItem
+			if err := json.Unmarshal(item, &f); err != nil {
+				return err
+			}
+			b.Recent = append(b.Recent, f)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return Board{}, fmt.Errorf("read board: %w", err)
+	}
+	return b, nil
+}
+
+// FeedAfter returns at most limit public feed items after position after,
+// in order, as the JSON the live feed sends.
+func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]FeedRecord, error) {
+	rows, err := p.pool.Query(ctx, "SELECT position, item FROM public_feed WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read feed: %w", err)
+	}
+	var (
+		out []FeedRecord
+		r   FeedRecord
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&r.Position, &r.JSON}, func() error {
+		out = append(out, FeedRecord{Position: r.Position, JSON: append([]byte(nil), r.JSON...)})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read feed: %w", err)
+	}
+	return out, nil
+}
+
+// FeedRecord is one feed item, already encoded.
+type FeedRecord struct {
+	Position int64
+	JSON     []byte
+}
+
+// Inbox returns the cases a department has to answer, the most urgent due
+// date first.
+func (p *Postgres) Inbox(ctx context.Context, department string) ([]casefile.Case, error) {
+	rows, err := p.pool.Query(ctx, `SELECT state FROM case_list WHERE department = $1 AND status = ANY($2)
+ORDER BY due_at NULLS LAST, created_at, id LIMIT 1000`, department, awaiting)
+	if err != nil {
+		return nil, fmt.Errorf("read inbox: %w", err)
+	}
+	var (
+		out   []casefile.Case
+		state []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
+		var c casefile.Case
+		if err := json.Unmarshal(state, &c); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read inbox: %w", err)
+	}
+	return out, nil
+}
+
+// Board returns the board, as Postgres.Board.
+func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	b := newBoard()
+	b.Position = m.position
+	type acc struct {
+		fig             DepartmentFigures
+		ack, res        []float64
+		within, decided int
+	}
+	depts := map[string]*acc{}
+	for _, c := range m.cases {
+		b.ByStatus[string(c.Status)]++
+		b.ByDistrict[c.District]++
+		b.ByCategory[c.Category]++
+		if c.Department == "" {
+			continue
+		}
+		a, ok := depts[c.Department]
+		if !ok {
+			a = &acc{fig: DepartmentFigures{Code: c.Department}}
+			depts[c.Department] = a
+		}
+		if c.Status.AwaitsDepartment() {
+			a.fig.Open++
+		}
+		if c.Overdue(now) {
+			a.fig.Overdue++
+		}
+		if c.ForwardedAt != nil && c.AcknowledgedAt != nil {
+			a.ack = append(a.ack, c.AcknowledgedAt.Sub(*c.ForwardedAt).Hours())
+		}
+		if c.ForwardedAt != nil && c.ResolvedAt != nil {
+			a.res = append(a.res, c.ResolvedAt.Sub(*c.ForwardedAt).Hours())
+			a.decided++
+			if c.ResolvedWithinSLA {
+				a.within++
+			}
+		}
+	}
+	for _, a := range depts {
+		a.fig.MedianHoursToAcknowledge, a.fig.MedianHoursToResolve = median(a.ack), median(a.res)
+		if a.decided > 0 {
+			r := float64(a.within) / float64(a.decided)
+			a.fig.WithinSLARatio = &r
+		}
+		b.Departments = append(b.Departments, a.fig)
+	}
+	sort.Slice(b.Departments, func(i, j int) bool { return b.Departments[i].Code < b.Departments[j].Code })
+	for i := len(m.feed) - 1; i >= 0 && len(b.Recent) < RecentItems; i-- {
+		b.Recent = append(b.Recent, m.feed[i])
+	}
+	return b, nil
+}
+
+// median is the middle value, interpolated as percentile_cont(0.5) does.
+func median(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return &m
+}
+
+// FeedAfter returns feed items after position after, as Postgres.FeedAfter.
+func (m *Memory) FeedAfter(_ context.Context, after int64, limit int) ([]FeedRecord, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	i := sort.Search(len(m.feed), func(i int) bool { return m.feed[i].Position > after })
+	var out []FeedRecord
+	for ; i < len(m.feed) && len(out) < limit; i++ {
+		b, err := json.Marshal(m.feed[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, FeedRecord{Position: m.feed[i].Position, JSON: b})
+	}
+	return out, nil
+}
+
+// Inbox returns a department's open cases, as Postgres.Inbox.
+func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, error) {
+	m.mu.RLock()
+	var out []casefile.Case
+	for _, c := range m.cases {
+		if c.Department == department && c.Status.AwaitsDepartment() {
+			out = append(out, *c)
+		}
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b casefile.Case) int {
+		switch {
+		case a.DueAt == nil && b.DueAt == nil:
+		case a.DueAt == nil:
+			return 1
+		case b.DueAt == nil:
+			return -1
+		default:
+			if c := a.DueAt.Compare(*b.DueAt); c != 0 {
+				return c
+			}
+		}
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		if a.ID < b.ID {
+			return -1
+		}
+		return 1
+	})
+	return out, nil
+}
+
+var _ projections.Handler = (*Postgres)(nil)

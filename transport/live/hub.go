@@ -1,0 +1,285 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/gorilla/websocket"
+)
+
+// Feed is the read model the hub serves. FeedAfter returns encoded items
+// after a position, in order; Board returns the snapshot with the position
+// it reflects.
+type Feed interface {
+	FeedAfter(ctx context.Context, after int64, limit int) ([]caselist.FeedRecord, error)
+	Board(ctx context.Context, now time.Time) (caselist.Board, error)
+}
+
+// Config tunes a Hub.
+type Config struct {
+	// AllowedOrigins lists the origins (scheme://host[:port]) browsers may
+	// connect from. Empty allows the server's own host only. Requests
+	// without an Origin header (not from a browser) are allowed.
+	AllowedOrigins []string
+	// QueueSize bounds each client's queue of unsent messages.
+	QueueSize int
+	// Heartbeat is the interval of heartbeat messages; at most 30 s.
+	Heartbeat time.Duration
+	// PollInterval bounds how long a missed doorbell delays delivery.
+	PollInterval time.Duration
+	Logger       *slog.Logger
+}
+
+// Hub fans the public feed out to WebSocket clients.
+type Hub struct {
+	feed     Feed
+	cfg      Config
+	log      *slog.Logger
+	upgrader websocket.Upgrader
+	bell     chan struct{}
+
+	mu      sync.Mutex
+	last    int64 // highest position broadcast
+	clients map[*client]struct{}
+}
+
+// NewHub returns a hub over feed; Run must be running for clients to get
+// live events.
+func NewHub(feed Feed, cfg Config) *Hub {
+	if feed == nil {
+		panic("live: nil feed")
+	}
+	if cfg.QueueSize <= 0 {
+		cfg.QueueSize = 512
+	}
+	if cfg.Heartbeat <= 0 || cfg.Heartbeat > 30*time.Second {
+		cfg.Heartbeat = 25 * time.Second
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Hub{feed: feed, cfg: cfg, log: cfg.Logger, bell: make(chan struct{}, 1), clients: map[*client]struct{}{}}
+	h.upgrader = websocket.Upgrader{
+		ReadBufferSize:    1024,
+		WriteBufferSize:   4096,
+		CheckOrigin:       h.checkOrigin,
+		EnableCompression: false,
+	}
+	return h
+}
+
+// Notify tells the hub the feed may have moved. It never blocks.
+func (h *Hub) Notify() {
+	select {
+	case h.bell <- struct{}{}:
+	default:
+	}
+}
+
+// Run reads the feed after each notice (or poll) and broadcasts what is
+// new, until ctx ends; then it closes every client.
+func (h *Hub) Run(ctx context.Context) error {
+	// Start from the feed's current end: clients get older items from the
+	// read model themselves.
+	if b, err := h.feed.Board(ctx, time.Now()); err == nil {
+		h.mu.Lock()
+		h.last = b.Position
+		h.mu.Unlock()
+	}
+	poll := time.NewTicker(h.cfg.PollInterval)
+	defer poll.Stop()
+	beat := time.NewTicker(h.cfg.Heartbeat)
+	defer beat.Stop()
+	defer h.closeAll()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-h.bell:
+		case <-poll.C:
+		case <-beat.C:
+			h.heartbeat()
+			continue
+		}
+		if err := h.pump(ctx); err != nil && ctx.Err() == nil {
+			h.log.Warn("read live feed", "err", err)
+		}
+	}
+}
+
+func (h *Hub) pump(ctx context.Context) error {
+	for {
+		h.mu.Lock()
+		after := h.last
+		h.mu.Unlock()
+		items, err := h.feed.FeedAfter(ctx, after, 1000)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		h.mu.Lock()
+		for _, it := range items {
+			h.last = it.Position
+			for c := range h.clients {
+				c.offer(message{position: it.Position, data: it.JSON})
+			}
+		}
+		h.mu.Unlock()
+		if len(items) < 1000 {
+			return nil
+		}
+	}
+}
+
+func (h *Hub) heartbeat() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	data := heartbeatJSON(h.last)
+	for c := range h.clients {
+		c.offer(message{data: data, heartbeat: true})
+	}
+}
+
+func heartbeatJSON(pos int64) []byte {
+	return []byte(`{"type":"heartbeat","position":` + strconv.FormatInt(pos, 10) + `}`)
+}
+
+func (h *Hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.clients {
+		c.drop(websocket.CloseGoingAway, "server shutting down")
+		delete(h.clients, c)
+	}
+}
+
+// register adds c and returns the position after which the hub will send
+// it everything.
+func (h *Hub) register(c *client) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.clients[c] = struct{}{}
+	return h.last
+}
+
+func (h *Hub) unregister(c *client) {
+	h.mu.Lock()
+	delete(h.clients, c)
+	h.mu.Unlock()
+}
+
+// Clients returns how many clients are connected.
+func (h *Hub) Clients() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.clients)
+}
+
+func (h *Hub) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if len(h.cfg.AllowedOrigins) == 0 {
+		return strings.EqualFold(u.Host, r.Host)
+	}
+	for _, o := range h.cfg.AllowedOrigins {
+		if strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+type snapshotMessage struct {
+	Type     string         `json:"type"`
+	Position int64          `json:"position"`
+	Board    caselist.Board `json:"board"`
+}
+
+// ServeHTTP upgrades GET /api/v1/live?board=public&since=N.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if b := q.Get("board"); b != "" && b != "public" {
+		http.Error(w, `{"code":"invalid_input","detail":"board must be public"}`, http.StatusUnprocessableEntity)
+		return
+	}
+	since := int64(-1)
+	if s := q.Get("since"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			http.Error(w, `{"code":"invalid_input","detail":"since must be a position"}`, http.StatusBadRequest)
+			return
+		}
+		since = n
+	}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	c := newClient(conn, h.cfg.QueueSize)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	start := h.register(c)
+	defer h.unregister(c)
+	go c.readLoop(cancel)
+	if err := h.catchUp(ctx, c, since, start); err != nil {
+		c.drop(websocket.CloseInternalServerErr, "feed unavailable")
+		h.log.Warn("live catch-up", "err", err)
+	}
+	c.writeLoop(ctx, h.cfg.Heartbeat)
+}
+
+// catchUp sends a snapshot (or nothing, with since) and then every item up
+// to start, the hub's position when c registered; the hub sends the rest.
+func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) error {
+	sent := since
+	if since < 0 {
+		b, err := h.feed.Board(ctx, time.Now())
+		if err != nil {
+			return err
+		}
+		data, err := json.Marshal(snapshotMessage{Type: "snapshot", Position: b.Position, Board: b})
+		if err != nil {
+			return err
+		}
+		if err := c.writeNow(data); err != nil {
+			return err
+		}
+		sent = b.Position
+	}
+	for sent < start {
+		items, err := h.feed.FeedAfter(ctx, sent, 1000)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.Position > start {
+				break
+			}
+			if err := c.writeNow(it.JSON); err != nil {
+				return err
+			}
+			sent = it.Position
+		}
+		if len(items) < 1000 {
+			break
+		}
+	}
+	c.setSent(max(sent, start))
+	return nil
+}
