@@ -11,88 +11,62 @@ import (
 const writeWait = 10 * time.Second
 
 type message struct {
-	position  int64
-	data      []byte
-	heartbeat bool
+	position int64
+	data     []byte
 }
 
-// client is one WebSocket connection: the hub offers it messages, its
-// write loop sends them. One reader and one writer goroutine per
-// connection, as gorilla/websocket requires.
+// client is one WebSocket connection, with one reader goroutine and one
+// writer loop, as gorilla/websocket requires.
 type client struct {
-	conn  *websocket.Conn
-	queue chan message
-	done  chan struct{}
-
-	mu      sync.Mutex
-	sent    int64 // position of the last event written; later ones only
-	ready   bool  // catch-up finished: queue may be drained
-	dropped bool
+	conn *websocket.Conn
+	once sync.Once
 }
 
-func newClient(conn *websocket.Conn, size int) *client {
-	return &client{conn: conn, queue: make(chan message, size), done: make(chan struct{})}
+// close sends a close frame and closes the connection, once.
+func (c *client) close(code int, reason string) {
+	c.once.Do(func() {
+		_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		_ = c.conn.Close()
+	})
 }
 
-// offer queues m without blocking; a full queue drops the client.
-func (c *client) offer(m message) {
-	select {
-	case c.queue <- m:
-	default:
-		c.drop(websocket.CloseTryAgainLater, "too slow: reconnect with since")
-	}
-}
-
-// drop closes the connection once with a close frame.
-func (c *client) drop(code int, reason string) {
-	c.mu.Lock()
-	if c.dropped {
-		c.mu.Unlock()
-		return
-	}
-	c.dropped = true
-	c.mu.Unlock()
-	close(c.done)
-	// WriteControl may be called concurrently with the writer.
-	_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-	_ = c.conn.Close()
-}
-
-func (c *client) setSent(pos int64) {
-	c.mu.Lock()
-	c.sent, c.ready = pos, true
-	c.mu.Unlock()
-}
-
-// writeNow writes during catch-up, before the write loop runs.
-func (c *client) writeNow(data []byte) error {
+func (c *client) write(data []byte) error {
 	_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 	return c.conn.WriteMessage(websocket.TextMessage, data)
 }
 
-// writeLoop sends queued messages, skipping events at or below what
-// catch-up already sent, until ctx ends or the client is dropped.
-func (c *client) writeLoop(ctx context.Context, heartbeat time.Duration) {
-	defer c.drop(websocket.CloseNormalClosure, "")
+// follow writes the ring's messages from cursor on, skipping events at or
+// below sent (already written during catch-up), with heartbeats, until ctx
+// ends, the connection fails or the client falls out of the ring.
+func (c *client) follow(ctx context.Context, r *ring, cursor, sent int64, heartbeat time.Duration) {
+	beat := time.NewTicker(heartbeat)
+	defer beat.Stop()
 	for {
+		msgs, bell, lost := r.read(cursor, 256)
+		if lost {
+			c.close(websocket.CloseTryAgainLater, "too slow: reconnect with since")
+			return
+		}
+		for _, m := range msgs {
+			cursor++
+			if m.position <= sent {
+				continue
+			}
+			if err := c.write(m.data); err != nil {
+				return
+			}
+			sent = m.position
+		}
+		if len(msgs) > 0 {
+			continue
+		}
 		select {
 		case <-ctx.Done():
+			c.close(websocket.CloseGoingAway, "server shutting down")
 			return
-		case <-c.done:
-			return
-		case m := <-c.queue:
-			if !m.heartbeat {
-				c.mu.Lock()
-				skip := m.position <= c.sent
-				if !skip {
-					c.sent = m.position
-				}
-				c.mu.Unlock()
-				if skip {
-					continue
-				}
-			}
-			if err := c.writeNow(m.data); err != nil {
+		case <-bell:
+		case <-beat.C:
+			if err := c.write(heartbeatJSON(r.position())); err != nil {
 				return
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/citizenhouse/bayt/projections/caselist"
@@ -45,10 +46,13 @@ type Hub struct {
 	log      *slog.Logger
 	upgrader websocket.Upgrader
 	bell     chan struct{}
-
-	mu      sync.Mutex
-	last    int64 // highest position broadcast
-	clients map[*client]struct{}
+	ring     *ring
+	clients  atomic.Int64
+	// stop ends every client's loop when the hub stops.
+	stop     chan struct{}
+	stopOnce sync.Once
+	// ready closes once the ring knows where the feed stands.
+	ready chan struct{}
 }
 
 // NewHub returns a hub over feed; Run must be running for clients to get
@@ -58,7 +62,7 @@ func NewHub(feed Feed, cfg Config) *Hub {
 		panic("live: nil feed")
 	}
 	if cfg.QueueSize <= 0 {
-		cfg.QueueSize = 512
+		cfg.QueueSize = 8192
 	}
 	if cfg.Heartbeat <= 0 || cfg.Heartbeat > 30*time.Second {
 		cfg.Heartbeat = 25 * time.Second
@@ -69,12 +73,11 @@ func NewHub(feed Feed, cfg Config) *Hub {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Hub{feed: feed, cfg: cfg, log: cfg.Logger, bell: make(chan struct{}, 1), clients: map[*client]struct{}{}}
+	h := &Hub{feed: feed, cfg: cfg, log: cfg.Logger, bell: make(chan struct{}, 1), ring: newRing(cfg.QueueSize), stop: make(chan struct{}), ready: make(chan struct{})}
 	h.upgrader = websocket.Upgrader{
-		ReadBufferSize:    1024,
-		WriteBufferSize:   4096,
-		CheckOrigin:       h.checkOrigin,
-		EnableCompression: false,
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		CheckOrigin:     h.checkOrigin,
 	}
 	return h
 }
@@ -87,30 +90,34 @@ func (h *Hub) Notify() {
 	}
 }
 
-// Run reads the feed after each notice (or poll) and broadcasts what is
-// new, until ctx ends; then it closes every client.
+// Run reads the feed after each notice (or poll) and appends what is new
+// to the ring, until ctx ends; then it closes every client.
 func (h *Hub) Run(ctx context.Context) error {
-	// Start from the feed's current end: clients get older items from the
+	defer h.stopOnce.Do(func() { close(h.stop) })
+	// Start from the feed's current end: clients read older items from the
 	// read model themselves.
-	if b, err := h.feed.Board(ctx, time.Now()); err == nil {
-		h.mu.Lock()
-		h.last = b.Position
-		h.mu.Unlock()
+	for {
+		b, err := h.feed.Board(ctx, time.Now())
+		if err == nil {
+			h.ring.start(b.Position)
+			close(h.ready)
+			break
+		}
+		h.log.Warn("read live feed", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(h.cfg.PollInterval):
+		}
 	}
 	poll := time.NewTicker(h.cfg.PollInterval)
 	defer poll.Stop()
-	beat := time.NewTicker(h.cfg.Heartbeat)
-	defer beat.Stop()
-	defer h.closeAll()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-h.bell:
 		case <-poll.C:
-		case <-beat.C:
-			h.heartbeat()
-			continue
 		}
 		if err := h.pump(ctx); err != nil && ctx.Err() == nil {
 			h.log.Warn("read live feed", "err", err)
@@ -120,33 +127,18 @@ func (h *Hub) Run(ctx context.Context) error {
 
 func (h *Hub) pump(ctx context.Context) error {
 	for {
-		h.mu.Lock()
-		after := h.last
-		h.mu.Unlock()
-		items, err := h.feed.FeedAfter(ctx, after, 1000)
+		items, err := h.feed.FeedAfter(ctx, h.ring.position(), 1000)
 		if err != nil || len(items) == 0 {
 			return err
 		}
-		h.mu.Lock()
-		for _, it := range items {
-			h.last = it.Position
-			for c := range h.clients {
-				c.offer(message{position: it.Position, data: it.JSON})
-			}
+		msgs := make([]message, len(items))
+		for i, it := range items {
+			msgs[i] = message{position: it.Position, data: it.JSON}
 		}
-		h.mu.Unlock()
+		h.ring.append(msgs)
 		if len(items) < 1000 {
 			return nil
 		}
-	}
-}
-
-func (h *Hub) heartbeat() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	data := heartbeatJSON(h.last)
-	for c := range h.clients {
-		c.offer(message{data: data, heartbeat: true})
 	}
 }
 
@@ -154,36 +146,8 @@ func heartbeatJSON(pos int64) []byte {
 	return []byte(`{"type":"heartbeat","position":` + strconv.FormatInt(pos, 10) + `}`)
 }
 
-func (h *Hub) closeAll() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for c := range h.clients {
-		c.drop(websocket.CloseGoingAway, "server shutting down")
-		delete(h.clients, c)
-	}
-}
-
-// register adds c and returns the position after which the hub will send
-// it everything.
-func (h *Hub) register(c *client) int64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.clients[c] = struct{}{}
-	return h.last
-}
-
-func (h *Hub) unregister(c *client) {
-	h.mu.Lock()
-	delete(h.clients, c)
-	h.mu.Unlock()
-}
-
 // Clients returns how many clients are connected.
-func (h *Hub) Clients() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.clients)
-}
+func (h *Hub) Clients() int { return int(h.clients.Load()) }
 
 func (h *Hub) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
@@ -227,52 +191,72 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		since = n
 	}
+	select {
+	case <-h.ready:
+	case <-r.Context().Done():
+		return
+	case <-h.stop:
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered
 	}
-	c := newClient(conn, h.cfg.QueueSize)
+	h.clients.Add(1)
+	defer h.clients.Add(-1)
+	c := &client{conn: conn}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	start := h.register(c)
-	defer h.unregister(c)
+	go func() {
+		select {
+		case <-h.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	go c.readLoop(cancel)
-	if err := h.catchUp(ctx, c, since, start); err != nil {
-		c.drop(websocket.CloseInternalServerErr, "feed unavailable")
-		h.log.Warn("live catch-up", "err", err)
+	cursor, start := h.ring.cursor()
+	sent, err := h.catchUp(ctx, c, since, start)
+	if err != nil {
+		c.close(websocket.CloseInternalServerErr, "feed unavailable")
+		if ctx.Err() == nil {
+			h.log.Warn("live catch-up", "err", err)
+		}
+		return
 	}
-	c.writeLoop(ctx, h.cfg.Heartbeat)
+	c.follow(ctx, h.ring, cursor, sent, h.cfg.Heartbeat)
 }
 
 // catchUp sends a snapshot (or nothing, with since) and then every item up
 // to start, the hub's position when c registered; the hub sends the rest.
-func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) error {
+func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) (int64, error) {
 	sent := since
 	if since < 0 {
 		b, err := h.feed.Board(ctx, time.Now())
 		if err != nil {
-			return err
+			return 0, err
 		}
 		data, err := json.Marshal(snapshotMessage{Type: "snapshot", Position: b.Position, Board: b})
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if err := c.writeNow(data); err != nil {
-			return err
+		if err := c.write(data); err != nil {
+			return 0, err
 		}
 		sent = b.Position
 	}
 	for sent < start {
 		items, err := h.feed.FeedAfter(ctx, sent, 1000)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for _, it := range items {
 			if it.Position > start {
 				break
 			}
-			if err := c.writeNow(it.JSON); err != nil {
-				return err
+			if err := c.write(it.JSON); err != nil {
+				return 0, err
 			}
 			sent = it.Position
 		}
@@ -280,6 +264,5 @@ func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) error 
 			break
 		}
 	}
-	c.setSent(max(sent, start))
-	return nil
+	return max(sent, start), nil
 }
