@@ -153,4 +153,3 @@ func TestLiveOriginChecked(t *testing.T) {
 		t.Fatalf("same origin: %v %s", err, m.raw)
 	}
 }
-
