@@ -18,6 +18,8 @@ commands:
   serve           serve the API, the live feed and the pages
   migrate         apply database migrations (safe to run again)
   audit verify    walk the event log and prove it was not altered
+  projections rebuild [NAME]  rebuild read models from zero and swap them in
+  projections status          show each projection's position and lag
   token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE]
   person erase    erase a person's data: --case ID | --subject ID
   version         print the version
@@ -58,6 +60,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return errUsage
 		}
 		return auditVerifyCommand(ctx, rest[1:], stdout, stderr)
+	case "projections":
+		return projectionsCommand(ctx, rest, stdout, stderr)
 	case "token":
 		return tokenCommand(ctx, rest, stdout, stderr)
 	case "person":

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain/casefile"
-	"github.com/citizenhouse/bayt/projections"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -274,5 +273,3 @@ func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, e
 	})
 	return out, nil
 }
-
-var _ projections.Handler = (*Postgres)(nil)

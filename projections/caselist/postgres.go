@@ -26,10 +26,13 @@ func NewPostgres(pool *pgxpool.Pool) *Postgres {
 	return &Postgres{pool: pool}
 }
 
-var _ projections.Handler = (*Postgres)(nil)
+var _ projections.Tabled = (*Postgres)(nil)
 
 // Name returns the projection's name.
 func (p *Postgres) Name() string { return Name }
+
+// Tables returns the tables the projection owns, for rebuilds.
+func (p *Postgres) Tables() []string { return []string{"case_list", "public_feed"} }
 
 // Apply folds a batch into case_list: it loads the touched cases once,
 // folds every event in memory and writes each case once.

@@ -25,6 +25,10 @@ func (s *Server) boardRoutes() {
 }
 
 func (s *Server) publicBoard(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.actor(r); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	b, err := s.cfg.Boards.Board(r.Context(), s.now())
 	if err != nil {
 		s.writeProblem(w, r, err)

@@ -421,6 +421,10 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.actor(r); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	f := caselist.Filter{
 		Status: q.Get("status"), District: q.Get("district"), Category: q.Get("category"),

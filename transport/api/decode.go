@@ -28,7 +28,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return nil, domain.Invalid("body", "Content-Type must be application/json")
+			return nil, malformed("", "Content-Type must be application/json")
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
@@ -37,10 +37,10 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, &tooLargeError{limit: mbe.Limit}
 	}
 	if err != nil {
-		return nil, domain.Invalid("body", "unreadable body")
+		return nil, malformed("", "unreadable body")
 	}
 	if !utf8.Valid(body) {
-		return nil, domain.Invalid("body", "not valid UTF-8")
+		return nil, malformed("", "the body is not valid UTF-8")
 	}
 	return body, nil
 }
@@ -60,17 +60,17 @@ func decodeStrict(body []byte, v any) error {
 		)
 		switch {
 		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
-			return domain.Invalid("body", "malformed JSON")
+			return malformed("", "malformed JSON")
 		case errors.As(err, &typ):
 			return malformed(typ.Field, "must be "+jsonKind(typ.Type.Kind().String()))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return malformed(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
 		default:
-			return domain.Invalid("body", "must be a JSON object")
+			return malformed("", "the body must be a JSON object")
 		}
 	}
-	if dec.More() {
-		return domain.Invalid("body", "trailing data after the JSON object")
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return malformed("", "trailing data after the JSON object")
 	}
 	return nil
 }

@@ -73,9 +73,6 @@ func problemFor(err error) *problem {
 	case errors.As(err, &inv):
 		p := newProblem(http.StatusUnprocessableEntity, codeInvalidInput, err.Error())
 		p.Field = inv.Field
-		if inv.Field == "body" {
-			p.Status = http.StatusBadRequest
-		}
 		return p
 	case errors.As(err, &tr):
 		p := newProblem(http.StatusConflict, codeInvalidTransition, err.Error())

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/eventstore"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// projectionReader adapts the event store for rebuilds.
+type projectionReader struct{ store *eventstore.Store }
+
+func (r projectionReader) ReadAll(ctx context.Context, after int64, limit int) ([]projections.Event, error) {
+	events, err := r.store.ReadAll(ctx, after, limit)
+	return toProjectionEvents(events), err
+}
+
+func (r projectionReader) Head(ctx context.Context) (int64, error) { return r.store.Head(ctx) }
+
+// rebuildable lists the projections by name.
+func rebuildable(pool *pgxpool.Pool) map[string]projections.Tabled {
+	return map[string]projections.Tabled{caselist.Name: caselist.NewPostgres(pool)}
+}
+
+func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "status") {
+		fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
+		return errUsage
+	}
+	cfg := configFromEnv()
+	fs := newFlagSet("projections "+args[0], stderr)
+	cfg.databaseFlag(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if cfg.DatabaseURL == "" {
+		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := eventstore.New(pool, eventstore.Config{})
+	defer store.Close()
+	all := rebuildable(pool)
+	if args[0] == "status" {
+		head, err := store.Head(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := projections.Statuses(ctx, pool, head)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "log head: %d\n", head)
+		for _, s := range st {
+			fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339))
+		}
+		return nil
+	}
+	names := fs.Args()
+	if len(names) == 0 {
+		for n := range all {
+			names = append(names, n)
+		}
+	}
+	for _, name := range names {
+		h, ok := all[name]
+		if !ok {
+			return fmt.Errorf("%w: unknown projection %q", errUsage, name)
+		}
+		bar := newProgressBar(stderr, name)
+		n, err := projections.Rebuild(ctx, pool, projectionReader{store}, h, 5000, bar.update)
+		bar.done()
+		if err != nil {
+			return err
+		}
+		took := bar.elapsed()
+		fmt.Fprintf(stdout, "rebuilt %s: %d events in %s (%.0f events/s), swapped in\n", name, n, took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9))
+	}
+	return nil
+}
+
+// progressBar draws one line, redrawn at most every 200 ms.
+type progressBar struct {
+	w     io.Writer
+	name  string
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func newProgressBar(w io.Writer, name string) *progressBar {
+	return &progressBar{w: w, name: name, start: time.Now()}
+}
+
+func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
+	if time.Since(p.last) < 200*time.Millisecond && applied < total {
+		return
+	}
+	p.last, p.drawn = time.Now(), true
+	rate := float64(applied) / max(elapsed.Seconds(), 1e-9)
+	frac := float64(applied) / float64(max(total, 1))
+	eta := time.Duration(float64(total-applied)/max(rate, 1)) * time.Second
+	const width = 30
+	filled := min(int(frac*width), width)
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f events/s ETA %s ", p.name,
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), applied, total, frac*100, rate, eta.Round(time.Second))
+}
+
+func (p *progressBar) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func (p *progressBar) elapsed() time.Duration { return time.Since(p.start) }

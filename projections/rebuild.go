@@ -1,0 +1,169 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Reader reads the log in pages, for rebuilds.
+type Reader interface {
+	ReadAll(ctx context.Context, after int64, limit int) ([]Event, error)
+	Head(ctx context.Context) (int64, error)
+}
+
+// Tabled is a handler that names the tables it owns, so a rebuild knows
+// what to build in the shadow and swap in.
+type Tabled interface {
+	Handler
+	Tables() []string
+}
+
+// Progress reports a rebuild's advance: events applied of the total known.
+type Progress func(applied, total int64, elapsed time.Duration)
+
+// Rebuild builds h's tables from the first event in a shadow schema while
+// the live runner goes on, then swaps the result in in one transaction:
+// readers see the old model until the commit and the new one after it,
+// never a half-built one. The swap holds the projection's checkpoint row,
+// which the live runner takes for every batch, so the runner waits and then
+// resumes from the rebuilt position.
+func Rebuild(ctx context.Context, pool *pgxpool.Pool, log Reader, h Tabled, batch int, progress Progress) (int64, error) {
+	if batch <= 0 {
+		batch = 2000
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Release()
+	var live string
+	if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&live); err != nil {
+		return 0, err
+	}
+	shadow := live + "_rebuild_" + h.Name()
+	liveID, shadowID := pgx.Identifier{live}.Sanitize(), pgx.Identifier{shadow}.Sanitize()
+	setup := []string{"DROP SCHEMA IF EXISTS " + shadowID + " CASCADE", "CREATE SCHEMA " + shadowID}
+	for _, t := range h.Tables() {
+		tid := pgx.Identifier{t}.Sanitize()
+		setup = append(setup, "CREATE TABLE "+shadowID+"."+tid+" (LIKE "+liveID+"."+tid+" INCLUDING ALL)")
+	}
+	// Unqualified names in the handler now resolve to the shadow tables.
+	setup = append(setup, "SET search_path TO "+shadowID+", "+liveID)
+	for _, q := range setup {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("prepare rebuild of %s: %w", h.Name(), err)
+		}
+	}
+	defer func() {
+		cctx := context.WithoutCancel(ctx)
+		_, _ = conn.Exec(cctx, "DROP SCHEMA IF EXISTS "+shadowID+" CASCADE")
+		_, _ = conn.Exec(cctx, "SET search_path TO "+liveID)
+	}()
+	start := time.Now()
+	total, err := log.Head(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var pos, applied int64
+	apply := func(tx pgx.Tx, events []Event) error {
+		if err := h.Apply(ctx, tx, events); err != nil {
+			return err
+		}
+		pos = events[len(events)-1].Position
+		applied += int64(len(events))
+		return nil
+	}
+	catchUp := func(tx pgx.Tx) error {
+		for {
+			events, err := log.ReadAll(ctx, pos, batch)
+			if err != nil || len(events) == 0 {
+				return err
+			}
+			if err := apply(tx, events); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(applied, max(total, pos), time.Since(start))
+			}
+		}
+	}
+	// Build up to the head as it was at the start, one transaction a batch.
+	for pos < total {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			events, err := log.ReadAll(ctx, pos, batch)
+			if err != nil || len(events) == 0 {
+				return err
+			}
+			if err := apply(tx, events); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(applied, total, time.Since(start))
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("rebuild %s at %d: %w", h.Name(), pos, err)
+		}
+	}
+	// Swap: hold the live checkpoint, catch up with whatever committed
+	// meanwhile, replace the live rows, move the checkpoint.
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO "+liveID+".checkpoints (name, position) VALUES ($1, 0) ON CONFLICT DO NOTHING", h.Name()); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT position FROM "+liveID+".checkpoints WHERE name = $1 FOR UPDATE", h.Name()); err != nil {
+			return err
+		}
+		if err := catchUp(tx); err != nil {
+			return err
+		}
+		for _, t := range h.Tables() {
+			tid := pgx.Identifier{t}.Sanitize()
+			if _, err := tx.Exec(ctx, "TRUNCATE "+liveID+"."+tid); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO "+liveID+"."+tid+" SELECT * FROM "+shadowID+"."+tid); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, "UPDATE "+liveID+".checkpoints SET position = $2, updated_at = now() WHERE name = $1", h.Name(), pos)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("swap in rebuilt %s: %w", h.Name(), err)
+	}
+	return applied, nil
+}
+
+// Status is a projection's (or the relay's) progress through the log.
+type Status struct {
+	Name      string
+	Position  int64
+	Lag       int64
+	UpdatedAt time.Time
+}
+
+// Statuses returns every checkpoint with its lag behind head.
+func Statuses(ctx context.Context, pool *pgxpool.Pool, head int64) ([]Status, error) {
+	rows, err := pool.Query(ctx, "SELECT name, position, updated_at FROM checkpoints ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("read checkpoints: %w", err)
+	}
+	var (
+		out []Status
+		s   Status
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&s.Name, &s.Position, &s.UpdatedAt}, func() error {
+		s.Lag = max(head-s.Position, 0)
+		out = append(out, s)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read checkpoints: %w", err)
+	}
+	return out, nil
+}
