@@ -72,8 +72,14 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	if err := writeFeed(ctx, tx, feed); err != nil {
 		return err
 	}
-	last := events[len(events)-1].Position
+	// Each row records the position of its own newest event, so the table
+	// does not depend on how the log was cut into batches.
+	lastOf := map[string]int64{}
+	for _, e := range events {
+		lastOf[e.Stream] = e.Position
+	}
 	n := len(touched)
+	positions := make([]int64, n)
 	var (
 		statuses, districts, categories, departments, priorities, searches = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		dueAts, forwarded, acknowledged, resolved                          = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
@@ -87,6 +93,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		searches[i] = searchText(c)
 		dueAts[i], forwarded[i], acknowledged[i], resolved[i] = c.DueAt, c.ForwardedAt, c.AcknowledgedAt, c.ResolvedAt
 		withinSLA[i] = c.ResolvedWithinSLA
+		positions[i] = lastOf[id]
 		created[i], updated[i] = c.CreatedAt, c.UpdatedAt
 		b, err := json.Marshal(c)
 		if err != nil {
@@ -98,18 +105,18 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
     forwarded_at, acknowledged_at, resolved_at, within_sla, position)
 SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, $16
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-    $9::timestamptz[], $10::text[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[])
+    $9::timestamptz[], $10::text[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[])
     AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
     department = excluded.department, priority = excluded.priority, due_at = excluded.due_at,
     updated_at = excluded.updated_at, search = excluded.search, state = excluded.state,
     forwarded_at = excluded.forwarded_at, acknowledged_at = excluded.acknowledged_at,
     resolved_at = excluded.resolved_at, within_sla = excluded.within_sla, position = excluded.position`,
 		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs,
-		forwarded, acknowledged, resolved, withinSLA, last)
+		forwarded, acknowledged, resolved, withinSLA, positions)
 	if err != nil {
 		return fmt.Errorf("write cases: %w", err)
 	}

@@ -1,0 +1,334 @@
+package caselist_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/oklog/ulid/v2"
+)
+
+var (
+	advocate = domain.Actor{Role: domain.RoleAdvocate, Name: "Amal"}
+	officer  = domain.Actor{Role: domain.RoleOfficer, Name: "Karim", Department: "roads_works"}
+	t0       = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+)
+
+// scenario records what commands decide as a log of projection events.
+type scenario struct {
+	t      *testing.T
+	events []projections.Event
+	cases  map[string]*casefile.Case
+}
+
+func newScenario(t *testing.T) *scenario {
+	return &scenario{t: t, cases: map[string]*casefile.Case{}}
+}
+
+func (s *scenario) run(id string, at time.Time, decide func(c *casefile.Case) ([]domain.Event, error)) {
+	s.t.Helper()
+	c, ok := s.cases[id]
+	if !ok {
+		c = &casefile.Case{}
+		s.cases[id] = c
+	}
+	evs, err := decide(c)
+	if err != nil {
+		s.t.Fatalf("%s: %v", id, err)
+	}
+	for _, e := range evs {
+		c.Apply(e)
+		data, err := json.Marshal(e)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.events = append(s.events, projections.Event{
+			Position: int64(len(s.events) + 1), Stream: id, Version: c.Version, Type: e.EventType(), Data: data, RecordedAt: at,
+		})
+	}
+}
+
+// city reports cases in three districts and takes some through the
+// municipal response; it returns the ids in report order.
+func (s *scenario) city() []string {
+	dir := directory.Default()
+	var ids []string
+	for i, spec := range []struct{ district, category, title string }{
+		{"Medina", "roads", "حفرة في الطريق"},
+		{"Medina", "lighting", "Lampadaire en panne"},
+		{"Lafayette", "roads", "Broken pavement near the market"},
+		{"Bab Souika", "waste", "Overflowing bins"},
+		{"Lafayette", "roads", "Road sign missing"},
+	} {
+		id := "case-" + ulid.Make().String()
+		ids = append(ids, id)
+		at := t0.Add(time.Duration(i) * time.Hour)
+		s.run(id, at, func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Report(dir, casefile.Report{Actor: domain.Anonymous, Now: at, ID: id, Title: spec.title,
+				Description: "reported by a resident", Category: spec.category, District: spec.district})
+		})
+	}
+	// ids[0]: forwarded and answered within SLA; ids[2]: forwarded, overdue
+	// later; ids[4]: internal comment only; ids[3]: rejected.
+	for _, id := range []string{ids[0], ids[2]} {
+		s.run(id, t0.Add(24*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Triage(dir, casefile.Triage{Actor: advocate, Now: t0.Add(24 * time.Hour), Priority: casefile.PriorityHigh})
+		})
+		s.run(id, t0.Add(25*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Forward(dir, casefile.Forward{Actor: advocate, Now: t0.Add(25 * time.Hour), Department: "roads_works"})
+		})
+	}
+	s.run(ids[0], t0.Add(35*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Acknowledge(casefile.Acknowledge{Actor: officer, Now: t0.Add(35 * time.Hour), Reference: "R-1"})
+	})
+	s.run(ids[0], t0.Add(73*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Resolve(casefile.Resolve{Actor: officer, Now: t0.Add(73 * time.Hour), Note: "Fixed"})
+	})
+	s.run(ids[4], t0.Add(30*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Comment(casefile.Comment{Actor: advocate, Now: t0.Add(30 * time.Hour), Body: "secret note", Visibility: casefile.VisibilityInternal})
+	})
+	s.run(ids[3], t0.Add(31*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Reject(casefile.Reject{Actor: advocate, Now: t0.Add(31 * time.Hour), Reason: "Handled by the national utility"})
+	})
+	return ids
+}
+
+// model is what both implementations answer.
+type model interface {
+	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
+	Board(ctx context.Context, now time.Time) (caselist.Board, error)
+	Inbox(ctx context.Context, department string) ([]casefile.Case, error)
+	FeedAfter(ctx context.Context, after int64, limit int) ([]caselist.FeedRecord, error)
+}
+
+func TestReadModels(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	build := map[string]func(t *testing.T, events []projections.Event) model{
+		"Postgres": func(t *testing.T, events []projections.Event) model {
+			pool, _ := eventstoretest.Schema(t, nil)
+			pg := caselist.NewPostgres(pool)
+			// Two batches, to exercise loading existing rows.
+			for _, part := range [][]projections.Event{events[:7], events[7:]} {
+				if _, err := projections.ApplyBatch(ctx, pool, pg, part); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A batch delivered again is applied once.
+			if _, err := projections.ApplyBatch(ctx, pool, pg, events); err != nil {
+				t.Fatal(err)
+			}
+			return pg
+		},
+		"Memory": func(t *testing.T, events []projections.Event) model {
+			m := caselist.NewMemory()
+			for _, part := range [][]projections.Event{events[:7], events[7:], events} {
+				if err := m.Apply(ctx, part); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return m
+		},
+	}
+	for name, newModel := range build {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newScenario(t)
+			ids := s.city()
+			m := newModel(t, s.events)
+			now := t0.Add(40 * 24 * time.Hour) // the roads SLA (30 days) has passed for ids[2]
+
+			list := func(f caselist.Filter) []string {
+				t.Helper()
+				f.Now = now
+				p, err := m.List(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, c := range p.Items {
+					out = append(out, c.ID)
+				}
+				return out
+			}
+			yes, no := true, false
+			for _, tc := range []struct {
+				name string
+				f    caselist.Filter
+				want []string
+			}{
+				{"All", caselist.Filter{}, []string{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+				{"District", caselist.Filter{District: "Lafayette"}, []string{ids[4], ids[2]}},
+				{"Category", caselist.Filter{Category: "roads"}, []string{ids[4], ids[2], ids[0]}},
+				{"Status", caselist.Filter{Status: "forwarded"}, []string{ids[2]}},
+				{"Department", caselist.Filter{Department: "roads_works"}, []string{ids[2], ids[0]}},
+				{"Overdue", caselist.Filter{Overdue: &yes}, []string{ids[2]}},
+				{"NotOverdue", caselist.Filter{Overdue: &no}, []string{ids[4], ids[3], ids[1], ids[0]}},
+				{"Search", caselist.Filter{Q: "PAVEMENT"}, []string{ids[2]}},
+				{"SearchArabic", caselist.Filter{Q: "حفرة"}, []string{ids[0]}},
+				{"SearchLikeChars", caselist.Filter{Q: "%"}, nil},
+			} {
+				if got := list(tc.f); !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+				}
+			}
+			// Paging walks every case once, newest first.
+			var paged []string
+			f := caselist.Filter{Limit: 2, Now: now}
+			for {
+				p, err := m.List(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range p.Items {
+					paged = append(paged, c.ID)
+				}
+				if p.NextCursor == "" {
+					break
+				}
+				f.Cursor = p.NextCursor
+			}
+			if want := []string{ids[4], ids[3], ids[2], ids[1], ids[0]}; !reflect.DeepEqual(paged, want) {
+				t.Errorf("paged %v, want %v", paged, want)
+			}
+			if _, err := m.List(ctx, caselist.Filter{Cursor: "not-a-cursor"}); domain.KindOf(err) != domain.KindInvalid {
+				t.Errorf("bad cursor: %v", err)
+			}
+
+			b, err := m.Board(ctx, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Position != int64(len(s.events)) {
+				t.Errorf("board position %d, want %d", b.Position, len(s.events))
+			}
+			wantStatus := map[string]int{"reported": 2, "forwarded": 1, "resolved": 1, "rejected": 1}
+			if !reflect.DeepEqual(b.ByStatus, wantStatus) || b.ByDistrict["Lafayette"] != 2 || b.ByCategory["roads"] != 3 {
+				t.Errorf("board counts: %v %v %v", b.ByStatus, b.ByDistrict, b.ByCategory)
+			}
+			if len(b.Departments) != 1 {
+				t.Fatalf("departments = %+v", b.Departments)
+			}
+			d := b.Departments[0]
+			if d.Code != "roads_works" || d.Open != 1 || d.Overdue != 1 || d.MedianHoursToAcknowledge == nil || *d.MedianHoursToAcknowledge != 10 ||
+				d.MedianHoursToResolve == nil || *d.MedianHoursToResolve != 48 || d.WithinSLARatio == nil || *d.WithinSLARatio != 1 {
+				t.Errorf("roads_works figures = %+v", d)
+			}
+			if len(b.Recent) == 0 || b.Recent[0].Position <= b.Recent[len(b.Recent)-1].Position {
+				t.Errorf("recent feed not newest first: %+v", b.Recent)
+			}
+
+			inbox, err := m.Inbox(ctx, "roads_works")
+			if err != nil || len(inbox) != 1 || inbox[0].ID != ids[2] || !inbox[0].Overdue(now) {
+				t.Errorf("inbox = %v, %v", inbox, err)
+			}
+
+			feed, err := m.FeedAfter(ctx, 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(feed) != len(s.events)-1 { // every event but the internal comment
+				t.Errorf("feed has %d items, want %d", len(feed), len(s.events)-1)
+			}
+			for i, r := range feed {
+				var it caselist.FeedItem
+				if err := json.Unmarshal(r.JSON, &it); err != nil {
+					t.Fatal(err)
+				}
+				if it.Type != "event" || it.Position != r.Position || (i > 0 && r.Position <= feed[i-1].Position) {
+					t.Errorf("feed item %d = %s", i, r.JSON)
+				}
+				if it.Event == "CommentAdded" {
+					t.Errorf("internal comment on the public feed: %s", r.JSON)
+				}
+			}
+			tail, err := m.FeedAfter(ctx, feed[len(feed)-2].Position, 100)
+			if err != nil || len(tail) != 1 {
+				t.Errorf("feed after the second last = %d items, %v", len(tail), err)
+			}
+		})
+	}
+}
+
+// TestRebuildMatchesLive processes a log live, rebuilds the projection
+// from zero and checks that the tables are identical, and that events
+// appended during the rebuild are not lost.
+func TestRebuildMatchesLive(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := eventstoretest.Schema(t, nil)
+	pg := caselist.NewPostgres(pool)
+	s := newScenario(t)
+	s.city()
+	for i := range 40 {
+		id := fmt.Sprintf("case-%s", ulid.Make())
+		at := t0.Add(time.Duration(i) * time.Minute)
+		s.run(id, at, func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Report(directory.Default(), casefile.Report{Actor: domain.Anonymous, Now: at, ID: id, Title: fmt.Sprintf("case %d", i),
+				Description: "d", Category: "water", District: "Medina"})
+		})
+	}
+	for i := 0; i < len(s.events); i += 5 {
+		if _, err := projections.ApplyBatch(ctx, pool, pg, s.events[i:min(i+5, len(s.events))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dump := func() string {
+		t.Helper()
+		var out string
+		for _, q := range []string{
+			"SELECT string_agg(c::text, E'\\n' ORDER BY id) FROM case_list c",
+			"SELECT string_agg(f::text, E'\\n' ORDER BY position) FROM public_feed f",
+			"SELECT position::text FROM checkpoints WHERE name = 'case_list'",
+		} {
+			var part string
+			if err := pool.QueryRow(ctx, q).Scan(&part); err != nil {
+				t.Fatal(err)
+			}
+			out += part + "\n---\n"
+		}
+		return out
+	}
+	before := dump()
+	// The log grows while the rebuild reads it, as appends go on.
+	applied, err := projections.Rebuild(ctx, pool, &growingLog{events: s.events, visible: 10}, pg, 7, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied != int64(len(s.events)) {
+		t.Fatalf("rebuild applied %d events, want %d", applied, len(s.events))
+	}
+	if after := dump(); after != before {
+		t.Fatalf("rebuilt tables differ from live ones:\nlive:\n%s\nrebuilt:\n%s", before, after)
+	}
+	var shadows int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE '%rebuild%' AND schema_name LIKE current_schema() || '%'").Scan(&shadows); err != nil || shadows != 0 {
+		t.Fatalf("shadow schema left behind: %d, %v", shadows, err)
+	}
+}
+
+// growingLog serves a log of which three more events become visible at
+// every read, as if they were being appended meanwhile.
+type growingLog struct {
+	events  []projections.Event
+	visible int
+}
+
+func (l *growingLog) ReadAll(_ context.Context, after int64, limit int) ([]projections.Event, error) {
+	l.visible = min(l.visible+3, len(l.events))
+	if after >= int64(l.visible) {
+		return nil, nil
+	}
+	return l.events[after:min(after+int64(limit), int64(l.visible))], nil
+}
+
+func (l *growingLog) Head(context.Context) (int64, error) { return int64(l.visible), nil }
