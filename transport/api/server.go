@@ -76,6 +76,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/departments", s.listDepartments)
 	s.caseRoutes()
 	s.boardRoutes()
+	s.pageRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
 	})

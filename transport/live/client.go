@@ -13,6 +13,8 @@ const writeWait = 10 * time.Second
 type message struct {
 	position int64
 	data     []byte
+	// prepared is data framed once for every client.
+	prepared *websocket.PreparedMessage
 }
 
 // client is one WebSocket connection, with one reader goroutine and one
@@ -52,7 +54,8 @@ func (c *client) follow(ctx context.Context, r *ring, cursor, sent int64, heartb
 			if m.position <= sent {
 				continue
 			}
-			if err := c.write(m.data); err != nil {
+			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.conn.WritePreparedMessage(m.prepared); err != nil {
 				return
 			}
 			sent = m.position

@@ -133,7 +133,11 @@ func (h *Hub) pump(ctx context.Context) error {
 		}
 		msgs := make([]message, len(items))
 		for i, it := range items {
-			msgs[i] = message{position: it.Position, data: it.JSON}
+			pm, err := websocket.NewPreparedMessage(websocket.TextMessage, it.JSON)
+			if err != nil {
+				return err
+			}
+			msgs[i] = message{position: it.Position, data: it.JSON, prepared: pm}
 		}
 		h.ring.append(msgs)
 		if len(items) < 1000 {

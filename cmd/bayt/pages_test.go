@@ -1,0 +1,352 @@
+package main
+
+import (
+	"context"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/citizenhouse/bayt/transport/api"
+)
+
+// page requests a page as a browser would: form is posted URL-encoded when
+// not nil; headers are key, value pairs.
+func (ts *testServer) page(method, path string, form url.Values, headers ...string) response {
+	ts.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, ts.url+path, body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// requirePages skips when the server does not route the pages yet.
+func requirePages(t *testing.T, ts *testServer) {
+	t.Helper()
+	if r := ts.page("GET", "/report", nil); r.status == http.StatusNotFound && !strings.Contains(string(r.body), "<html") {
+		t.Skip("the web pages are not routed: api.Server.routes() must call s.pageRoutes()")
+	}
+}
+
+// expectPage fails unless r is an HTML page with status and every string
+// of want in it, and none of avoid.
+func expectPage(t *testing.T, r response, status int, want []string, avoid ...string) string {
+	t.Helper()
+	body := string(r.body)
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, abridgedPage(body))
+	}
+	if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Fatalf("content type %q", ct)
+	}
+	for _, s := range want {
+		if !strings.Contains(body, s) {
+			t.Errorf("page lacks %q: %s", s, abridgedPage(body))
+		}
+	}
+	for _, s := range avoid {
+		if strings.Contains(body, s) {
+			t.Errorf("page shows %q", s)
+		}
+	}
+	return body
+}
+
+// abridgedPage is the page's <main>, which says more than its head.
+func abridgedPage(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 3000 {
+		body = body[:3000] + "…"
+	}
+	return body
+}
+
+var (
+	formKeyPattern = regexp.MustCompile(`name="form_key" value="([^"]+)"`)
+	caseIDPattern  = regexp.MustCompile(`data-case-id="(case-[0-9A-Z]{26})"`)
+	tokenPattern   = regexp.MustCompile(`data-tracking-token>([^<]+)<`)
+)
+
+func submatch(t *testing.T, re *regexp.Regexp, body string) string {
+	t.Helper()
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s in %s", re, abridgedPage(body))
+	}
+	return m[1]
+}
+
+func TestPagesLanguage(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	requirePages(t, ts)
+	roads, _ := directory.Default().Category("roads")
+
+	t.Run("ArabicByDefault", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		r := ts.page("GET", "/", nil)
+		expectPage(t, r, http.StatusOK, []string{
+			`<html lang="ar" dir="rtl">`, "اللوحة العامة", `data-live="/api/v1/live?board=public"`,
+			`href="/?lang=fr"`, `href="/?lang=en"`,
+		}, "data-ephemeral")
+		if !strings.Contains(r.header.Get("Vary"), "Accept-Language") || r.header.Get("Content-Language") != "ar" {
+			t.Fatalf("Vary %q, Content-Language %q", r.header.Get("Vary"), r.header.Get("Content-Language"))
+		}
+	})
+	t.Run("QueryFrench", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		expectPage(t, ts.page("GET", "/?lang=fr", nil, "Accept-Language", "en"), http.StatusOK, []string{
+			`<html lang="fr" dir="ltr">`, "Tableau public", "Signaler un problème", `href="/report?lang=fr"`,
+		})
+		expectPage(t, ts.page("GET", "/report?lang=fr", nil), http.StatusOK, []string{
+			`<html lang="fr" dir="ltr">`, html.EscapeString(roads.Name.FR), `action="/report?lang=fr"`,
+		}, html.EscapeString(roads.Name.AR))
+	})
+	t.Run("AcceptLanguageEnglish", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		expectPage(t, ts.page("GET", "/report", nil, "Accept-Language", "en-GB,en;q=0.9,ar;q=0.5"), http.StatusOK, []string{
+			`<html lang="en" dir="ltr">`, "Report a problem", html.EscapeString(roads.Name.EN), `action="/report"`,
+		})
+	})
+	t.Run("QueryBeatsAcceptLanguage", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		expectPage(t, ts.page("GET", "/?lang=ar", nil, "Accept-Language", "fr"), http.StatusOK, []string{`<html lang="ar" dir="rtl">`})
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		for _, path := range []string{"/cases/case-01ARZ3NDEKTSV4RRFFQ69G5FAV?lang=en", "/cases/nonsense?lang=en"} {
+			expectPage(t, ts.page("GET", path, nil), http.StatusNotFound, []string{`<html lang="en" dir="ltr">`, "Page not found", `hreflang="ar"`})
+		}
+	})
+}
+
+// sharedPageServer is ts for a parallel subtest.
+func sharedPageServer(t *testing.T, ts *testServer) *testServer {
+	t.Helper()
+	c := *ts
+	c.t = t
+	return &c
+}
+
+// TestReportFormWithoutJavaScript sends the report form as a browser without
+// JavaScript does, and follows the case it creates to its close.
+func TestReportFormWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	requirePages(t, ts)
+	origin := ts.url
+
+	form := ts.page("GET", "/report?lang=en", nil)
+	key := submatch(t, formKeyPattern, expectPage(t, form, http.StatusOK, []string{`method="post"`, `name="title"`, "stay private"}))
+
+	// Invalid input: 422, the form again with the values kept and the
+	// errors next to their fields, and nothing recorded.
+	before := ts.head()
+	bad := url.Values{
+		"form_key": {key}, "title": {"  "}, "description": {"Deep hole"}, "category": {"no_such_category"},
+		"district": {"Bab Souika"}, "email": {"not-an-email"}, "name": {"Leila"},
+	}
+	body := expectPage(t, ts.page("POST", "/report?lang=en", bad, "Origin", origin), http.StatusUnprocessableEntity, []string{
+		`id="f-title-error"`, "This field is required.", "Choose a category from the list.",
+		"This is not a valid email address.", `value="Bab Souika"`, `value="Leila"`, ">Deep hole</textarea>",
+		`aria-invalid="true"`, `value="` + key + `"`,
+	})
+	if strings.Contains(body, `id="f-district-error"`) {
+		t.Error("a valid field is marked in error")
+	}
+	if after := ts.head(); after != before {
+		t.Fatalf("an invalid form appended events: head %d -> %d", before, after)
+	}
+
+	// Another site's form: refused, nothing recorded.
+	good := url.Values{
+		"form_key": {key}, "title": {`Pothole <script>alert(1)</script> on Rue de la Liberté`},
+		"description": {"Two scooters fell this week.\nChildren pass by every morning."},
+		"category":    {"roads"}, "district": {"Bab Souika"}, "address": {"12 rue de la Liberté"},
+		"name": {"Leila Ben Salah"}, "phone": {"+216 20 000 000"}, "email": {"leila@example.tn"},
+	}
+	expectPage(t, ts.page("POST", "/report?lang=en", good, "Origin", "http://evil.example"), http.StatusForbidden, []string{"Submission refused"})
+	expectPage(t, ts.page("POST", "/report?lang=en", good, "Referer", "http://evil.example/form"), http.StatusForbidden, nil)
+	if after := ts.head(); after != before {
+		t.Fatalf("a cross-site form appended events: head %d -> %d", before, after)
+	}
+
+	// The report: 201 and a confirmation with the case and the token.
+	done := ts.page("POST", "/report?lang=en", good, "Origin", origin, "Referer", origin+"/report?lang=en")
+	body = expectPage(t, done, http.StatusCreated, []string{"your case is recorded", "Keep this token to yourself"})
+	id := submatch(t, caseIDPattern, body)
+	token := submatch(t, tokenPattern, body)
+	if done.header.Get("Location") != "/cases/"+id || done.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("Location %q, Cache-Control %q", done.header.Get("Location"), done.header.Get("Cache-Control"))
+	}
+	if !strings.Contains(body, `href="/cases/`+id+`?lang=en"`) {
+		t.Fatalf("no link to the case page in %s", abridgedPage(body))
+	}
+	head := ts.head()
+
+	// A reload sends the same form again: the same answer, no second case.
+	again := expectPage(t, ts.page("POST", "/report?lang=en", good, "Origin", origin), http.StatusCreated, nil)
+	if submatch(t, caseIDPattern, again) != id || submatch(t, tokenPattern, again) != token {
+		t.Fatal("a resent form made another case")
+	}
+	if ts.head() != head {
+		t.Fatal("a resent form appended events")
+	}
+
+	// The case is there for the API, in the reporter's language, with the
+	// reporter in the vault for advocates only.
+	c := ts.must(http.StatusOK, "GET", "/api/v1/cases/"+id, "", nil)
+	if c["title"] != good.Get("title") || c["category"] != "roads" || c["status"] != "reported" || c["language"] != "en" || c["reporter"] != nil {
+		t.Fatalf("case = %v", c)
+	}
+	if r, _ := ts.must(http.StatusOK, "GET", "/api/v1/cases/"+id, "advocate", nil)["reporter"].(map[string]any); r["email"] != "leila@example.tn" {
+		t.Fatalf("advocate sees reporter %v", r)
+	}
+
+	// The token from the page is the reporter's: it confirms the resolution.
+	for _, step := range []struct{ who, cmd, body string }{
+		{"advocate", "triage", `{"priority":"high"}`},
+		{"advocate", "forward", `{"department":"roads_works","note":"Near a school"}`},
+		{"officer", "acknowledge", `{"reference":"BO-2026-7"}`},
+		{"officer", "resolve", `{"note":"Filled and resurfaced"}`},
+	} {
+		ts.must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/"+step.cmd, step.who, step.body)
+	}
+	if r := ts.must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/confirm", "", `{"tracking_token":"`+token+`","note":"Thank you"}`); r["status"] != "closed" {
+		t.Fatalf("confirm with the page's token = %v", r)
+	}
+
+	// The case page: escaped, public, and without the reporter.
+	expectPage(t, ts.page("GET", "/cases/"+id+"?lang=en", nil), http.StatusOK, []string{
+		"Pothole &lt;script&gt;alert(1)&lt;/script&gt; on Rue de la Liberté", "Closed", "Roads and Public Works",
+		"Filled and resurfaced", "BO-2026-7", "Resolution confirmed", `data-verified="true"`,
+	}, "<script>alert(1)", "Leila", "leila@example.tn", "+216 20 000 000")
+
+	// The board lists it once the case list has caught up.
+	waitFor(t, "the board to list the case", func() bool {
+		return strings.Contains(string(ts.page("GET", "/", nil).body), `href="/cases/`+id+`"`)
+	})
+}
+
+func TestCasePageTimeline(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	requirePages(t, ts)
+	rep := ts.report(map[string]any{
+		"reporter": map[string]any{"name": "Karim Trabelsi", "email": "karim@example.tn", "phone": "+216 98 765 432"},
+	})
+	id, _ := rep["id"].(string)
+	path := "/api/v1/cases/" + id
+	ts.must(http.StatusOK, "POST", path+"/triage", "advocate", map[string]any{"priority": "urgent"})
+	ts.must(http.StatusOK, "POST", path+"/comments", "advocate", map[string]any{"body": "INTERNAL-ONLY: the reporter asked us to call after 5pm", "visibility": "internal"})
+	ts.must(http.StatusOK, "POST", path+"/comments", "advocate", map[string]any{"body": "We measured it: 40 cm deep.", "visibility": "public"})
+	ts.must(http.StatusOK, "POST", path+"/forward", "advocate", map[string]any{"department": "roads_works"})
+	for range 2 {
+		ts.must(http.StatusOK, "POST", path+"/support", "", map[string]any{})
+	}
+
+	t.Run("Arabic", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		expectPage(t, ts.page("GET", "/cases/"+id, nil), http.StatusOK, []string{
+			`<html lang="ar" dir="rtl">`, "حفرة كبيرة في شارع الحرية", "مسار القضية", "تمّ التحقّق", "الطرقات والأشغال العامة",
+			"عاجلة", "ساندها 2 من المتساكنين", "We measured it: 40 cm deep.",
+		}, "INTERNAL-ONLY", "Karim", "karim@example.tn", "+216 98 765 432")
+	})
+	t.Run("English", func(t *testing.T) {
+		t.Parallel()
+		ts := sharedPageServer(t, ts)
+		body := expectPage(t, ts.page("GET", "/cases/"+id+"?lang=en", nil), http.StatusOK, []string{
+			`<html lang="en" dir="ltr">`, "Public timeline", "✓ verified", `data-verified="true"`,
+			"Reported by a resident", html.EscapeString("Checked by the Citizen's House"), "Forwarded to the municipal department",
+			"2 residents support this case", "Due by", "Urgent", "Supporters", "Times reopened",
+		}, "INTERNAL-ONLY", "Karim", "karim@example.tn", "not verified")
+		// Two comments were added; the page shows the public one only.
+		if n := strings.Count(body, "step-CommentAdded"); n != 1 {
+			t.Fatalf("%d comments on the page, want 1", n)
+		}
+	})
+}
+
+// startMemoryServer runs bayt serve without a database, as `make run` does
+// on a machine without PostgreSQL.
+func startMemoryServer(t *testing.T) *testServer {
+	t.Helper()
+	cfg := configFromEnv()
+	cfg.DatabaseURL = ""
+	cfg.PublicWriteLimit = 0
+	cfg.ShutdownTimeout = 5 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		p.close()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+		p.close()
+	})
+	return &testServer{t: t, url: "http://" + ln.Addr().String(), tokens: map[string]string{}}
+}
+
+func TestPagesEphemeralBanner(t *testing.T) {
+	t.Parallel()
+	ts := startMemoryServer(t)
+	requirePages(t, ts)
+	expectPage(t, ts.page("GET", "/?lang=en", nil), http.StatusOK, []string{"data-ephemeral", html.EscapeString(api.EphemeralWarning)})
+	expectPage(t, ts.page("GET", "/?lang=fr", nil), http.StatusOK, []string{"data-ephemeral", "rien n&#39;est conservé", "apt-get install postgresql"})
+	form := expectPage(t, ts.page("GET", "/report", nil), http.StatusOK, []string{"data-ephemeral", "يضيع كلّ شيء", "apt-get install postgresql"})
+
+	// The form works on the in-memory store too, and every page warns.
+	done := ts.page("POST", "/report", url.Values{
+		"form_key": {submatch(t, formKeyPattern, form)}, "title": {"انقطاع الإنارة في نهج الزيتون"},
+		"description": {"الأعمدة مطفأة منذ أسبوعين."}, "category": {"lighting"}, "district": {"الحلفاوين"},
+	}, "Origin", ts.url)
+	id := submatch(t, caseIDPattern, expectPage(t, done, http.StatusCreated, []string{"data-ephemeral", "شكرًا"}))
+	expectPage(t, ts.page("GET", "/cases/"+id, nil), http.StatusOK, []string{"data-ephemeral", "انقطاع الإنارة في نهج الزيتون", "الإنارة العمومية"})
+}

@@ -1,0 +1,354 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
+)
+
+// newTestPages builds the pages without routes or storage: enough to check
+// languages, messages and templates. The end-to-end page tests are in
+// cmd/bayt/pages_test.go.
+func newTestPages(t *testing.T, ephemeral bool) *pages {
+	t.Helper()
+	s := &Server{
+		cfg: Config{Directory: directory.Default(), Ephemeral: ephemeral, NowFunc: time.Now},
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	return newPages(s)
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ header, want string }{
+		{"", ""},
+		{"en", "en"},
+		{"en-GB,en;q=0.9", "en"},
+		{"fr-TN, fr;q=0.9, en;q=0.8", "fr"},
+		{"de-DE, en;q=0.5, fr;q=0.7", "fr"},
+		{"AR-tn", "ar"},
+		{"de, *;q=0.5", ""},
+		{"en;q=0, fr;q=0.1", "fr"},
+		{"en;q=nonsense, fr;q=0.2", "fr"},
+		{"en;q=0.8, ar;q=0.8", "en"}, // a tie goes to the first
+	} {
+		if got := acceptLanguage(tc.header); got != tc.want {
+			t.Errorf("acceptLanguage(%q) = %q, want %q", tc.header, got, tc.want)
+		}
+	}
+}
+
+func TestPageLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, target, accept, want string
+		explicit                   bool
+	}{
+		{"DefaultArabic", "/", "", "ar", false},
+		{"AcceptLanguage", "/", "fr-FR", "fr", false},
+		{"QueryWins", "/?lang=en", "fr", "en", true},
+		{"UnknownQueryIgnored", "/?lang=de", "en", "en", false},
+		{"UnknownEverything", "/?lang=xx", "de", "ar", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(http.MethodGet, tc.target, nil)
+			if tc.accept != "" {
+				r.Header.Set("Accept-Language", tc.accept)
+			}
+			lang, explicit := pageLanguage(r)
+			if lang != tc.want || explicit != tc.explicit {
+				t.Fatalf("pageLanguage = %q, %v; want %q, %v", lang, explicit, tc.want, tc.explicit)
+			}
+		})
+	}
+}
+
+// TestMessages checks that every key the templates and the Go code ask for
+// exists in the three languages, so no page ever shows a bare key.
+func TestMessages(t *testing.T) {
+	t.Parallel()
+	msgs, err := loadMessages(webFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs[langEN]["ephemeral"] != EphemeralWarning {
+		t.Errorf("English ephemeral warning = %q, want EphemeralWarning", msgs[langEN]["ephemeral"])
+	}
+	for _, lang := range []string{langAR, langFR} {
+		w := msgs[lang]["ephemeral"]
+		if w == EphemeralWarning || !strings.Contains(w, "apt-get install postgresql") || !strings.Contains(w, "DATABASE_URL") {
+			t.Errorf("%s ephemeral warning %q: want a translation that says how to install PostgreSQL", lang, w)
+		}
+	}
+
+	used := map[string]bool{}
+	re := regexp.MustCompile(`\.(?:T|Tf) "([^"]+)"`)
+	err = fs.WalkDir(webFS, "web/templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(webFS, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(used) < 20 {
+		t.Fatalf("found only %d message keys in the templates: is the pattern right?", len(used))
+	}
+	for _, s := range pageStatuses {
+		used["status."+string(s)] = true
+	}
+	for _, p := range []casefile.Priority{casefile.PriorityLow, casefile.PriorityNormal, casefile.PriorityHigh, casefile.PriorityUrgent} {
+		used["priority."+string(p)] = true
+	}
+	for _, r := range []domain.Role{domain.RolePublic, domain.RoleReporter, domain.RoleAdvocate, domain.RoleOfficer, domain.RoleAdmin, domain.RoleSystem} {
+		used["role."+string(r)] = true
+	}
+	for typ := range casefile.Events() {
+		used["event."+EventName(typ)] = true
+	}
+	for _, k := range []string{"not_found", "forbidden", "rate", "bad", "internal"} {
+		used["error."+k], used["error."+k+".title"] = true, true
+	}
+	for _, k := range []string{
+		"event.CaseSupportedMany", "home.title", "report.title", "done.title",
+		"err.required", "err.too_long", "err.category", "err.email", "err.invalid",
+		"tl.department", "tl.due", "tl.reference", "tl.planned", "tl.priority", "tl.category", "tl.into", "tl.campaign",
+		"field.title", "field.description", "field.category", "field.district", "field.address",
+		"field.name", "field.phone", "field.email", "field.choose",
+	} {
+		used[k] = true
+	}
+	for _, lang := range []string{langAR, langFR, langEN} {
+		for key := range used {
+			if strings.TrimSpace(msgs[lang][key]) == "" {
+				t.Errorf("%s: no message %q", lang, key)
+			}
+		}
+	}
+}
+
+func TestMessagesMissingKey(t *testing.T) {
+	t.Parallel()
+	fsys := fstestMap(`{"ar": {"a": "أ", "b": "ب"}, "fr": {"a": "a"}, "en": {"a": "a", "b": "b"}}`)
+	if _, err := loadMessages(fsys); err == nil || !strings.Contains(err.Error(), "fr:b") {
+		t.Fatalf("loadMessages = %v, want fr:b missing", err)
+	}
+}
+
+// fstestMap is a file system holding only web/messages.json.
+type fstestMap string
+
+func (m fstestMap) Open(name string) (fs.File, error) {
+	if name != "web/messages.json" {
+		return nil, fs.ErrNotExist
+	}
+	return &memFile{Reader: bytes.NewReader([]byte(m))}, nil
+}
+
+type memFile struct{ *bytes.Reader }
+
+func (*memFile) Stat() (fs.FileInfo, error) { return nil, errors.New("no stat") }
+func (*memFile) Close() error               { return nil }
+
+// TestTemplatesRender renders every page with made-up data: a template
+// that parses can still fail when executed.
+func TestTemplatesRender(t *testing.T) {
+	t.Parallel()
+	p := newTestPages(t, true)
+	now := time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
+	item := caseItem{
+		ID: "case-01J00000000000000000000000", Href: "/cases/case-01J00000000000000000000000",
+		Title: `<script>alert("x")</script>`, Status: "forwarded", StatusName: "Forwarded",
+		Category: "Roads", District: "Bab Souika", Reported: newStamp(now), Overdue: true, Supporters: 3,
+	}
+	due := newStamp(now.Add(24 * time.Hour))
+	for _, tc := range []struct {
+		page string
+		body any
+		want []string
+	}{
+		{"home", homeBody{
+			Position: 42, Total: 1, Overdue: 1,
+			Counts:      []statusCount{{Status: "forwarded", Name: "Forwarded", N: 1}},
+			Departments: []departmentRow{{Name: "Roads", Open: 1, Overdue: 1, WithinSLA: "50%"}},
+			Latest:      []caseItem{item},
+		}, []string{`data-live="/api/v1/live?board=public"`, `data-position="42"`, "&lt;script&gt;", "50%"}},
+		{"case", caseBody{
+			caseItem: item, Description: "line one\nline two", Department: "Roads", Priority: "High",
+			Due: &due, Verified: true,
+			Timeline: []timelineItem{{
+				Type: "CaseForwarded", Label: "Forwarded", Actor: "Citizen's House", At: newStamp(now),
+				Text: `<b>note</b>`, Details: []detail{{Label: "Due", When: &due}, {Label: "Case", Value: "case-x", Href: "/cases/case-x"}},
+				Hash: "abcdef0123456789", ShortHash: "abcdef012345",
+			}},
+		}, []string{`data-verified="true"`, "&lt;b&gt;note&lt;/b&gt;", "abcdef012345"}},
+		{"report", reportBody{
+			Action: "/report", Key: "k",
+			Fields:  []formField{{Name: "title", ID: "f-title", Label: "Title", Kind: "text", Value: `"quoted"`, Error: "Required", DescribedBy: "f-title-error", Max: 200, Required: true}},
+			Contact: []formField{{Name: "email", ID: "f-email", Label: "Email", Kind: "email", Max: 254}},
+			Errors:  []fieldError{{Name: "title", Label: "Title", Message: "Required"}},
+		}, []string{`value="&#34;quoted&#34;"`, `aria-invalid="true"`, `href="#f-title"`}},
+		{"reported", reportedBody{ID: item.ID, Href: item.Href, Token: "tok"}, []string{"data-tracking-token>tok<"}},
+		{"error", errorBody{Message: "gone"}, []string{"gone"}},
+	} {
+		t.Run(tc.page, func(t *testing.T) {
+			t.Parallel()
+			for _, lang := range []string{langAR, langFR, langEN} {
+				r := httptest.NewRequest(http.MethodGet, "/x?lang="+lang, nil)
+				d := p.data(r, "")
+				d.Title, d.Body = "T", tc.body
+				if tc.page == "home" {
+					d.Live = "/api/v1/live?board=public"
+				}
+				w := httptest.NewRecorder()
+				p.render(w, r, http.StatusOK, tc.page, d)
+				out := w.Body.String()
+				if w.Code != http.StatusOK {
+					t.Fatalf("%s: status %d: %s", lang, w.Code, out)
+				}
+				dir := "ltr"
+				if lang == langAR {
+					dir = "rtl"
+				}
+				want := append([]string{`<html lang="` + lang + `" dir="` + dir + `">`, "data-ephemeral"}, tc.want...)
+				for _, s := range want {
+					if !strings.Contains(out, s) {
+						t.Errorf("%s: page lacks %q", lang, s)
+					}
+				}
+				if strings.Contains(out, "<script>") {
+					t.Errorf("%s: unescaped script in page", lang)
+				}
+			}
+		})
+	}
+}
+
+func TestSameOrigin(t *testing.T) {
+	t.Parallel()
+	p := newTestPages(t, false)
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		want    bool
+	}{
+		{"NoHeaders", nil, true},
+		{"SameOrigin", map[string]string{"Origin": "http://bayt.example"}, true},
+		{"OtherOrigin", map[string]string{"Origin": "http://evil.example"}, false},
+		{"NullOrigin", map[string]string{"Origin": "null"}, false},
+		{"FetchSiteSameOrigin", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://bayt.example"}, true},
+		{"FetchSiteCrossSite", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, false},
+		{"SameReferer", map[string]string{"Referer": "http://bayt.example/report?lang=fr"}, true},
+		{"OtherReferer", map[string]string{"Referer": "http://evil.example/report"}, false},
+		{"BadReferer", map[string]string{"Referer": "http://[::1"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(http.MethodPost, "http://bayt.example/report", nil)
+			for k, v := range tc.headers {
+				r.Header.Set(k, v)
+			}
+			if got := p.sameOrigin(r); got != tc.want {
+				t.Fatalf("sameOrigin = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFieldErrors(t *testing.T) {
+	t.Parallel()
+	p := newTestPages(t, false)
+	d := p.data(httptest.NewRequest(http.MethodPost, "/report?lang=en", nil), "report")
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		err := errors.Join(
+			domain.Invalid("title", "required"),
+			domain.Invalid("description", "must be at most 5000 characters"),
+			domain.Invalid("category", "unknown category"),
+			domain.Invalid("reporter.email", "not an email address"),
+			domain.Invalid("reporter.name", "must be valid UTF-8"),
+		)
+		got, ok := d.fieldErrors(err)
+		want := map[string]string{
+			"title":       "This field is required.",
+			"description": "Too long: at most 5000 characters.",
+			"category":    "Choose a category from the list.",
+			"email":       "This is not a valid email address.",
+			"name":        "This value is not accepted.",
+		}
+		if !ok || len(got) != len(want) {
+			t.Fatalf("fieldErrors = %v, %v", got, ok)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %q, want %q", k, got[k], v)
+			}
+		}
+	})
+	t.Run("NotTheVisitors", func(t *testing.T) {
+		t.Parallel()
+		for _, err := range []error{
+			errors.New("disk on fire"),
+			errors.Join(domain.Invalid("title", "required"), domain.Invalid("id", "bad")),
+			errors.Join(domain.Invalid("title", "required"), errors.New("disk on fire")),
+		} {
+			if got, ok := d.fieldErrors(err); ok {
+				t.Errorf("fieldErrors(%v) = %v, true; want false", err, got)
+			}
+		}
+	})
+}
+
+func TestTimelineCollapsesSupports(t *testing.T) {
+	t.Parallel()
+	p := newTestPages(t, false)
+	d := p.data(httptest.NewRequest(http.MethodGet, "/?lang=en", nil), "")
+	ev := func(typ, data string) historyEvent {
+		return historyEvent{Type: typ, Data: []byte(data), Actor: historyActor{Role: domain.RolePublic}, Hash: "00112233445566778899"}
+	}
+	got := d.timeline([]historyEvent{
+		ev("CaseReported", `{"title":"t","category":"roads","description":"d"}`),
+		ev("CaseSupported", `{}`),
+		ev("CaseSupported", `{}`),
+		ev("CaseSupported", `{}`),
+		ev("CaseForwarded", `{"department":"roads_works","due_at":"2026-04-01T00:00:00Z","note":"near the school"}`),
+		ev("CaseSupported", `{}`),
+	})
+	if len(got) != 4 {
+		t.Fatalf("timeline has %d entries, want 4: %+v", len(got), got)
+	}
+	if got[0].Text != "" || len(got[0].Details) != 0 {
+		t.Errorf("report entry repeats the case: %+v", got[0])
+	}
+	if got[1].Label != "3 residents support this case" || got[3].Label != "A resident supports this case" {
+		t.Errorf("support labels %q, %q", got[1].Label, got[3].Label)
+	}
+	fw := got[2]
+	if fw.Text != "near the school" || len(fw.Details) != 2 || fw.Details[0].Value != "Roads and Public Works" || fw.Details[1].When.Date != "2026-04-01" {
+		t.Errorf("forward entry = %+v", fw)
+	}
+	if fw.ShortHash != "001122334455" {
+		t.Errorf("short hash %q", fw.ShortHash)
+	}
+}
