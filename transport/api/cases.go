@@ -314,34 +314,61 @@ func (s *Server) reportCase(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := s.now()
-	id := casefile.StreamPrefix + ulid.Make().String()
-	token := newSecret()
-	tokenHash := sha256.Sum256([]byte(token))
-	cmd := casefile.Report{
-		Actor: actor, Now: now, ID: id, Title: body.Title, Description: body.Description,
-		Category: body.Category, District: body.District, Location: body.Location, Address: body.Address,
-		Language: body.Language, TrackingTokenHash: tokenHash[:],
+	var pd domain.PersonalData
+	if body.Reporter != nil {
+		pd = domain.PersonalData{Name: body.Reporter.Name, Phone: body.Reporter.Phone, Email: body.Reporter.Email}
 	}
-	// Decide once before touching the vault, so bad input stores nothing.
-	if _, err := (&casefile.Case{}).Report(s.cfg.Directory, cmd); err != nil {
+	cmd, token, err := s.draftReport(casefile.Report{
+		Actor: actor, Title: body.Title, Description: body.Description, Category: body.Category,
+		District: body.District, Location: body.Location, Address: body.Address, Language: body.Language,
+	}, &pd)
+	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	if body.Reporter != nil {
-		pd := domain.PersonalData{Name: strings.TrimSpace(body.Reporter.Name), Phone: strings.TrimSpace(body.Reporter.Phone), Email: strings.TrimSpace(body.Reporter.Email)}
-		if err := validatePersonalData(pd); err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if !pd.Empty() {
-			if cmd.ReporterSubject, err = s.cfg.Vault.Put(r.Context(), pd); err != nil {
-				s.writeProblem(w, r, err)
-				return
-			}
-		}
+	resp, replayed, err := s.recordReport(r.Context(), cmd, token, pd, opts)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
 	}
-	resp := commandResponse{ID: id, Status: string(casefile.StatusReported), TrackingToken: token}
+	if replayed != nil {
+		writeStored(w, *replayed)
+		return
+	}
+	w.Header().Set("ETag", etag(resp.Version))
+	w.Header().Set("Location", "/api/v1/cases/"+resp.ID)
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+// draftReport completes a report command (id, time, tracking token) and
+// decides it once against an empty case, with the reporter's contact
+// details checked too, so that bad input is refused, every problem at
+// once, before anything is stored. pd is trimmed in place.
+func (s *Server) draftReport(cmd casefile.Report, pd *domain.PersonalData) (casefile.Report, string, error) {
+	cmd.Now = s.now()
+	cmd.ID = casefile.StreamPrefix + ulid.Make().String()
+	token := newSecret()
+	sum := sha256.Sum256([]byte(token))
+	cmd.TrackingTokenHash = sum[:]
+	*pd = domain.PersonalData{Name: strings.TrimSpace(pd.Name), Phone: strings.TrimSpace(pd.Phone), Email: strings.TrimSpace(pd.Email)}
+	_, err := (&casefile.Case{}).Report(s.cfg.Directory, cmd)
+	if err := errors.Join(err, validatePersonalData(*pd)); err != nil {
+		return cmd, "", err
+	}
+	return cmd, token, nil
+}
+
+// recordReport stores the reporter in the vault and appends the report.
+// A repeated idempotent request returns the first answer as replayed.
+func (s *Server) recordReport(ctx context.Context, cmd casefile.Report, token string, pd domain.PersonalData, opts domain.UpdateOptions) (commandResponse, *domain.Response, error) {
+	if !pd.Empty() {
+		subject, err := s.cfg.Vault.Put(ctx, pd)
+		if err != nil {
+			return commandResponse{}, nil, err
+		}
+		cmd.ReporterSubject = subject
+	}
+	resp := commandResponse{ID: cmd.ID, Status: string(casefile.StatusReported), TrackingToken: token}
 	opts.Create = true
 	if opts.Idempotency != nil {
 		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
@@ -350,21 +377,17 @@ func (s *Server) reportCase(w http.ResponseWriter, r *http.Request) {
 			return jsonResponse(http.StatusCreated, r)
 		}
 	}
-	out, err := s.cfg.Cases.Update(r.Context(), id, opts, func(c *casefile.Case) ([]domain.Event, error) {
+	out, err := s.cfg.Cases.Update(ctx, cmd.ID, opts, func(c *casefile.Case) ([]domain.Event, error) {
 		return c.Report(s.cfg.Directory, cmd)
 	})
 	if err != nil {
-		s.writeProblem(w, r, err)
-		return
+		return commandResponse{}, nil, err
 	}
 	if out.Replayed != nil {
-		writeStored(w, *out.Replayed)
-		return
+		return commandResponse{}, out.Replayed, nil
 	}
 	resp.Version, resp.Position = out.Version, out.Position
-	w.Header().Set("ETag", etag(out.Version))
-	w.Header().Set("Location", "/api/v1/cases/"+id)
-	writeJSON(w, http.StatusCreated, resp)
+	return resp, nil, nil
 }
 
 func validatePersonalData(p domain.PersonalData) error {

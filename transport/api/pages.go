@@ -23,7 +23,6 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections/caselist"
-	"github.com/oklog/ulid/v2"
 )
 
 // The pages are rendered on the server with html/template from files
@@ -789,24 +788,15 @@ func (p *pages) sameOrigin(r *http.Request) bool {
 // and a changed one is a new report.
 func (p *pages) report(ctx context.Context, r *http.Request, in reportInput, lang string) (commandResponse, error) {
 	s := p.s
-	actor := domain.Anonymous
-	now := s.now()
-	id := casefile.StreamPrefix + ulid.Make().String()
-	token := newSecret()
-	tokenHash := sha256.Sum256([]byte(token))
-	cmd := casefile.Report{
-		Actor: actor, Now: now, ID: id, Title: in.Title, Description: in.Description,
-		Category: in.Category, District: in.District, Address: in.Address,
-		Language: lang, TrackingTokenHash: tokenHash[:],
-	}
-	pd := domain.PersonalData{Name: strings.TrimSpace(in.Name), Phone: strings.TrimSpace(in.Phone), Email: strings.TrimSpace(in.Email)}
-	// Decide once before touching the vault, so bad input stores nothing.
-	// Unlike the API, the form shows every problem at once.
-	_, err := (&casefile.Case{}).Report(s.cfg.Directory, cmd)
-	if err := errors.Join(err, validatePersonalData(pd), validUTF8(pd)); err != nil {
+	pd := domain.PersonalData{Name: in.Name, Phone: in.Phone, Email: in.Email}
+	cmd, token, err := s.draftReport(casefile.Report{
+		Actor: domain.Anonymous, Title: in.Title, Description: in.Description, Category: in.Category,
+		District: in.District, Address: in.Address, Language: lang,
+	}, &pd)
+	if err := errors.Join(err, validUTF8(pd)); err != nil {
 		return commandResponse{}, err
 	}
-	opts := domain.UpdateOptions{IfMatch: domain.AnyVersion, Create: true}
+	opts := domain.UpdateOptions{IfMatch: domain.AnyVersion}
 	if in.Key != "" {
 		h := sha256.New()
 		h.Write([]byte("POST /report\x00"))
@@ -822,32 +812,16 @@ func (p *pages) report(ctx context.Context, r *http.Request, in reportInput, lan
 		}
 		opts.Idempotency = &domain.Idempotency{Key: key, RequestHash: hash}
 	}
-	if !s.limiter.allow(clientAddress(r), now) {
+	if !s.limiter.allow(clientAddress(r), s.now()) {
 		return commandResponse{}, errPageRateLimited
 	}
-	if !pd.Empty() {
-		if cmd.ReporterSubject, err = s.cfg.Vault.Put(ctx, pd); err != nil {
-			return commandResponse{}, err
-		}
-	}
-	resp := commandResponse{ID: id, Status: string(casefile.StatusReported), TrackingToken: token}
-	if opts.Idempotency != nil {
-		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-			r := resp
-			r.Version, r.Position = o.Version, o.Position
-			return jsonResponse(http.StatusCreated, r)
-		}
-	}
-	out, err := s.cfg.Cases.Update(ctx, id, opts, func(c *casefile.Case) ([]domain.Event, error) {
-		return c.Report(s.cfg.Directory, cmd)
-	})
+	resp, replayed, err := s.recordReport(ctx, cmd, token, pd, opts)
 	if err != nil {
 		return commandResponse{}, err
 	}
-	if out.Replayed != nil {
-		return storedReport(*out.Replayed)
+	if replayed != nil {
+		return storedReport(*replayed)
 	}
-	resp.Version, resp.Position = out.Version, out.Position
 	return resp, nil
 }
 
