@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -16,26 +17,20 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "usage: bayt token create --role admin|advocate|officer --name NAME [--department CODE]")
 		return errUsage
 	}
-	cfg := configFromEnv()
-	fs := newFlagSet("token create", stderr)
-	cfg.databaseFlag(fs)
-	role := fs.String("role", "", "admin, advocate or officer")
-	name := fs.String("name", "", "who the token is for")
-	dept := fs.String("department", "", "the officer's department code")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	var role, name, dept *string
+	pool, _, err := databaseCommand(ctx, "token create", args[1:], stderr, false, func(fs *flag.FlagSet) {
+		role = fs.String("role", "", "admin, advocate or officer")
+		name = fs.String("name", "", "who the token is for")
+		dept = fs.String("department", "", "the officer's department code")
+	})
+	if err != nil {
 		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
 	}
 	if *dept != "" {
 		if _, ok := directory.Default().Department(*dept); !ok {
+			pool.Close()
 			return fmt.Errorf("%w: unknown department %q", errUsage, *dept)
 		}
-	}
-	pool, err := openPool(ctx, cfg)
-	if err != nil {
-		return err
 	}
 	defer pool.Close()
 	secret, tok, err := eventstore.NewTokens(pool).Create(ctx, *name, domain.Role(*role), *dept)
@@ -56,23 +51,17 @@ func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "usage: bayt person erase --case ID | --subject ID")
 		return errUsage
 	}
-	cfg := configFromEnv()
-	fs := newFlagSet("person erase", stderr)
-	cfg.databaseFlag(fs)
-	caseID := fs.String("case", "", "erase the reporter of this case")
-	subject := fs.String("subject", "", "erase this data subject")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	var caseID, subject *string
+	pool, _, err := databaseCommand(ctx, "person erase", args[1:], stderr, false, func(fs *flag.FlagSet) {
+		caseID = fs.String("case", "", "erase the reporter of this case")
+		subject = fs.String("subject", "", "erase this data subject")
+	})
+	if err != nil {
 		return err
 	}
 	if (*caseID == "") == (*subject == "") {
+		pool.Close()
 		return fmt.Errorf("%w: give exactly one of --case and --subject", errUsage)
-	}
-	if cfg.DatabaseURL == "" {
-		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
-	}
-	pool, err := openPool(ctx, cfg)
-	if err != nil {
-		return err
 	}
 	defer pool.Close()
 	if *caseID != "" {

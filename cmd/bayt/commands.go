@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 	"time"
 
 	"github.com/citizenhouse/bayt/eventstore"
@@ -100,17 +102,37 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// databaseCommand parses the flags of a command that works on the
+// database (-database-url, and those addFlags adds) and opens it. With
+// positional set, arguments after the flags are returned instead of
+// refused.
+func databaseCommand(ctx context.Context, name string, args []string, stderr io.Writer, positional bool, addFlags func(*flag.FlagSet)) (*pgxpool.Pool, []string, error) {
 	cfg := configFromEnv()
-	fs := newFlagSet("migrate", stderr)
+	fs := newFlagSet(name, stderr)
 	cfg.databaseFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	if addFlags != nil {
+		addFlags(fs)
+	}
+	var err error
+	if positional {
+		if err = fs.Parse(args); err != nil {
+			err = fmt.Errorf("%w: %w", errUsage, err)
+		}
+	} else {
+		err = parseFlags(fs, args)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	if cfg.DatabaseURL == "" {
-		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
+		return nil, nil, fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
 	}
 	pool, err := openPool(ctx, cfg)
+	return pool, fs.Args(), err
+}
+
+func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	pool, _, err := databaseCommand(ctx, "migrate", args, stderr, false, nil)
 	if err != nil {
 		return err
 	}
@@ -129,16 +151,7 @@ func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func auditVerifyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg := configFromEnv()
-	fs := newFlagSet("audit verify", stderr)
-	cfg.databaseFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
-	}
-	pool, err := openPool(ctx, cfg)
+	pool, _, err := databaseCommand(ctx, "audit verify", args, stderr, false, nil)
 	if err != nil {
 		return err
 	}

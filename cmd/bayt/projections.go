@@ -33,16 +33,7 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
 		return errUsage
 	}
-	cfg := configFromEnv()
-	fs := newFlagSet("projections "+args[0], stderr)
-	cfg.databaseFlag(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
-	}
-	if cfg.DatabaseURL == "" {
-		return fmt.Errorf("%w: DATABASE_URL is not set", errUsage)
-	}
-	pool, err := openPool(ctx, cfg)
+	pool, names, err := databaseCommand(ctx, "projections "+args[0], args[1:], stderr, true, nil)
 	if err != nil {
 		return err
 	}
@@ -65,7 +56,6 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		return nil
 	}
-	names := fs.Args()
 	if len(names) == 0 {
 		for n := range all {
 			names = append(names, n)

@@ -411,15 +411,25 @@ func newSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+// caseRead authenticates a read of the case named in r's path. It answers
+// and returns ok false when the token or the id is bad.
+func (s *Server) caseRead(w http.ResponseWriter, r *http.Request) (_ *http.Request, _ domain.Actor, id string, ok bool) {
 	r, actor, err := s.withActor(r)
 	if err != nil {
 		s.writeProblem(w, r, err)
-		return
+		return r, actor, "", false
 	}
-	id := r.PathValue("id")
+	id = r.PathValue("id")
 	if !casefile.ValidID(id) {
 		s.writeProblem(w, r, domain.ErrNotFound)
+		return r, actor, "", false
+	}
+	return r, actor, id, true
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	r, actor, id, ok := s.caseRead(w, r)
+	if !ok {
 		return
 	}
 	c, version, err := s.cfg.Cases.Load(r.Context(), id)

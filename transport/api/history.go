@@ -87,14 +87,8 @@ func casePublic(eventType string, data []byte) bool {
 }
 
 func (s *Server) caseHistory(w http.ResponseWriter, r *http.Request) {
-	r, actor, err := s.withActor(r)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	id := r.PathValue("id")
-	if !casefile.ValidID(id) {
-		s.writeProblem(w, r, domain.ErrNotFound)
+	r, actor, id, ok := s.caseRead(w, r)
+	if !ok {
 		return
 	}
 	h, err := s.cfg.Cases.History(r.Context(), id)
