@@ -20,6 +20,7 @@ commands:
   serve           serve the API, the live feed and the pages
   migrate         apply database migrations (safe to run again)
   audit verify    walk the event log and prove it was not altered
+  demo load       load a realistic demo city: --cases N
   projections rebuild [NAME]  rebuild read models from zero and swap them in
   projections status          show each projection's position and lag
   token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE]
@@ -62,6 +63,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return errUsage
 		}
 		return auditVerifyCommand(ctx, rest[1:], stdout, stderr)
+	case "demo":
+		return demoCommand(ctx, rest, stdout, stderr)
 	case "projections":
 		return projectionsCommand(ctx, rest, stdout, stderr)
 	case "token":

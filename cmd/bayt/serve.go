@@ -72,6 +72,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		p.closers = append(p.closers, store.Close)
 		apiCfg.Ephemeral = true
 		apiCfg.Cases = eventstore.NewRepository(store, caseCodec())
+		p.workers = append(p.workers, slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Vault = eventstore.NewMemoryVault()
 		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
@@ -127,7 +128,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			},
 		})
 		rl := relay.New(pool, projectionLog{store}, b.pub, logger)
-		p.workers = append(p.workers, runner.Run, rl.Run, router.Run)
+		sla := slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}
+		p.workers = append(p.workers, runner.Run, rl.Run, router.Run, sla.Run)
 	}
 	p.workers = append(p.workers, p.hub.Run)
 	apiCfg.Live = p.hub

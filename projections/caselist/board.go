@@ -273,3 +273,33 @@ func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, e
 	})
 	return out, nil
 }
+
+// Unbreached returns cases past their due date whose breach is not on
+// record yet, so the system can record it.
+func (p *Postgres) Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := p.pool.Query(ctx, `SELECT id FROM case_list WHERE status = ANY($1) AND due_at < $2
+AND (state->>'SLABreachedFor')::timestamptz IS DISTINCT FROM due_at ORDER BY due_at LIMIT $3`, awaiting, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read overdue cases: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("read overdue cases: %w", err)
+	}
+	return ids, nil
+}
+
+// Unbreached returns overdue cases without a recorded breach, as
+// Postgres.Unbreached.
+func (m *Memory) Unbreached(_ context.Context, now time.Time, limit int) ([]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var ids []string
+	for id, c := range m.cases {
+		if c.Overdue(now) && (c.SLABreachedFor == nil || !c.SLABreachedFor.Equal(*c.DueAt)) && len(ids) < limit {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+)
+
+// slaWatch records SLABreached on every case whose due date passed without
+// a resolution: accountability is part of the record, not only a figure on
+// a board. Recording is idempotent (the case records one breach per due
+// date), so two nodes running it at once do no harm beyond wasted work.
+type slaWatch struct {
+	overdue interface {
+		Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error)
+	}
+	cases interface {
+		Update(ctx context.Context, id string, opts domain.UpdateOptions, decide func(*casefile.Case) ([]domain.Event, error)) (domain.Outcome, error)
+	}
+	every time.Duration
+	log   *slog.Logger
+	// nowFunc is the clock; time.Now when nil.
+	nowFunc func() time.Time
+}
+
+func (w slaWatch) Run(ctx context.Context) error {
+	t := time.NewTicker(w.every)
+	defer t.Stop()
+	for {
+		w.sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func (w slaWatch) sweep(ctx context.Context) {
+	now := time.Now().UTC()
+	if w.nowFunc != nil {
+		now = w.nowFunc().UTC()
+	}
+	ids, err := w.overdue.Unbreached(ctx, now, 500)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.Warn("find overdue cases", "err", err)
+		}
+		return
+	}
+	sctx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.System})
+	for _, id := range ids {
+		_, err := w.cases.Update(sctx, id, domain.UpdateOptions{IfMatch: domain.AnyVersion}, func(c *casefile.Case) ([]domain.Event, error) {
+			return c.RecordSLABreach(casefile.RecordSLABreach{Actor: domain.System, Now: now})
+		})
+		if err != nil && ctx.Err() == nil {
+			w.log.Warn("record SLA breach", "case", id, "err", err)
+		}
+	}
+}
