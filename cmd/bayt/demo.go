@@ -53,7 +53,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer store.Close()
 	start := time.Now()
 	city := newDemoCity(uint64(*seed))
-	bar := newProgressBar(stderr, "demo")
+	bar := newProgressBar(stderr, "demo", "cases")
 	var events int64
 	const perRequest = 200
 	for done := 0; done < *cases; done += perRequest {

@@ -66,7 +66,7 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		if !ok {
 			return fmt.Errorf("%w: unknown projection %q", errUsage, name)
 		}
-		bar := newProgressBar(stderr, name)
+		bar := newProgressBar(stderr, name, "events")
 		n, err := projections.Rebuild(ctx, pool, projectionReader{store}, h, 5000, bar.update)
 		bar.done()
 		if err != nil {
@@ -82,13 +82,14 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 type progressBar struct {
 	w     io.Writer
 	name  string
+	unit  string
 	start time.Time
 	last  time.Time
 	drawn bool
 }
 
-func newProgressBar(w io.Writer, name string) *progressBar {
-	return &progressBar{w: w, name: name, start: time.Now()}
+func newProgressBar(w io.Writer, name, unit string) *progressBar {
+	return &progressBar{w: w, name: name, unit: unit, start: time.Now()}
 }
 
 func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
@@ -101,8 +102,8 @@ func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
 	eta := time.Duration(float64(total-applied)/max(rate, 1)) * time.Second
 	const width = 30
 	filled := min(int(frac*width), width)
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f events/s ETA %s ", p.name,
-		strings.Repeat("#", filled), strings.Repeat(".", width-filled), applied, total, frac*100, rate, eta.Round(time.Second))
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), applied, total, frac*100, rate, p.unit, eta.Round(time.Second))
 }
 
 func (p *progressBar) done() {
