@@ -49,10 +49,14 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, log Reader, h Tabled, batc
 	setup := []string{"DROP SCHEMA IF EXISTS " + shadowID + " CASCADE", "CREATE SCHEMA " + shadowID}
 	for _, t := range h.Tables() {
 		tid := pgx.Identifier{t}.Sanitize()
-		setup = append(setup, "CREATE TABLE "+shadowID+"."+tid+" (LIKE "+liveID+"."+tid+" INCLUDING ALL)")
+		// Unlogged: the shadow is scratch until the swap copies it into
+		// the live, logged table, so writing it twice to the WAL is waste.
+		setup = append(setup, "CREATE UNLOGGED TABLE "+shadowID+"."+tid+" (LIKE "+liveID+"."+tid+" INCLUDING ALL)")
 	}
 	// Unqualified names in the handler now resolve to the shadow tables.
-	setup = append(setup, "SET search_path TO "+shadowID+", "+liveID)
+	// A crash mid-rebuild loses nothing anyone relies on, so the build
+	// need not wait for each batch to reach the disk.
+	setup = append(setup, "SET search_path TO "+shadowID+", "+liveID, "SET synchronous_commit TO off")
 	for _, q := range setup {
 		if _, err := conn.Exec(ctx, q); err != nil {
 			return 0, fmt.Errorf("prepare rebuild of %s: %w", h.Name(), err)
@@ -62,6 +66,7 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, log Reader, h Tabled, batc
 		cctx := context.WithoutCancel(ctx)
 		_, _ = conn.Exec(cctx, "DROP SCHEMA IF EXISTS "+shadowID+" CASCADE")
 		_, _ = conn.Exec(cctx, "SET search_path TO "+liveID)
+		_, _ = conn.Exec(cctx, "RESET synchronous_commit")
 	}()
 	start := time.Now()
 	total, err := log.Head(ctx)

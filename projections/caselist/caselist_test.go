@@ -332,3 +332,55 @@ func (l *growingLog) ReadAll(_ context.Context, after int64, limit int) ([]proje
 }
 
 func (l *growingLog) Head(context.Context) (int64, error) { return int64(l.visible), nil }
+
+// BenchmarkRebuild rebuilds the case list from a log of 50,000 events
+// (reported, triaged, forwarded, acknowledged, resolved cases). The figure
+// over 1,000,000 events comes from bayt demo load and bayt projections
+// rebuild; see README.md.
+func BenchmarkRebuild(b *testing.B) {
+	ctx := context.Background()
+	pool, _ := eventstoretest.Schema(b, nil)
+	pg := caselist.NewPostgres(pool)
+	dir := directory.Default()
+	var events []projections.Event
+	for len(events) < 50_000 {
+		id := "case-" + ulid.Make().String()
+		c := &casefile.Case{}
+		at := t0.Add(time.Duration(len(events)) * time.Second)
+		steps := []func() ([]domain.Event, error){
+			func() ([]domain.Event, error) {
+				return c.Report(dir, casefile.Report{Actor: domain.Anonymous, Now: at, ID: id, Title: "طريق مهترئة", Description: "d", Category: "roads", District: "Medina"})
+			},
+			func() ([]domain.Event, error) {
+				return c.Triage(dir, casefile.Triage{Actor: advocate, Now: at, Priority: casefile.PriorityNormal})
+			},
+			func() ([]domain.Event, error) {
+				return c.Forward(dir, casefile.Forward{Actor: advocate, Now: at, Department: "roads_works"})
+			},
+			func() ([]domain.Event, error) {
+				return c.Acknowledge(casefile.Acknowledge{Actor: officer, Now: at})
+			},
+			func() ([]domain.Event, error) {
+				return c.Resolve(casefile.Resolve{Actor: officer, Now: at, Note: "done"})
+			},
+		}
+		for _, step := range steps {
+			evs, err := step()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, e := range evs {
+				c.Apply(e)
+				data, _ := json.Marshal(e)
+				events = append(events, projections.Event{Position: int64(len(events) + 1), Stream: id, Version: c.Version, Type: e.EventType(), Data: data, RecordedAt: at})
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := projections.Rebuild(ctx, pool, &growingLog{events: events, visible: len(events)}, pg, 5000, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(events))/b.Elapsed().Seconds(), "events/s")
+}

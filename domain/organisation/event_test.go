@@ -1,0 +1,311 @@
+package organisation_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/organisation"
+)
+
+// samples has one event of every type with every field set, Arabic where
+// there is text.
+func samples() []domain.Event {
+	r := registered()
+	r.Kind, r.DepartmentCode = organisation.KindMunicipalDepartment, "social_affairs"
+	return []domain.Event{
+		r,
+		&organisation.OrganisationUpdated{Name: "جمعية المرأة والشباب", Themes: []directory.Theme{directory.ThemeEconomic}, At: hour(1)},
+		added(memberID, "subj-1"),
+		removed(memberID),
+	}
+}
+
+func TestDecode(t *testing.T) {
+	t.Parallel()
+
+	t.Run("RoundTripsEveryType", func(t *testing.T) {
+		t.Parallel()
+		registry := organisation.Events()
+		seen := map[string]bool{}
+		for _, e := range samples() {
+			seen[e.EventType()] = true
+			data, err := json.Marshal(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := organisation.Decode(e.EventType(), data)
+			if err != nil {
+				t.Fatalf("Decode(%s): %v", e.EventType(), err)
+			}
+			if !reflect.DeepEqual(got, e) {
+				t.Errorf("Decode(%s) = %+v, want %+v", e.EventType(), got, e)
+			}
+			if _, ok := registry[e.EventType()]; !ok {
+				t.Errorf("%s missing from Events()", e.EventType())
+			}
+		}
+		for name, newEvent := range registry {
+			if !seen[name] {
+				t.Errorf("no sample for %s", name)
+			}
+			if e := newEvent(); e.EventType() != name || reflect.ValueOf(e).Kind() != reflect.Pointer {
+				t.Errorf("Events()[%q]() = %T, want a pointer of that type", name, e)
+			}
+		}
+		if len(registry) != 4 {
+			t.Errorf("Events() has %d types, want 4", len(registry))
+		}
+	})
+
+	t.Run("RoundTripsClearedThemes", func(t *testing.T) {
+		t.Parallel()
+		e := &organisation.OrganisationUpdated{Name: "n", At: hour(1)}
+		data, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := organisation.Decode(organisation.TypeOrganisationUpdated, data)
+		if err != nil || !reflect.DeepEqual(got, e) {
+			t.Errorf("Decode(%s) = %+v, %v; want %+v", data, got, err, e)
+		}
+	})
+
+	t.Run("WireNamesAreStable", func(t *testing.T) {
+		t.Parallel()
+		want := []string{
+			"organisation.organisation_registered", "organisation.organisation_updated",
+			"organisation.member_added", "organisation.member_removed",
+		}
+		for i, e := range samples() {
+			if e.EventType() != want[i] {
+				t.Errorf("%T.EventType() = %q, want %q", e, e.EventType(), want[i])
+			}
+		}
+	})
+
+	t.Run("ArabicTextRoundTrips", func(t *testing.T) {
+		t.Parallel()
+		e := registered()
+		data, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"name":"جمعية نساء حي النصر"`) {
+			t.Errorf("payload = %s, want the Arabic text as is", data)
+		}
+		got, err := organisation.Decode(organisation.TypeOrganisationRegistered, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := got.(*organisation.OrganisationRegistered); r.Name != e.Name {
+			t.Errorf("decoded = %+v", r)
+		}
+		m := added(memberID, "subj-1")
+		data, err = json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = organisation.Decode(organisation.TypeMemberAdded, data)
+		if err != nil || got.(*organisation.MemberAdded).Role != "رئيسة الجمعية" {
+			t.Errorf("decoded = %+v, %v", got, err)
+		}
+	})
+
+	t.Run("SnakeCaseFields", func(t *testing.T) {
+		t.Parallel()
+		data, err := json.Marshal(added(memberID, "subj-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `{"member_id":"` + memberID + `","role":"رئيسة الجمعية","member_subject":"subj-1","at":"2025-03-01T09:00:00Z"}`; string(data) != want {
+			t.Errorf("payload = %s, want %s", data, want)
+		}
+		data, err = json.Marshal(samples()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `{"id":"` + orgID + `","name":"جمعية نساء حي النصر","kind":"municipal_department","themes":["social","legal"],"department_code":"social_affairs","at":"2025-03-01T08:00:00Z"}`; string(data) != want {
+			t.Errorf("payload = %s, want %s", data, want)
+		}
+	})
+
+	t.Run("AppliesDecodedEvents", func(t *testing.T) {
+		t.Parallel()
+		events := samples()
+		o := &organisation.Organisation{}
+		for _, e := range events {
+			data, err := json.Marshal(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := organisation.Decode(e.EventType(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Apply(d)
+		}
+		if want := given(events...); !reflect.DeepEqual(o, want) {
+			t.Errorf("organisation from decoded events = %+v, want %+v", o, want)
+		}
+	})
+
+	t.Run("ErrUnknownEventType", func(t *testing.T) {
+		t.Parallel()
+		_, err := organisation.Decode("organisation.organisation_opened", []byte(`{}`))
+		if !errors.Is(err, organisation.ErrUnknownEventType) {
+			t.Errorf("error = %v, want ErrUnknownEventType", err)
+		}
+	})
+
+	t.Run("ErrMalformedPayload", func(t *testing.T) {
+		t.Parallel()
+		var se *json.SyntaxError
+		if _, err := organisation.Decode(organisation.TypeMemberRemoved, []byte(`{"at":`)); !errors.As(err, &se) {
+			t.Errorf("error = %v, want a json.SyntaxError", err)
+		}
+	})
+
+	t.Run("RegistryIsFresh", func(t *testing.T) {
+		t.Parallel()
+		m := organisation.Events()
+		delete(m, organisation.TypeOrganisationRegistered)
+		if _, ok := organisation.Events()[organisation.TypeOrganisationRegistered]; !ok {
+			t.Error("changing one registry changed the next")
+		}
+	})
+}
+
+func TestEventName(t *testing.T) {
+	t.Parallel()
+	want := []string{"OrganisationRegistered", "OrganisationUpdated", "MemberAdded", "MemberRemoved"}
+	for i, e := range samples() {
+		if got := organisation.EventName(e.EventType()); got != want[i] {
+			t.Errorf("EventName(%s) = %q, want %q", e.EventType(), got, want[i])
+		}
+	}
+	if got := organisation.EventName("casefile.case_reported"); got != "casefile.case_reported" {
+		t.Errorf("EventName of a foreign type = %q, want it unchanged", got)
+	}
+}
+
+type foreignEvent struct{}
+
+func (foreignEvent) EventType() string { return "casefile.case_reported" }
+
+func TestPublic(t *testing.T) {
+	t.Parallel()
+	for _, e := range samples() {
+		if !organisation.Public(e) {
+			t.Errorf("Public(%s) = false", e.EventType())
+		}
+	}
+	for _, e := range []domain.Event{foreignEvent{}, nil} {
+		if organisation.Public(e) {
+			t.Errorf("Public(%#v) = true", e)
+		}
+	}
+}
+
+func TestApply(t *testing.T) {
+	t.Parallel()
+
+	t.Run("VersionCountsEveryEvent", func(t *testing.T) {
+		t.Parallel()
+		o := given(registered(), added(memberID, "subj-1"), foreignEvent{})
+		if o.Version != 3 || len(o.Members) != 1 || !o.UpdatedAt.Equal(hour(1)) || !o.CreatedAt.Equal(t0) {
+			t.Errorf("organisation = %+v", o)
+		}
+	})
+
+	t.Run("ForeignEventsDoNotRegister", func(t *testing.T) {
+		t.Parallel()
+		if o := given(foreignEvent{}); o.Registered() || o.Version != 1 {
+			t.Errorf("organisation = %+v", o)
+		}
+	})
+
+	t.Run("StateDoesNotAliasEvents", func(t *testing.T) {
+		t.Parallel()
+		r := registered()
+		u := &organisation.OrganisationUpdated{Name: "n", Themes: []directory.Theme{directory.ThemeLegal}, At: hour(1)}
+		o := given(r)
+		r.Themes[0] = directory.ThemePolitical
+		if o.Themes[0] != directory.ThemeSocial {
+			t.Errorf("organisation shares memory with its events: %+v", o)
+		}
+		o.Apply(u)
+		u.Themes[0] = directory.ThemePolitical
+		if o.Themes[0] != directory.ThemeLegal {
+			t.Errorf("organisation shares memory with its events: %+v", o)
+		}
+	})
+
+	t.Run("AddingAnIDTwiceKeepsOneMember", func(t *testing.T) {
+		t.Parallel()
+		o := given(registered(), added(memberID, "subj-1"), added(memberID, "subj-9"))
+		if len(o.Members) != 1 || o.Members[0].Subject != "subj-9" {
+			t.Errorf("members = %+v", o.Members)
+		}
+	})
+}
+
+func TestValidID(t *testing.T) {
+	t.Parallel()
+	for id, want := range map[string]bool{
+		orgID:                                true,
+		otherOrg:                             true,
+		strings.ToLower(orgID):               true,
+		"org-":                               false,
+		"org-1":                              false,
+		"":                                   false,
+		"case-01JNQ3Z8X4K5M6N7P8Q9R0S1T2":    false,
+		"org-01JNQ3Z8X4K5M6N7P8Q9R0S1T":      false, // 25 characters
+		"org-01JNQ3Z8X4K5M6N7P8Q9R0S1TUV":    false, // 27 characters
+		"org-01JNQ3Z8X4K5M6N7P8Q9R0S1TU":     false, // U is not in Crockford's base32
+		"org-81JNQ3Z8X4K5M6N7P8Q9R0S1T2":     false, // overflows 128 bits
+		"org-01JNQ3Z8X4K5M6N7P8Q9R0S1T2 ":    false,
+		"ORG-01JNQ3Z8X4K5M6N7P8Q9R0S1T2":     false,
+		"member-01JNQ3Z8X4K5M6N7P8Q9R0S1T2":  false,
+		"org-01jnq3z8x4k5m6n7p8q9r0s1t2-ext": false,
+	} {
+		if got := organisation.ValidID(id); got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
+	}
+	for id, want := range map[string]bool{
+		memberID:                          true,
+		"member-1":                        false,
+		orgID:                             false,
+		"member-01JNQ3Z8X4K5M6N7P8Q9R0S1": false,
+	} {
+		if got := organisation.ValidMemberID(id); got != want {
+			t.Errorf("ValidMemberID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
+
+func TestEnums(t *testing.T) {
+	t.Parallel()
+	kinds := []organisation.Kind{
+		organisation.KindAssociation, organisation.KindInstitution,
+		organisation.KindPrivateSector, organisation.KindMunicipalDepartment,
+	}
+	var got []string
+	for _, k := range kinds {
+		if !k.Valid() {
+			t.Errorf("%q.Valid() = false", k)
+		}
+		got = append(got, string(k))
+	}
+	if strings.Join(got, ",") != "association,institution,private_sector,municipal_department" {
+		t.Errorf("kinds = %v, want the API's", got)
+	}
+	if organisation.Kind("").Valid() || organisation.Kind("party").Valid() {
+		t.Error("unknown kind valid")
+	}
+}
