@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"github.com/jackc/pgx/v5"
 	"strconv"
 	"sync"
 	"time"
@@ -62,19 +63,18 @@ func (s *Store) listen(ctx context.Context) {
 }
 
 func (s *Store) listenOnce(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
+	// A connection of its own, outside the pool: it waits for hours and
+	// must not take a slot the requests need.
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return err
 	}
-	// The connection has been LISTENing: hand it back closed rather than
-	// let another caller inherit the subscription.
-	defer conn.Release()
-	defer conn.Conn().Close(context.WithoutCancel(ctx)) //nolint:errcheck // closing a connection we are discarding
+	defer conn.Close(context.WithoutCancel(ctx)) //nolint:errcheck // closing a connection we are discarding
 	if _, err := conn.Exec(ctx, "LISTEN "+quoteIdent(s.cfg.Channel)); err != nil {
 		return err
 	}
 	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
 		}
 		s.wake.ring()

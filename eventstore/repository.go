@@ -172,3 +172,74 @@ func (r *Repository[T]) History(ctx context.Context, stream string) (domain.Hist
 	}
 	return h, nil
 }
+
+// UpdateBoth changes two streams in one atomic append: it loads a stream
+// from each repository, lets decide choose events for both against their
+// states, and appends both at the versions loaded, or neither. opts apply
+// to the first stream, whose outcome is returned. Both repositories must
+// share one store. It serves commands that concern two aggregates at once,
+// such as linking a case to a campaign, where each records its side.
+func UpdateBoth[A, B any](ctx context.Context, ra *Repository[A], idA string, rb *Repository[B], idB string,
+	opts domain.UpdateOptions, decide func(a *A, b *B) ([]domain.Event, []domain.Event, error)) (domain.Outcome, error) {
+	for attempt := 0; ; attempt++ {
+		a, va, err := ra.Load(ctx, idA)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		b, vb, err := rb.Load(ctx, idB)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		if opts.IfMatch != domain.AnyVersion && opts.IfMatch != va {
+			return domain.Outcome{}, &domain.VersionConflictError{Stream: idA, Expected: opts.IfMatch, Actual: va}
+		}
+		evA, evB, err := decide(a, b)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		req := Request{}
+		for _, part := range []struct {
+			id      string
+			version int64
+			events  []domain.Event
+		}{{idA, va, evA}, {idB, vb, evB}} {
+			if len(part.events) == 0 {
+				continue
+			}
+			news, err := Encode(part.events)
+			if err != nil {
+				return domain.Outcome{}, err
+			}
+			req.Appends = append(req.Appends, StreamAppend{Stream: part.id, Expected: part.version, Events: news})
+		}
+		if len(req.Appends) == 0 {
+			return domain.Outcome{Stream: idA, Version: va}, nil
+		}
+		if idem := opts.Idempotency; idem != nil {
+			req.Idempotency = &Idempotency{Key: idem.Key, RequestHash: idem.RequestHash, ResponseFunc: func(res Result) (Stored, error) {
+				return idem.ResponseFunc(bothOutcome(idA, va, evA, res))
+			}}
+		}
+		res, err := ra.store.Do(ctx, req)
+		var conflict *domain.VersionConflictError
+		if errors.As(err, &conflict) && opts.IfMatch == domain.AnyVersion && attempt < maxRetries {
+			continue
+		}
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		return bothOutcome(idA, va, evA, res), nil
+	}
+}
+
+// bothOutcome is the first stream's outcome of a two-stream append.
+func bothOutcome(idA string, va int64, evA []domain.Event, res Result) domain.Outcome {
+	out := domain.Outcome{Stream: idA, Version: va, Position: res.LastPosition, Replayed: res.Replayed}
+	if len(evA) > 0 && len(res.Versions) > 0 {
+		out.Version = res.Versions[0]
+	}
+	for _, e := range res.Events {
+		out.Events = append(out.Events, e.Recorded())
+	}
+	return out
+}

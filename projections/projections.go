@@ -25,6 +25,13 @@ type Event struct {
 	RecordedAt time.Time
 }
 
+// FeedRecord is one item of a live feed read model, already encoded as
+// the JSON the feed sends.
+type FeedRecord struct {
+	Position int64
+	JSON     []byte
+}
+
 // Log is the event log a projection follows. Follow calls fn with every
 // event after position after, in order, in batches of at most batch, and
 // keeps following until ctx ends or fn fails.
@@ -100,6 +107,9 @@ const leaseSQL = "SELECT pg_try_advisory_lock(hashtextextended(current_schema() 
 // interval, then runs fn with a context that ends when ctx does or when the
 // lease's connection stops answering (another node may then take over, so
 // the holder must stop at once). It gives the lease up when fn returns.
+//
+// The lease lives on a connection of its own, outside the pool: a session
+// lock held for hours must not take a slot the requests need.
 func HoldLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration, fn func(context.Context) error) error {
 	conn, err := acquireLease(ctx, pool, name, interval)
 	if err != nil {
@@ -114,38 +124,39 @@ func HoldLease(ctx context.Context, pool *pgxpool.Pool, name string, interval ti
 	defer func() {
 		cancel()
 		<-watched
-		// Closing the connection drops every session lock it holds; the
-		// pool opens a fresh one when needed.
-		_ = conn.Conn().Close(context.WithoutCancel(ctx))
-		conn.Release()
+		// Closing the connection drops every session lock it holds.
+		_ = conn.Close(context.WithoutCancel(ctx))
 	}()
 	return fn(ctx)
 }
 
-func acquireLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration) (*pgxpool.Conn, error) {
+func acquireLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration) (*pgx.Conn, error) {
+	var conn *pgx.Conn
 	for {
-		conn, err := pool.Acquire(ctx)
-		if err != nil {
-			return nil, err
+		if conn == nil {
+			var err error
+			if conn, err = pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy()); err != nil {
+				return nil, err
+			}
 		}
 		var got bool
 		if err := conn.QueryRow(ctx, leaseSQL, name).Scan(&got); err != nil {
-			conn.Release()
+			_ = conn.Close(context.WithoutCancel(ctx))
 			return nil, err
 		}
 		if got {
 			return conn, nil
 		}
-		conn.Release()
 		select {
 		case <-ctx.Done():
+			_ = conn.Close(context.WithoutCancel(ctx))
 			return nil, ctx.Err()
 		case <-time.After(interval):
 		}
 	}
 }
 
-func watchLease(ctx context.Context, lease *pgxpool.Conn, cancel context.CancelFunc) {
+func watchLease(ctx context.Context, lease *pgx.Conn, cancel context.CancelFunc) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {

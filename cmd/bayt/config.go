@@ -83,6 +83,11 @@ func openPool(ctx context.Context, c config) (*pgxpool.Pool, error) {
 	if _, ok := rp["application_name"]; !ok {
 		rp["application_name"] = "bayt"
 	}
+	// pgxpool's default (the number of CPUs, at least 4) is too few for a
+	// server whose requests, projections and writer share the pool.
+	if !strings.Contains(c.DatabaseURL, "pool_max_conns") {
+		pc.MaxConns = 20
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -128,8 +128,8 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	// application_name.
 	dbURL := eventstoretest.URLFor(t, schema)
 	a := startNode(t, bin, "node_a_"+schema, dbURL)
-	waitFor(t, "node A to hold the relay and projection leases", func() bool {
-		return leaseHolders(t, pool)[a.name] == 2
+	waitFor(t, "node A to hold the relay and both projection leases", func() bool {
+		return leaseHolders(t, pool)[a.name] == 3
 	})
 	b := startNode(t, bin, "node_b_"+schema, dbURL)
 
@@ -176,7 +176,7 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	}
 	_ = a.cmd.Wait()
 	deadline := killed.Add(10 * time.Second)
-	for leaseHolders(t, pool)[b.name] != 2 {
+	for leaseHolders(t, pool)[b.name] != 3 {
 		if time.Now().After(deadline) {
 			t.Fatalf("node B did not take the leases over within 10 s: %v", leaseHolders(t, pool))
 		}

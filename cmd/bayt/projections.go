@@ -10,6 +10,7 @@ import (
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -25,7 +26,7 @@ func (r projectionReader) Head(ctx context.Context) (int64, error) { return r.st
 
 // rebuildable lists the projections by name.
 func rebuildable(pool *pgxpool.Pool) map[string]projections.Tabled {
-	return map[string]projections.Tabled{caselist.Name: caselist.NewPostgres(pool)}
+	return map[string]projections.Tabled{caselist.Name: caselist.NewPostgres(pool), network.Name: network.NewPostgres(pool)}
 }
 
 func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {

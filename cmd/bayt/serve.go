@@ -15,6 +15,7 @@ import (
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/citizenhouse/bayt/projections/relay"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
@@ -48,11 +49,13 @@ func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error
 // program is a running Bayt: its store, read models, HTTP server and
 // background workers, and how to stop them in order.
 type program struct {
-	cfg     config
-	log     *slog.Logger
-	server  *http.Server
-	hub     *live.Hub
-	workers []func(context.Context) error
+	cfg    config
+	log    *slog.Logger
+	server *http.Server
+	hub    *live.Hub
+	// campaignHub serves the live feed's board=campaigns.
+	campaignHub *live.Hub
+	workers     []func(context.Context) error
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -69,19 +72,24 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		logger.Warn(api.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
 		list := caselist.NewMemory()
+		net := network.NewMemory()
 		p.closers = append(p.closers, store.Close)
 		apiCfg.Ephemeral = true
-		apiCfg.Cases = eventstore.NewRepository(store, caseCodec())
+		repos := newRepositories(store)
+		apiCfg.Cases, apiCfg.Campaigns, apiCfg.Organisations, apiCfg.Linker = repos.cases, repos.campaigns, repos.organisations, repos
+		apiCfg.Network, apiCfg.Resolved = net, list
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Vault = eventstore.NewMemoryVault()
 		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
 		p.workers = append(p.workers, func(ctx context.Context) error {
 			return projectionLog{store}.Follow(ctx, 0, 1000, func(ctx context.Context, events []projections.Event) error {
-				err := list.Apply(ctx, events)
+				err := errors.Join(list.Apply(ctx, events), net.Apply(ctx, events))
 				p.hub.Notify()
+				p.campaignHub.Notify()
 				return err
 			})
 		})
@@ -108,14 +116,18 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		store := eventstore.New(pool, eventstore.Config{Logger: logger})
 		p.closers = append(p.closers, store.Close)
 		list := caselist.NewPostgres(pool)
+		net := network.NewPostgres(pool)
 		apiCfg.ReadyFunc = pool.Ping
-		apiCfg.Cases = eventstore.NewRepository(store, caseCodec())
+		repos := newRepositories(store)
+		apiCfg.Cases, apiCfg.Campaigns, apiCfg.Organisations, apiCfg.Linker = repos.cases, repos.campaigns, repos.organisations, repos
+		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Vault = eventstore.NewVault(pool)
 		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
-		router, err := newRouter(b, logger, p.hub.Notify)
+		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		router, err := newRouter(b, logger, func() { p.hub.Notify(); p.campaignHub.Notify() })
 		if err != nil {
 			p.close()
 			return nil, err
@@ -127,12 +139,19 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 				publishChange(ctx, b, logger, caselist.Name, position)
 			},
 		})
+		netRunner := projections.NewRunner(pool, projectionLog{store}, net, projections.RunnerConfig{
+			Logger: logger,
+			ChangedFunc: func(ctx context.Context, position int64) {
+				p.campaignHub.Notify()
+				publishChange(ctx, b, logger, network.Name, position)
+			},
+		})
 		rl := relay.New(pool, projectionLog{store}, b.pub, logger)
 		sla := slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}
-		p.workers = append(p.workers, runner.Run, rl.Run, router.Run, sla.Run)
+		p.workers = append(p.workers, runner.Run, netRunner.Run, rl.Run, router.Run, sla.Run)
 	}
-	p.workers = append(p.workers, p.hub.Run)
-	apiCfg.Live = p.hub
+	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
+	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
 	p.server = &http.Server{
 		Handler:           api.New(apiCfg),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
 )
@@ -56,4 +58,41 @@ func (a tokenAuth) Authenticate(ctx context.Context, secret string) (domain.Acto
 		return domain.Actor{}, err
 	}
 	return t.Actor(), nil
+}
+
+func campaignCodec() eventstore.Codec[campaign.Campaign] {
+	return eventstore.Codec[campaign.Campaign]{
+		New:    func() *campaign.Campaign { return &campaign.Campaign{} },
+		Apply:  (*campaign.Campaign).Apply,
+		Decode: campaign.Decode,
+	}
+}
+
+func organisationCodec() eventstore.Codec[organisation.Organisation] {
+	return eventstore.Codec[organisation.Organisation]{
+		New:    func() *organisation.Organisation { return &organisation.Organisation{} },
+		Apply:  (*organisation.Organisation).Apply,
+		Decode: organisation.Decode,
+	}
+}
+
+// repositories are the aggregates' repositories over one store.
+type repositories struct {
+	cases         *eventstore.Repository[casefile.Case]
+	campaigns     *eventstore.Repository[campaign.Campaign]
+	organisations *eventstore.Repository[organisation.Organisation]
+}
+
+func newRepositories(store eventstore.Streams) repositories {
+	return repositories{
+		cases:         eventstore.NewRepository(store, caseCodec()),
+		campaigns:     eventstore.NewRepository(store, campaignCodec()),
+		organisations: eventstore.NewRepository(store, organisationCodec()),
+	}
+}
+
+// Link changes a campaign and a case in one append.
+func (r repositories) Link(ctx context.Context, campaignID, caseID string, opts domain.UpdateOptions,
+	decide func(*campaign.Campaign, *casefile.Case) ([]domain.Event, []domain.Event, error)) (domain.Outcome, error) {
+	return eventstore.UpdateBoth(ctx, r.campaigns, campaignID, r.cases, caseID, opts, decide)
 }

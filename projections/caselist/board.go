@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -125,9 +126,12 @@ func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]Fee
 }
 
 // FeedRecord is one feed item, already encoded.
-type FeedRecord struct {
-	Position int64
-	JSON     []byte
+type FeedRecord = projections.FeedRecord
+
+// Snapshot returns the board as the live feed's first message.
+func (p *Postgres) Snapshot(ctx context.Context, now time.Time) (int64, any, error) {
+	b, err := p.Board(ctx, now)
+	return b.Position, b, err
 }
 
 // Inbox returns the cases a department has to answer, the most urgent due
@@ -211,6 +215,12 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 	return b, nil
 }
 
+// Snapshot returns the board as the live feed's first message.
+func (m *Memory) Snapshot(ctx context.Context, now time.Time) (int64, any, error) {
+	b, err := m.Board(ctx, now)
+	return b.Position, b, err
+}
+
 // median is the middle value, interpolated as percentile_cont(0.5) does.
 func median(xs []float64) *float64 {
 	if len(xs) == 0 {
@@ -278,7 +288,7 @@ func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, e
 // record yet, so the system can record it.
 func (p *Postgres) Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	rows, err := p.pool.Query(ctx, `SELECT id FROM case_list WHERE status = ANY($1) AND due_at < $2
-AND (state->>'SLABreachedFor')::timestamptz IS DISTINCT FROM due_at ORDER BY due_at LIMIT $3`, awaiting, now, limit)
+AND state->>'SLABreachedFor' IS DISTINCT FROM state->>'DueAt' ORDER BY due_at LIMIT $3`, awaiting, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read overdue cases: %w", err)
 	}
@@ -302,4 +312,27 @@ func (m *Memory) Unbreached(_ context.Context, now time.Time, limit int) ([]stri
 	}
 	slices.Sort(ids)
 	return ids, nil
+}
+
+// CountResolved returns how many of the cases ids are resolved or closed.
+func (p *Postgres) CountResolved(ctx context.Context, ids []string) (int, error) {
+	var n int
+	err := p.pool.QueryRow(ctx, "SELECT count(*) FROM case_list WHERE id = ANY($1) AND status IN ('resolved', 'closed')", ids).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count resolved cases: %w", err)
+	}
+	return n, nil
+}
+
+// CountResolved returns how many of the cases ids are resolved or closed.
+func (m *Memory) CountResolved(_ context.Context, ids []string) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	n := 0
+	for _, id := range ids {
+		if c, ok := m.cases[id]; ok && (c.Status == casefile.StatusResolved || c.Status == casefile.StatusClosed) {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -52,7 +52,7 @@ func (s *Server) caseRoutes() {
 	s.mux.HandleFunc("POST /api/v1/cases", s.reportCase)
 	s.mux.HandleFunc("GET /api/v1/cases", s.listCases)
 	s.mux.HandleFunc("GET /api/v1/cases/{id}", s.getCase)
-	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.caseHistory)
+	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.history(casefile.ValidID, s.cfg.Cases.History, casePublic))
 
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/triage", caseCommand(s, func(c *casefile.Case, b struct {
 		Priority casefile.Priority `json:"priority"`
@@ -138,11 +138,18 @@ func asReporter(c *casefile.Case, a domain.Actor, token string) domain.Actor {
 }
 
 // cmdContext is what a command handler gets besides the state and body.
+// A handler that creates a part of the stream (an activity, a commitment)
+// names it in out.
 type cmdContext struct {
 	ctx   context.Context
+	r     *http.Request
 	actor domain.Actor
 	now   time.Time
+	out   *commandResponse
 }
+
+// path returns a wildcard of the request's path.
+func (cx cmdContext) path(name string) string { return cx.r.PathValue(name) }
 
 // commandResponse is the answer to every command on a stream.
 type commandResponse struct {
@@ -151,12 +158,37 @@ type commandResponse struct {
 	Version       int64  `json:"version"`
 	Position      int64  `json:"position"`
 	TrackingToken string `json:"tracking_token,omitempty"`
+	ActivityID    string `json:"activity_id,omitempty"`
+	CommitmentID  string `json:"commitment_id,omitempty"`
+	MemberID      string `json:"member_id,omitempty"`
 }
 
-// caseCommand builds the handler of one command on an existing case: it
+// updater changes one kind of aggregate; see eventstore.Repository.
+type updater[T any] interface {
+	Update(ctx context.Context, id string, opts domain.UpdateOptions, decide func(*T) ([]domain.Event, error)) (domain.Outcome, error)
+}
+
+// kind describes one kind of stream to the command handlers.
+type kind[T any] struct {
+	repo    updater[T]
+	validID func(string) bool
+	apply   func(*T, domain.Event)
+	status  func(*T) string
+}
+
+func (s *Server) caseKind() kind[casefile.Case] {
+	return kind[casefile.Case]{repo: s.cfg.Cases, validID: casefile.ValidID, apply: (*casefile.Case).Apply,
+		status: func(c *casefile.Case) string { return string(c.Status) }}
+}
+
+func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
+	return command(s, s.caseKind(), decide)
+}
+
+// command builds the handler of one command on an existing stream: it
 // authenticates, decodes the body strictly, honours If-Match and
 // Idempotency-Key, decides against the current state and appends.
-func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
+func command[T, B any](s *Server, k kind[T], decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, actor, err := s.withActor(r)
 		if err != nil {
@@ -174,7 +206,7 @@ func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdC
 			s.writeProblem(w, r, err)
 			return
 		}
-		if !casefile.ValidID(id) {
+		if !k.validID(id) {
 			s.writeProblem(w, r, domain.ErrNotFound)
 			return
 		}
@@ -182,34 +214,37 @@ func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdC
 		if !ok {
 			return
 		}
-		var status casefile.Status
-		cx := cmdContext{ctx: r.Context(), actor: actor, now: s.now()}
+		out := &commandResponse{ID: id}
+		cx := cmdContext{ctx: r.Context(), r: r, actor: actor, now: s.now(), out: out}
 		if opts.Idempotency != nil {
 			opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-				return jsonResponse(http.StatusOK, commandResponse{ID: id, Status: string(status), Version: o.Version, Position: o.Position})
+				resp := *out
+				resp.Version, resp.Position = o.Version, o.Position
+				return jsonResponse(http.StatusOK, resp)
 			}
 		}
-		out, err := s.cfg.Cases.Update(r.Context(), id, opts, func(c *casefile.Case) ([]domain.Event, error) {
-			events, err := decide(c, body, cx)
+		res, err := k.repo.Update(r.Context(), id, opts, func(state *T) ([]domain.Event, error) {
+			events, err := decide(state, body, cx)
 			if err != nil {
 				return nil, err
 			}
 			for _, e := range events {
-				c.Apply(e)
+				k.apply(state, e)
 			}
-			status = c.Status
+			out.Status = k.status(state)
 			return events, nil
 		})
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return
 		}
-		if out.Replayed != nil {
-			writeStored(w, *out.Replayed)
+		if res.Replayed != nil {
+			writeStored(w, *res.Replayed)
 			return
 		}
-		w.Header().Set("ETag", etag(out.Version))
-		writeJSON(w, http.StatusOK, commandResponse{ID: id, Status: string(status), Version: out.Version, Position: out.Position})
+		out.Version, out.Position = res.Version, res.Position
+		w.Header().Set("ETag", etag(res.Version))
+		writeJSON(w, http.StatusOK, out)
 	}
 }
 
@@ -411,16 +446,16 @@ func newSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// caseRead authenticates a read of the case named in r's path. It answers
-// and returns ok false when the token or the id is bad.
-func (s *Server) caseRead(w http.ResponseWriter, r *http.Request) (_ *http.Request, _ domain.Actor, id string, ok bool) {
+// streamRead authenticates a read of the stream named in r's path. It
+// answers and returns ok false when the token or the id is bad.
+func (s *Server) streamRead(w http.ResponseWriter, r *http.Request, validID func(string) bool) (_ *http.Request, _ domain.Actor, id string, ok bool) {
 	r, actor, err := s.withActor(r)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return r, actor, "", false
 	}
 	id = r.PathValue("id")
-	if !casefile.ValidID(id) {
+	if !validID(id) {
 		s.writeProblem(w, r, domain.ErrNotFound)
 		return r, actor, "", false
 	}
@@ -428,7 +463,7 @@ func (s *Server) caseRead(w http.ResponseWriter, r *http.Request) (_ *http.Reque
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
-	r, actor, id, ok := s.caseRead(w, r)
+	r, actor, id, ok := s.streamRead(w, r, casefile.ValidID)
 	if !ok {
 		return
 	}

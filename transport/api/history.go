@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -35,7 +36,7 @@ type historyView struct {
 
 // redactedFields never leave the server in a history: the vault reference
 // and the tracking token's hash are keys to a person and to a case.
-var redactedFields = []string{"reporter_subject", "tracking_token_hash", "signer_subject", "member_subject"}
+var redactedFields = []string{"reporter_subject", "tracking_token_hash", "signer_subject", "signer_key", "member_subject"}
 
 // newHistoryView renders h for viewer: internal events only for staff and
 // officers, actors' names only for them too.
@@ -86,20 +87,24 @@ func casePublic(eventType string, data []byte) bool {
 	return err == nil && casefile.Public(ev)
 }
 
-func (s *Server) caseHistory(w http.ResponseWriter, r *http.Request) {
-	r, actor, id, ok := s.caseRead(w, r)
-	if !ok {
-		return
+// history serves GET …/{id}/history for one kind of stream.
+func (s *Server) history(validID func(string) bool, load func(context.Context, string) (domain.History, error),
+	public func(eventType string, data []byte) bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, actor, id, ok := s.streamRead(w, r, validID)
+		if !ok {
+			return
+		}
+		h, err := load(r.Context(), id)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		v, err := newHistoryView(h, actor, public)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
 	}
-	h, err := s.cfg.Cases.History(r.Context(), id)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	v, err := newHistoryView(h, actor, casePublic)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
 }

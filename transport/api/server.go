@@ -31,6 +31,13 @@ type Config struct {
 	Tokens      Authenticator
 	Idempotency Idempotency
 	Boards      Boards
+	// The network of associations and its campaigns; nil leaves those
+	// endpoints out.
+	Campaigns     CampaignRepository
+	Organisations OrganisationRepository
+	Linker        CaseLinker
+	Network       NetworkLister
+	Resolved      ResolvedCounter
 	// Live serves the WebSocket feed at /api/v1/live; nil leaves it out.
 	Live http.Handler
 	// PublicWriteLimit is the anonymous writes per minute per client
@@ -76,6 +83,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/departments", s.listDepartments)
 	s.caseRoutes()
 	s.boardRoutes()
+	s.networkRoutes()
 	s.pageRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))

@@ -12,16 +12,16 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/projections"
 	"github.com/gorilla/websocket"
 )
 
 // Feed is the read model the hub serves. FeedAfter returns encoded items
-// after a position, in order; Board returns the snapshot with the position
-// it reflects.
+// after a position, in order, from a single writer (so a reader never
+// skips one); Snapshot returns the board with the position it reflects.
 type Feed interface {
-	FeedAfter(ctx context.Context, after int64, limit int) ([]caselist.FeedRecord, error)
-	Board(ctx context.Context, now time.Time) (caselist.Board, error)
+	FeedAfter(ctx context.Context, after int64, limit int) ([]projections.FeedRecord, error)
+	Snapshot(ctx context.Context, now time.Time) (position int64, board any, err error)
 }
 
 // Config tunes a Hub.
@@ -97,9 +97,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	// Start from the feed's current end: clients read older items from the
 	// read model themselves.
 	for {
-		b, err := h.feed.Board(ctx, time.Now())
+		pos, _, err := h.feed.Snapshot(ctx, time.Now())
 		if err == nil {
-			h.ring.start(b.Position)
+			h.ring.start(pos)
 			close(h.ready)
 			break
 		}
@@ -174,18 +174,34 @@ func (h *Hub) checkOrigin(r *http.Request) bool {
 }
 
 type snapshotMessage struct {
-	Type     string         `json:"type"`
-	Position int64          `json:"position"`
-	Board    caselist.Board `json:"board"`
+	Type     string `json:"type"`
+	Position int64  `json:"position"`
+	Board    any    `json:"board"`
 }
 
-// ServeHTTP upgrades GET /api/v1/live?board=public&since=N.
-func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if b := q.Get("board"); b != "" && b != "public" {
-		http.Error(w, `{"code":"invalid_input","detail":"board must be public"}`, http.StatusUnprocessableEntity)
+// Boards routes GET /api/v1/live to the hub of the board asked for
+// (board=public when the parameter is absent).
+type Boards map[string]*Hub
+
+// ServeHTTP picks the hub of the board parameter.
+func (b Boards) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("board")
+	if name == "" {
+		name = "public"
+	}
+	h, ok := b[name]
+	if !ok {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = w.Write([]byte(`{"type":"https://bayt.example/problems/invalid_input","title":"Invalid input","status":422,"detail":"unknown board","code":"invalid_input","field":"board"}` + "\n"))
 		return
 	}
+	h.ServeHTTP(w, r)
+}
+
+// ServeHTTP upgrades GET /api/v1/live?since=N.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
 	since := int64(-1)
 	if s := q.Get("since"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -237,18 +253,18 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) (int64, error) {
 	sent := since
 	if since < 0 {
-		b, err := h.feed.Board(ctx, time.Now())
+		pos, board, err := h.feed.Snapshot(ctx, time.Now())
 		if err != nil {
 			return 0, err
 		}
-		data, err := json.Marshal(snapshotMessage{Type: "snapshot", Position: b.Position, Board: b})
+		data, err := json.Marshal(snapshotMessage{Type: "snapshot", Position: pos, Board: board})
 		if err != nil {
 			return 0, err
 		}
 		if err := c.write(data); err != nil {
 			return 0, err
 		}
-		sent = b.Position
+		sent = pos
 	}
 	for sent < start {
 		items, err := h.feed.FeedAfter(ctx, sent, 1000)

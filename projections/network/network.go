@@ -1,0 +1,180 @@
+package network
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/campaign"
+	"github.com/citizenhouse/bayt/domain/organisation"
+	"github.com/citizenhouse/bayt/projections"
+)
+
+// Name is the projection's name in checkpoints and leases.
+const Name = "network"
+
+// CampaignFilter selects campaigns; empty fields do not filter.
+type CampaignFilter struct {
+	Theme        string
+	Status       string
+	Organisation string
+	Cursor       string
+	Limit        int
+}
+
+// MaxLimit bounds a page.
+const MaxLimit = 200
+
+func (f *CampaignFilter) normalise() error {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	if f.Limit > MaxLimit {
+		return domain.Invalid("limit", fmt.Sprintf("at most %d", MaxLimit))
+	}
+	if f.Status != "" && !campaign.Status(f.Status).Valid() {
+		return domain.Invalid("status", "unknown status")
+	}
+	return nil
+}
+
+// CampaignPage is one page of campaigns, newest first.
+type CampaignPage struct {
+	Items      []campaign.Campaign
+	NextCursor string
+}
+
+// FeedItem is a campaign event as the campaigns' live feed shows it.
+type FeedItem struct {
+	Type       string    `json:"type"`
+	Position   int64     `json:"position"`
+	Stream     string    `json:"stream"`
+	Event      string    `json:"event"`
+	CampaignID string    `json:"campaign_id"`
+	Status     string    `json:"status"`
+	Title      string    `json:"title"`
+	Theme      string    `json:"theme"`
+	At         time.Time `json:"at"`
+}
+
+// Board is the campaigns' live snapshot: the newest campaigns.
+type Board struct {
+	Position  int64           `json:"position"`
+	Campaigns []BoardCampaign `json:"campaigns"`
+	ByStatus  map[string]int  `json:"by_status"`
+	ByTheme   map[string]int  `json:"by_theme"`
+}
+
+// BoardCampaign is a campaign on the board.
+type BoardCampaign struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Theme      string `json:"theme"`
+	Status     string `json:"status"`
+	CasesTotal int    `json:"cases_total"`
+	Signatures int    `json:"signatures"`
+}
+
+// BoardSize is how many campaigns the board lists.
+const BoardSize = 50
+
+// states holds what a batch folds.
+type states struct {
+	campaigns map[string]*campaign.Campaign
+	orgs      map[string]*organisation.Organisation
+}
+
+// fold applies the network events among events; it returns the ids
+// touched and the campaigns' feed items.
+func fold(events []projections.Event, st states) (camps, orgs []string, feed []FeedItem, err error) {
+	for _, e := range events {
+		switch {
+		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
+			ev, err := campaign.Decode(e.Type, e.Data)
+			if errors.Is(err, campaign.ErrUnknownEventType) {
+				continue
+			}
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+			}
+			c, ok := st.campaigns[e.Stream]
+			if !ok {
+				c = &campaign.Campaign{}
+				st.campaigns[e.Stream] = c
+			}
+			c.Apply(ev)
+			camps = append(camps, e.Stream)
+			if campaign.Public(ev) {
+				feed = append(feed, FeedItem{Type: "event", Position: e.Position, Stream: e.Stream, Event: campaign.EventName(e.Type),
+					CampaignID: c.ID, Status: string(c.Status), Title: c.Title, Theme: string(c.Theme), At: e.RecordedAt})
+			}
+		case strings.HasPrefix(e.Stream, organisation.StreamPrefix):
+			ev, err := organisation.Decode(e.Type, e.Data)
+			if errors.Is(err, organisation.ErrUnknownEventType) {
+				continue
+			}
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+			}
+			o, ok := st.orgs[e.Stream]
+			if !ok {
+				o = &organisation.Organisation{}
+				st.orgs[e.Stream] = o
+			}
+			o.Apply(ev)
+			orgs = append(orgs, e.Stream)
+		}
+	}
+	return dedupe(camps), dedupe(orgs), feed, nil
+}
+
+func dedupe(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	out := xs[:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// organisationsOf lists the lead and the partners, for filtering.
+func organisationsOf(c *campaign.Campaign) []string {
+	out := slices.Clone(c.Partners)
+	if c.LeadOrganisation != "" && !slices.Contains(out, c.LeadOrganisation) {
+		out = append(out, c.LeadOrganisation)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+func encodeCursor(c campaign.Campaign) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "|" + c.ID))
+}
+
+var errBadCursor = domain.Invalid("cursor", "not a cursor this server gave")
+
+func decodeCursor(s string) (time.Time, string, error) {
+	if s == "" {
+		return time.Time{}, "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return time.Time{}, "", errBadCursor
+	}
+	micros, id, ok := strings.Cut(string(b), "|")
+	n, err := strconv.ParseInt(micros, 10, 64)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", errBadCursor
+	}
+	return time.UnixMicro(n).UTC(), id, nil
+}

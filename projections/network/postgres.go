@@ -1,0 +1,277 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain/campaign"
+	"github.com/citizenhouse/bayt/domain/organisation"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Postgres is the network read model in PostgreSQL.
+type Postgres struct {
+	pool *pgxpool.Pool
+}
+
+// NewPostgres returns the read model kept in pool's database.
+func NewPostgres(pool *pgxpool.Pool) *Postgres {
+	if pool == nil {
+		panic("network: nil pool")
+	}
+	return &Postgres{pool: pool}
+}
+
+var _ projections.Tabled = (*Postgres)(nil)
+
+// Name returns the projection's name.
+func (p *Postgres) Name() string { return Name }
+
+// Tables returns the tables the projection owns, for rebuilds.
+func (p *Postgres) Tables() []string {
+	return []string{"campaign_list", "organisation_list", "campaign_feed"}
+}
+
+// Apply folds a batch: it loads the touched rows once, folds in memory and
+// writes each row once.
+func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Event) error {
+	var campIDs, orgIDs []string
+	lastOf := map[string]int64{}
+	for _, e := range events {
+		switch {
+		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
+			campIDs = append(campIDs, e.Stream)
+		case strings.HasPrefix(e.Stream, organisation.StreamPrefix):
+			orgIDs = append(orgIDs, e.Stream)
+		default:
+			continue
+		}
+		lastOf[e.Stream] = e.Position
+	}
+	if len(lastOf) == 0 {
+		return nil
+	}
+	st := states{campaigns: map[string]*campaign.Campaign{}, orgs: map[string]*organisation.Organisation{}}
+	if err := loadStates(ctx, tx, "campaign_list", campIDs, func(id string, b []byte) error {
+		c := &campaign.Campaign{}
+		st.campaigns[id] = c
+		return json.Unmarshal(b, c)
+	}); err != nil {
+		return err
+	}
+	if err := loadStates(ctx, tx, "organisation_list", orgIDs, func(id string, b []byte) error {
+		o := &organisation.Organisation{}
+		st.orgs[id] = o
+		return json.Unmarshal(b, o)
+	}); err != nil {
+		return err
+	}
+	camps, orgs, feed, err := fold(events, st)
+	if err != nil {
+		return err
+	}
+	for _, id := range camps {
+		c := st.campaigns[id]
+		b, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO campaign_list (id, theme, status, target_department, organisations, created_at, updated_at, state, position)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (id) DO UPDATE SET theme = excluded.theme, status = excluded.status, target_department = excluded.target_department,
+    organisations = excluded.organisations, updated_at = excluded.updated_at, state = excluded.state, position = excluded.position`,
+			id, string(c.Theme), string(c.Status), c.TargetDepartment, organisationsOf(c), c.CreatedAt, c.UpdatedAt, string(b), lastOf[id]); err != nil {
+			return fmt.Errorf("write campaign %s: %w", id, err)
+		}
+	}
+	for _, id := range orgs {
+		o := st.orgs[id]
+		b, err := json.Marshal(o)
+		if err != nil {
+			return err
+		}
+		themes := make([]string, 0, len(o.Themes))
+		for _, t := range o.Themes {
+			themes = append(themes, string(t))
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO organisation_list (id, name, kind, themes, created_at, state, position)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, themes = excluded.themes, state = excluded.state, position = excluded.position`,
+			id, o.Name, string(o.Kind), themes, o.CreatedAt, string(b), lastOf[id]); err != nil {
+			return fmt.Errorf("write organisation %s: %w", id, err)
+		}
+	}
+	for _, f := range feed {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO campaign_feed (position, stream, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", f.Position, f.Stream, string(b)); err != nil {
+			return fmt.Errorf("write campaign feed: %w", err)
+		}
+	}
+	return nil
+}
+
+func loadStates(ctx context.Context, tx pgx.Tx, table string, ids []string, fn func(id string, state []byte) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, "SELECT id, state FROM "+pgx.Identifier{table}.Sanitize()+" WHERE id = ANY($1)", ids)
+	if err != nil {
+		return fmt.Errorf("load %s: %w", table, err)
+	}
+	var (
+		id    string
+		state []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &state}, func() error { return fn(id, state) })
+	if err != nil {
+		return fmt.Errorf("load %s: %w", table, err)
+	}
+	return nil
+}
+
+// Campaigns returns one page of campaigns matching f, newest first.
+func (p *Postgres) Campaigns(ctx context.Context, f CampaignFilter) (CampaignPage, error) {
+	if err := f.normalise(); err != nil {
+		return CampaignPage{}, err
+	}
+	curAt, curID, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return CampaignPage{}, err
+	}
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Theme != "" {
+		where = append(where, "theme = "+arg(f.Theme))
+	}
+	if f.Status != "" {
+		where = append(where, "status = "+arg(f.Status))
+	}
+	if f.Organisation != "" {
+		where = append(where, "organisations @> ARRAY["+arg(f.Organisation)+"]::text[]")
+	}
+	if curID != "" {
+		where = append(where, "(created_at, id) < ("+arg(curAt)+", "+arg(curID)+")")
+	}
+	q := "SELECT state FROM campaign_list"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit+1)
+	rows, err := p.pool.Query(ctx, q, args...)
+	if err != nil {
+		return CampaignPage{}, fmt.Errorf("list campaigns: %w", err)
+	}
+	var (
+		page  CampaignPage
+		state []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
+		var c campaign.Campaign
+		if err := json.Unmarshal(state, &c); err != nil {
+			return err
+		}
+		page.Items = append(page.Items, c)
+		return nil
+	}); err != nil {
+		return CampaignPage{}, fmt.Errorf("list campaigns: %w", err)
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+	}
+	return page, nil
+}
+
+// Organisations returns the organisations, of one kind when kind is set,
+// by name.
+func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisation.Organisation, error) {
+	rows, err := p.pool.Query(ctx, "SELECT state FROM organisation_list WHERE $1 = '' OR kind = $1 ORDER BY name, id LIMIT 1000", kind)
+	if err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	var (
+		out   []organisation.Organisation
+		state []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
+		var o organisation.Organisation
+		if err := json.Unmarshal(state, &o); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	return out, nil
+}
+
+// FeedAfter returns campaign feed items after position after, in order.
+func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]projections.FeedRecord, error) {
+	rows, err := p.pool.Query(ctx, "SELECT position, item FROM campaign_feed WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read campaign feed: %w", err)
+	}
+	var (
+		out []projections.FeedRecord
+		r   projections.FeedRecord
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&r.Position, &r.JSON}, func() error {
+		out = append(out, projections.FeedRecord{Position: r.Position, JSON: append([]byte(nil), r.JSON...)})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read campaign feed: %w", err)
+	}
+	return out, nil
+}
+
+// Snapshot returns the campaigns' board as of the projection's checkpoint.
+func (p *Postgres) Snapshot(ctx context.Context, _ time.Time) (int64, any, error) {
+	b := Board{Campaigns: []BoardCampaign{}, ByStatus: map[string]int{}, ByTheme: map[string]int{}}
+	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT position FROM checkpoints WHERE name = $1), 0)", Name).Scan(&b.Position); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "SELECT state FROM campaign_list ORDER BY created_at DESC, id DESC")
+		if err != nil {
+			return err
+		}
+		var state []byte
+		_, err = pgx.ForEachRow(rows, []any{&state}, func() error {
+			var c campaign.Campaign
+			if err := json.Unmarshal(state, &c); err != nil {
+				return err
+			}
+			addToBoard(&b, &c)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return 0, nil, fmt.Errorf("read campaigns board: %w", err)
+	}
+	return b.Position, b, nil
+}
+
+func addToBoard(b *Board, c *campaign.Campaign) {
+	b.ByStatus[string(c.Status)]++
+	b.ByTheme[string(c.Theme)]++
+	if len(b.Campaigns) < BoardSize {
+		b.Campaigns = append(b.Campaigns, BoardCampaign{ID: c.ID, Title: c.Title, Theme: string(c.Theme), Status: string(c.Status),
+			CasesTotal: len(c.CaseIDs), Signatures: c.Signatures})
+	}
+}
