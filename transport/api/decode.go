@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -63,6 +65,8 @@ func decodeStrict(body []byte, v any) error {
 			return malformed("", "malformed JSON")
 		case errors.As(err, &typ):
 			return malformed(typ.Field, "must be "+jsonKind(typ.Type.Kind().String()))
+		case errors.As(err, new(*time.ParseError)):
+			return malformed(timeField(body, v), "must be a time in RFC 3339, such as 2026-12-05T09:00:00Z")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return malformed(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
 		default:
@@ -98,4 +102,37 @@ func jsonKind(goKind string) string {
 	default:
 		return "a number"
 	}
+}
+
+// timeField names the field of v whose value in body is not a time: the
+// decoder's error for a bad time does not say which field it was.
+func timeField(body []byte, v any) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return ""
+	}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	timeType := reflect.TypeOf(time.Time{})
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft != timeType || fields[name] == nil {
+			continue
+		}
+		var tm time.Time
+		if json.Unmarshal(fields[name], &tm) != nil {
+			return name
+		}
+	}
+	return ""
 }
