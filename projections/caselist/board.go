@@ -257,7 +257,7 @@ func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, e
 	var out []casefile.Case
 	for _, c := range m.cases {
 		if c.Department == department && c.Status.AwaitsDepartment() {
-			out = append(out, *c)
+			out = append(out, snapshot(c))
 		}
 	}
 	m.mu.RUnlock()

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -99,10 +100,11 @@ type FeedItem struct {
 // fold applies the case events among events onto states, adding states for
 // new cases. It returns the ids touched, in first-touched order, and the
 // feed items of the public events.
-func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, []FeedItem, error) {
+func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, map[string]int64, []FeedItem, error) {
 	var (
 		touched []string
 		feed    []FeedItem
+		last    = map[string]int64{}
 	)
 	for _, e := range events {
 		if !strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
@@ -113,7 +115,7 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+			return nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
 		}
 		c, ok := states[e.Stream]
 		if !ok {
@@ -121,6 +123,7 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 			states[e.Stream] = c
 		}
 		touched = append(touched, e.Stream)
+		last[e.Stream] = e.Position
 		c.Apply(ev)
 		// The list never shows who reported or how to prove it.
 		c.ReporterSubject, c.TrackingTokenHash = "", nil
@@ -132,7 +135,28 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 			})
 		}
 	}
-	return dedupe(touched), feed, nil
+	return dedupe(touched), last, feed, nil
+}
+
+// check decodes every case event of a batch, so that a batch that cannot
+// be applied whole is refused before anything is folded.
+func check(events []projections.Event) error {
+	for _, e := range events {
+		if !strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
+			continue
+		}
+		if _, err := casefile.Decode(e.Type, e.Data); err != nil && !errors.Is(err, casefile.ErrUnknownEventType) {
+			return fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+		}
+	}
+	return nil
+}
+
+// snapshot copies c so that it shares nothing a later Apply changes.
+func snapshot(c *casefile.Case) casefile.Case {
+	out := *c
+	out.CampaignIDs = slices.Clone(c.CampaignIDs)
+	return out
 }
 
 func dedupe(xs []string) []string {

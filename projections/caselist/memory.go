@@ -32,7 +32,10 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	_, feed, err := fold(events, m.cases)
+	if err := check(events); err != nil {
+		return err
+	}
+	_, _, feed, err := fold(events, m.cases)
 	if err != nil {
 		return err
 	}
@@ -61,7 +64,7 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	var all []casefile.Case
 	for _, c := range m.cases {
 		if matches(c, f, cur) {
-			all = append(all, *c)
+			all = append(all, snapshot(c))
 		}
 	}
 	m.mu.RUnlock()

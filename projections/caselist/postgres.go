@@ -65,7 +65,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}); err != nil {
 		return err
 	}
-	touched, feed, err := fold(events, states)
+	touched, lastOf, feed, err := fold(events, states)
 	if err != nil {
 		return err
 	}
@@ -74,10 +74,6 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}
 	// Each row records the position of its own newest event, so the table
 	// does not depend on how the log was cut into batches.
-	lastOf := map[string]int64{}
-	for _, e := range events {
-		lastOf[e.Stream] = e.Position
-	}
 	n := len(touched)
 	positions := make([]int64, n)
 	var (

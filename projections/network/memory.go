@@ -38,7 +38,10 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	_, _, feed, err := fold(events, m.st)
+	if err := check(events); err != nil {
+		return err
+	}
+	_, _, _, feed, err := fold(events, m.st)
 	if err != nil {
 		return err
 	}
@@ -47,10 +50,14 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 	return nil
 }
 
-func (m *Memory) sortedCampaigns() []campaign.Campaign {
+func (m *Memory) sortedCampaigns() ([]campaign.Campaign, error) {
 	out := make([]campaign.Campaign, 0, len(m.st.campaigns))
 	for _, c := range m.st.campaigns {
-		out = append(out, *c)
+		cc, err := clone(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cc)
 	}
 	slices.SortFunc(out, func(a, b campaign.Campaign) int {
 		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
@@ -58,7 +65,7 @@ func (m *Memory) sortedCampaigns() []campaign.Campaign {
 		}
 		return strings.Compare(b.ID, a.ID)
 	})
-	return out
+	return out, nil
 }
 
 // Campaigns returns one page of campaigns, as Postgres.Campaigns.
@@ -71,8 +78,11 @@ func (m *Memory) Campaigns(_ context.Context, f CampaignFilter) (CampaignPage, e
 		return CampaignPage{}, err
 	}
 	m.mu.RLock()
-	all := m.sortedCampaigns()
+	all, err := m.sortedCampaigns()
 	m.mu.RUnlock()
+	if err != nil {
+		return CampaignPage{}, err
+	}
 	var page CampaignPage
 	for _, c := range all {
 		switch {
@@ -97,7 +107,12 @@ func (m *Memory) Organisations(_ context.Context, kind string) ([]organisation.O
 	var out []organisation.Organisation
 	for _, o := range m.st.orgs {
 		if kind == "" || string(o.Kind) == kind {
-			out = append(out, *o)
+			oc, err := clone(o)
+			if err != nil {
+				m.mu.RUnlock()
+				return nil, err
+			}
+			out = append(out, oc)
 		}
 	}
 	m.mu.RUnlock()
@@ -131,8 +146,24 @@ func (m *Memory) Snapshot(_ context.Context, _ time.Time) (int64, any, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	b := Board{Position: m.position, Campaigns: []BoardCampaign{}, ByStatus: map[string]int{}, ByTheme: map[string]int{}}
-	for _, c := range m.sortedCampaigns() {
+	all, err := m.sortedCampaigns()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, c := range all {
 		addToBoard(&b, &c)
 	}
 	return b.Position, b, nil
+}
+
+// clone deep-copies a state through its JSON, the form the Postgres model
+// keeps it in, so that a page handed out shares nothing with the state a
+// later Apply changes.
+func clone[T any](v *T) (T, error) {
+	var out T
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	return out, err
 }

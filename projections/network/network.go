@@ -89,9 +89,36 @@ type states struct {
 	orgs      map[string]*organisation.Organisation
 }
 
+// check decodes every network event of a batch, so that a batch that
+// cannot be applied whole is refused before anything is folded.
+func check(events []projections.Event) error {
+	for _, e := range events {
+		var err error
+		switch {
+		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
+			_, err = campaign.Decode(e.Type, e.Data)
+			if errors.Is(err, campaign.ErrUnknownEventType) {
+				err = nil
+			}
+		case strings.HasPrefix(e.Stream, organisation.StreamPrefix):
+			_, err = organisation.Decode(e.Type, e.Data)
+			if errors.Is(err, organisation.ErrUnknownEventType) {
+				err = nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+		}
+	}
+	return nil
+}
+
 // fold applies the network events among events; it returns the ids
-// touched and the campaigns' feed items.
-func fold(events []projections.Event, st states) (camps, orgs []string, feed []FeedItem, err error) {
+// touched, the position of the last event applied to each (so a row does
+// not depend on how the log was cut into batches), and the campaigns' feed
+// items.
+func fold(events []projections.Event, st states) (camps, orgs []string, last map[string]int64, feed []FeedItem, err error) {
+	last = map[string]int64{}
 	for _, e := range events {
 		switch {
 		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
@@ -100,7 +127,7 @@ func fold(events []projections.Event, st states) (camps, orgs []string, feed []F
 				continue
 			}
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+				return nil, nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
 			}
 			c, ok := st.campaigns[e.Stream]
 			if !ok {
@@ -109,6 +136,7 @@ func fold(events []projections.Event, st states) (camps, orgs []string, feed []F
 			}
 			c.Apply(ev)
 			camps = append(camps, e.Stream)
+			last[e.Stream] = e.Position
 			if campaign.Public(ev) {
 				feed = append(feed, FeedItem{Type: "event", Position: e.Position, Stream: e.Stream, Event: campaign.EventName(e.Type),
 					CampaignID: c.ID, Status: string(c.Status), Title: c.Title, Theme: string(c.Theme), At: e.RecordedAt})
@@ -119,7 +147,7 @@ func fold(events []projections.Event, st states) (camps, orgs []string, feed []F
 				continue
 			}
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+				return nil, nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
 			}
 			o, ok := st.orgs[e.Stream]
 			if !ok {
@@ -128,9 +156,10 @@ func fold(events []projections.Event, st states) (camps, orgs []string, feed []F
 			}
 			o.Apply(ev)
 			orgs = append(orgs, e.Stream)
+			last[e.Stream] = e.Position
 		}
 	}
-	return dedupe(camps), dedupe(orgs), feed, nil
+	return dedupe(camps), dedupe(orgs), last, feed, nil
 }
 
 func dedupe(xs []string) []string {

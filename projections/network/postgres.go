@@ -41,19 +41,15 @@ func (p *Postgres) Tables() []string {
 // writes each row once.
 func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Event) error {
 	var campIDs, orgIDs []string
-	lastOf := map[string]int64{}
 	for _, e := range events {
 		switch {
 		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
 			campIDs = append(campIDs, e.Stream)
 		case strings.HasPrefix(e.Stream, organisation.StreamPrefix):
 			orgIDs = append(orgIDs, e.Stream)
-		default:
-			continue
 		}
-		lastOf[e.Stream] = e.Position
 	}
-	if len(lastOf) == 0 {
+	if len(campIDs) == 0 && len(orgIDs) == 0 {
 		return nil
 	}
 	st := states{campaigns: map[string]*campaign.Campaign{}, orgs: map[string]*organisation.Organisation{}}
@@ -71,27 +67,27 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}); err != nil {
 		return err
 	}
-	camps, orgs, feed, err := fold(events, st)
+	camps, orgs, lastOf, feed, err := fold(events, st)
 	if err != nil {
 		return err
 	}
+	// Every row in one round trip.
+	b := &pgx.Batch{}
 	for _, id := range camps {
 		c := st.campaigns[id]
-		b, err := json.Marshal(c)
+		state, err := json.Marshal(c)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO campaign_list (id, theme, status, target_department, organisations, created_at, updated_at, state, position)
+		b.Queue(`INSERT INTO campaign_list (id, theme, status, target_department, organisations, created_at, updated_at, state, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO UPDATE SET theme = excluded.theme, status = excluded.status, target_department = excluded.target_department,
     organisations = excluded.organisations, updated_at = excluded.updated_at, state = excluded.state, position = excluded.position`,
-			id, string(c.Theme), string(c.Status), c.TargetDepartment, organisationsOf(c), c.CreatedAt, c.UpdatedAt, string(b), lastOf[id]); err != nil {
-			return fmt.Errorf("write campaign %s: %w", id, err)
-		}
+			id, string(c.Theme), string(c.Status), c.TargetDepartment, organisationsOf(c), c.CreatedAt, c.UpdatedAt, string(state), lastOf[id])
 	}
 	for _, id := range orgs {
 		o := st.orgs[id]
-		b, err := json.Marshal(o)
+		state, err := json.Marshal(o)
 		if err != nil {
 			return err
 		}
@@ -99,21 +95,20 @@ ON CONFLICT (id) DO UPDATE SET theme = excluded.theme, status = excluded.status,
 		for _, t := range o.Themes {
 			themes = append(themes, string(t))
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO organisation_list (id, name, kind, themes, created_at, state, position)
+		b.Queue(`INSERT INTO organisation_list (id, name, kind, themes, created_at, state, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, themes = excluded.themes, state = excluded.state, position = excluded.position`,
-			id, o.Name, string(o.Kind), themes, o.CreatedAt, string(b), lastOf[id]); err != nil {
-			return fmt.Errorf("write organisation %s: %w", id, err)
-		}
+			id, o.Name, string(o.Kind), themes, o.CreatedAt, string(state), lastOf[id])
 	}
 	for _, f := range feed {
-		b, err := json.Marshal(f)
+		item, err := json.Marshal(f)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO campaign_feed (position, stream, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", f.Position, f.Stream, string(b)); err != nil {
-			return fmt.Errorf("write campaign feed: %w", err)
-		}
+		b.Queue("INSERT INTO campaign_feed (position, stream, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", f.Position, f.Stream, string(item))
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("write network read model: %w", err)
 	}
 	return nil
 }
