@@ -1,12 +1,9 @@
 package campaign
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
@@ -189,26 +186,26 @@ func (c *Campaign) Launch(dir Directory, cmd Launch) ([]domain.Event, error) {
 	var v check
 	e := &CampaignLaunched{
 		ID:               cmd.ID,
-		Title:            v.text("title", cmd.Title, 1, MaxTitle),
-		Demand:           v.text("demand", cmd.Demand, 1, MaxDemand),
+		Title:            v.Text("title", cmd.Title, 1, MaxTitle),
+		Demand:           v.Text("demand", cmd.Demand, 1, MaxDemand),
 		Theme:            cmd.Theme,
-		TargetDepartment: v.text("target_department", cmd.TargetDepartment, 1, 0),
-		LeadOrganisation: v.text("lead_organisation", cmd.LeadOrganisation, 1, 0),
-		At:               v.now(cmd.Now),
+		TargetDepartment: v.Text("target_department", cmd.TargetDepartment, 1, 0),
+		LeadOrganisation: v.Text("lead_organisation", cmd.LeadOrganisation, 1, 0),
+		At:               v.Now(cmd.Now),
 	}
 	if !ValidID(cmd.ID) {
-		v.add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
+		v.Add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
 	}
 	if !e.Theme.Valid() {
-		v.add(domain.Invalid("theme", "must be community, political, legal, economic or social"))
+		v.Add(domain.Invalid("theme", "must be community, political, legal, economic or social"))
 	}
 	if _, ok := dir.Department(e.TargetDepartment); e.TargetDepartment != "" && !ok {
-		v.add(domain.Invalid("target_department", "unknown department"))
+		v.Add(domain.Invalid("target_department", "unknown department"))
 	}
 	if e.LeadOrganisation != "" && !organisation.ValidID(e.LeadOrganisation) {
-		v.add(domain.Invalid("lead_organisation", "must be an organisation id"))
+		v.Add(domain.Invalid("lead_organisation", "must be an organisation id"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // JoinPartner adds a partner organisation while the campaign is active.
@@ -223,12 +220,12 @@ func (c *Campaign) JoinPartner(cmd JoinPartner) ([]domain.Event, error) {
 	var v check
 	e := &PartnerJoined{
 		OrganisationID: v.orgID(cmd.OrganisationID),
-		At:             v.now(cmd.Now),
+		At:             v.Now(cmd.Now),
 	}
-	if v.err() == nil && slices.Contains(c.Partners, e.OrganisationID) {
+	if v.Err() == nil && slices.Contains(c.Partners, e.OrganisationID) {
 		return nil, nil
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // LeavePartner removes a partner organisation while the campaign is
@@ -243,16 +240,16 @@ func (c *Campaign) LeavePartner(cmd LeavePartner) ([]domain.Event, error) {
 	var v check
 	e := &PartnerLeft{
 		OrganisationID: v.orgID(cmd.OrganisationID),
-		At:             v.now(cmd.Now),
+		At:             v.Now(cmd.Now),
 	}
 	switch {
 	case e.OrganisationID == "":
 	case e.OrganisationID == c.LeadOrganisation:
-		v.add(domain.Invalid("organisation_id", "the lead organisation cannot leave"))
+		v.Add(domain.Invalid("organisation_id", "the lead organisation cannot leave"))
 	case !slices.Contains(c.Partners, e.OrganisationID):
-		v.add(domain.Invalid("organisation_id", "not a partner"))
+		v.Add(domain.Invalid("organisation_id", "not a partner"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // LinkCase links a case while the campaign is active. Linking a case
@@ -267,12 +264,12 @@ func (c *Campaign) LinkCase(cmd LinkCase) ([]domain.Event, error) {
 	var v check
 	e := &CaseLinked{
 		CaseID: v.caseID(cmd.CaseID),
-		At:     v.now(cmd.Now),
+		At:     v.Now(cmd.Now),
 	}
-	if v.err() == nil && slices.Contains(c.CaseIDs, e.CaseID) {
+	if v.Err() == nil && slices.Contains(c.CaseIDs, e.CaseID) {
 		return nil, nil
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // UnlinkCase removes a linked case, active or closed: a case linked by
@@ -286,13 +283,13 @@ func (c *Campaign) UnlinkCase(cmd UnlinkCase) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseUnlinked{
-		CaseID: v.text("case_id", cmd.CaseID, 1, 0),
-		At:     v.now(cmd.Now),
+		CaseID: v.Text("case_id", cmd.CaseID, 1, 0),
+		At:     v.Now(cmd.Now),
 	}
 	if e.CaseID != "" && !slices.Contains(c.CaseIDs, e.CaseID) {
-		v.add(domain.Invalid("case_id", "not linked"))
+		v.Add(domain.Invalid("case_id", "not linked"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // PlanActivity plans an activity while the campaign is active. An activity
@@ -306,24 +303,24 @@ func (c *Campaign) PlanActivity(cmd PlanActivity) ([]domain.Event, error) {
 	}
 	var v check
 	e := &ActivityPlanned{
-		ActivityID:   v.text("activity_id", cmd.ActivityID, 1, 0),
+		ActivityID:   v.Text("activity_id", cmd.ActivityID, 1, 0),
 		Kind:         cmd.Kind,
-		Title:        v.text("title", cmd.Title, 1, MaxTitle),
+		Title:        v.Text("title", cmd.Title, 1, MaxTitle),
 		ScheduledFor: v.date("scheduled_for", cmd.ScheduledFor),
-		Place:        v.text("place", cmd.Place, 0, MaxPlace),
-		At:           v.now(cmd.Now),
+		Place:        v.Text("place", cmd.Place, 0, MaxPlace),
+		At:           v.Now(cmd.Now),
 	}
 	switch _, used := c.Activities[e.ActivityID]; {
 	case e.ActivityID == "":
 	case !ValidActivityID(e.ActivityID):
-		v.add(domain.Invalid("activity_id", "must be "+ActivityPrefix+" followed by a ULID"))
+		v.Add(domain.Invalid("activity_id", "must be "+ActivityPrefix+" followed by a ULID"))
 	case used:
-		v.add(domain.Invalid("activity_id", "already used"))
+		v.Add(domain.Invalid("activity_id", "already used"))
 	}
 	if !e.Kind.Valid() {
-		v.add(domain.Invalid("kind", "must be seminar, workshop, public_meeting, hearing, petition, letter or media"))
+		v.Add(domain.Invalid("kind", "must be seminar, workshop, public_meeting, hearing, petition, letter or media"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // HoldActivity records that a planned activity took place, once, while the
@@ -338,21 +335,21 @@ func (c *Campaign) HoldActivity(cmd HoldActivity) ([]domain.Event, error) {
 		return nil, err
 	}
 	var v check
-	id := v.text("activity_id", cmd.ActivityID, 1, 0)
+	id := v.Text("activity_id", cmd.ActivityID, 1, 0)
 	a, ok := c.Activities[id]
 	if ok && a.Held {
 		return nil, &domain.TransitionError{Command: "hold_activity", Status: "held"}
 	}
 	if id != "" && !ok {
-		v.add(domain.Invalid("activity_id", "unknown activity"))
+		v.Add(domain.Invalid("activity_id", "unknown activity"))
 	}
 	e := &ActivityHeld{
 		ActivityID: id,
 		Attendance: v.attendance(cmd.Attendance),
-		Minutes:    v.text("minutes", cmd.Minutes, 0, MaxMinutes),
-		At:         v.now(cmd.Now),
+		Minutes:    v.Text("minutes", cmd.Minutes, 0, MaxMinutes),
+		At:         v.Now(cmd.Now),
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // SignPetition adds a signature from anyone while the campaign is active.
@@ -366,15 +363,15 @@ func (c *Campaign) SignPetition(cmd SignPetition) ([]domain.Event, error) {
 	}
 	var v check
 	e := &PetitionSigned{
-		SignerSubject: v.text("signer_subject", cmd.SignerSubject, 0, MaxSubject),
-		SignerKey:     v.text("signer_key", cmd.SignerKey, 0, MaxSignerKey),
-		District:      v.text("district", cmd.District, 0, MaxDistrict),
-		At:            v.now(cmd.Now),
+		SignerSubject: v.Text("signer_subject", cmd.SignerSubject, 0, MaxSubject),
+		SignerKey:     v.Text("signer_key", cmd.SignerKey, 0, MaxSignerKey),
+		District:      v.Text("district", cmd.District, 0, MaxDistrict),
+		At:            v.Now(cmd.Now),
 	}
 	if c.Signed(e.SignerKey) {
-		v.add(domain.Invalid("signature", "already signed"))
+		v.Add(domain.Invalid("signature", "already signed"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // RecordCommitment records a promise of the municipality while the
@@ -388,20 +385,20 @@ func (c *Campaign) RecordCommitment(cmd RecordCommitment) ([]domain.Event, error
 	}
 	var v check
 	e := &CommitmentRecorded{
-		CommitmentID: v.text("commitment_id", cmd.CommitmentID, 1, 0),
-		Text:         v.text("text", cmd.Text, 1, MaxCommitment),
+		CommitmentID: v.Text("commitment_id", cmd.CommitmentID, 1, 0),
+		Text:         v.Text("text", cmd.Text, 1, MaxCommitment),
 		DueBy:        v.date("due_by", cmd.DueBy),
 		RecordedBy:   cmd.Actor.Role,
-		At:           v.now(cmd.Now),
+		At:           v.Now(cmd.Now),
 	}
 	switch _, used := c.Commitments[e.CommitmentID]; {
 	case e.CommitmentID == "":
 	case !ValidCommitmentID(e.CommitmentID):
-		v.add(domain.Invalid("commitment_id", "must be "+CommitmentPrefix+" followed by a ULID"))
+		v.Add(domain.Invalid("commitment_id", "must be "+CommitmentPrefix+" followed by a ULID"))
 	case used:
-		v.add(domain.Invalid("commitment_id", "already used"))
+		v.Add(domain.Invalid("commitment_id", "already used"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // FulfilCommitment records that an open commitment was kept, while the
@@ -437,17 +434,17 @@ func (c *Campaign) settle(cmd string, a domain.Actor, now time.Time, commitmentI
 		return "", "", time.Time{}, err
 	}
 	var v check
-	id = v.text("commitment_id", commitmentID, 1, 0)
+	id = v.Text("commitment_id", commitmentID, 1, 0)
 	k, ok := c.Commitments[id]
 	if ok && k.State != CommitmentStateOpen {
 		return "", "", time.Time{}, &domain.TransitionError{Command: cmd, Status: string(k.State)}
 	}
 	if id != "" && !ok {
-		v.add(domain.Invalid("commitment_id", "unknown commitment"))
+		v.Add(domain.Invalid("commitment_id", "unknown commitment"))
 	}
-	trimmed = v.text("note", note, 0, MaxNote)
-	at = v.now(now)
-	if err := v.err(); err != nil {
+	trimmed = v.Text("note", note, 0, MaxNote)
+	at = v.Now(now)
+	if err := v.Err(); err != nil {
 		return "", "", time.Time{}, err
 	}
 	return id, trimmed, at, nil
@@ -464,10 +461,10 @@ func (c *Campaign) PublishUpdate(cmd PublishUpdate) ([]domain.Event, error) {
 	}
 	var v check
 	e := &UpdatePublished{
-		Body: v.text("body", cmd.Body, 1, MaxBody),
-		At:   v.now(cmd.Now),
+		Body: v.Text("body", cmd.Body, 1, MaxBody),
+		At:   v.Now(cmd.Now),
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Close ends an active campaign with its outcome and a public summary.
@@ -481,13 +478,13 @@ func (c *Campaign) Close(cmd Close) ([]domain.Event, error) {
 	var v check
 	e := &CampaignClosed{
 		Outcome: cmd.Outcome,
-		Summary: v.text("summary", cmd.Summary, 1, MaxSummary),
-		At:      v.now(cmd.Now),
+		Summary: v.Text("summary", cmd.Summary, 1, MaxSummary),
+		At:      v.Now(cmd.Now),
 	}
 	if !e.Outcome.Valid() {
-		v.add(domain.Invalid("outcome", "must be won, partly_won, lost or abandoned"))
+		v.Add(domain.Invalid("outcome", "must be won, partly_won, lost or abandoned"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // require refuses cmd unless the campaign exists and is in one of allowed.
@@ -532,46 +529,15 @@ func (c *Campaign) staffOrOfficer(cmd string, a domain.Actor) error {
 	return nil
 }
 
-// check collects input errors so that a client hears about every bad field
-// at once.
-type check struct{ errs []error }
-
-func (v *check) add(err error) { v.errs = append(v.errs, err) }
-
-func (v *check) err() error { return errors.Join(v.errs...) }
-
-// events returns e, or the input errors found.
-func (v *check) events(e domain.Event) ([]domain.Event, error) {
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	return []domain.Event{e}, nil
-}
-
-// text trims s and checks that it is valid UTF-8 of least..most runes (most 0:
-// no limit beyond the caller's). It returns the trimmed text.
-func (v *check) text(field, s string, least, most int) string {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.add(domain.Invalid(field, "must be valid UTF-8"))
-	case n < least && n == 0:
-		v.add(domain.Invalid(field, "required"))
-	case n < least:
-		v.add(domain.Invalid(field, fmt.Sprintf("must be at least %d characters", least)))
-	case most > 0 && n > most:
-		v.add(domain.Invalid(field, fmt.Sprintf("must be at most %d characters", most)))
-	}
-	return s
-}
+// check collects the input errors of a command; see domain.Check.
+type check struct{ domain.Check }
 
 // orgID checks an organisation stream id in the field organisation_id and
 // returns it trimmed.
 func (v *check) orgID(id string) string {
-	id = v.text("organisation_id", id, 1, 0)
+	id = v.Text("organisation_id", id, 1, 0)
 	if id != "" && !organisation.ValidID(id) {
-		v.add(domain.Invalid("organisation_id", "must be an organisation id"))
+		v.Add(domain.Invalid("organisation_id", "must be an organisation id"))
 	}
 	return id
 }
@@ -579,9 +545,9 @@ func (v *check) orgID(id string) string {
 // caseID checks a case stream id in the field case_id and returns it
 // trimmed.
 func (v *check) caseID(id string) string {
-	id = v.text("case_id", id, 1, 0)
+	id = v.Text("case_id", id, 1, 0)
 	if id != "" && !casefile.ValidID(id) {
-		v.add(domain.Invalid("case_id", "must be a case id"))
+		v.Add(domain.Invalid("case_id", "must be a case id"))
 	}
 	return id
 }
@@ -596,7 +562,7 @@ func (v *check) attendance(a Attendance) Attendance {
 		n     int
 	}{{"attendance.women", a.Women}, {"attendance.men", a.Men}, {"attendance.youth", a.Youth}, {"attendance.total", a.Total}} {
 		if f.n < 0 || f.n > MaxAttendance {
-			v.add(domain.Invalid(f.field, fmt.Sprintf("must be between 0 and %d", MaxAttendance)))
+			v.Add(domain.Invalid(f.field, fmt.Sprintf("must be between 0 and %d", MaxAttendance)))
 			ok = false
 		}
 	}
@@ -604,10 +570,10 @@ func (v *check) attendance(a Attendance) Attendance {
 		return a
 	}
 	if a.Total < a.Women+a.Men {
-		v.add(domain.Invalid("attendance.total", "must be at least women + men"))
+		v.Add(domain.Invalid("attendance.total", "must be at least women + men"))
 	}
 	if a.Youth > a.Total {
-		v.add(domain.Invalid("attendance.youth", "must be at most total"))
+		v.Add(domain.Invalid("attendance.youth", "must be at most total"))
 	}
 	return a
 }
@@ -615,17 +581,7 @@ func (v *check) attendance(a Attendance) Attendance {
 // date checks that a required date is set and returns it in UTC.
 func (v *check) date(field string, t time.Time) time.Time {
 	if t.IsZero() {
-		v.add(domain.Invalid(field, "required"))
-	}
-	return t.UTC()
-}
-
-// now checks the command's time and returns it in UTC, so that recorded
-// times read the same whatever the caller's zone. A zero time is a caller
-// bug; recording it would date the event to year one.
-func (v *check) now(t time.Time) time.Time {
-	if t.IsZero() {
-		v.add(domain.Invalid("now", "required"))
+		v.Add(domain.Invalid(field, "required"))
 	}
 	return t.UTC()
 }

@@ -1,12 +1,9 @@
 package casefile
 
 import (
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
@@ -184,42 +181,42 @@ func (c *Case) Report(dir Directory, cmd Report) ([]domain.Event, error) {
 		return nil, c.refuse("report")
 	}
 	var v check
-	now := v.now(cmd.Now)
+	now := v.Now(cmd.Now)
 	e := &CaseReported{
 		ID:                cmd.ID,
-		Title:             v.text("title", cmd.Title, 1, MaxTitle),
-		Description:       v.text("description", cmd.Description, 1, MaxDescription),
-		Category:          v.text("category", cmd.Category, 1, 0),
-		District:          v.text("district", cmd.District, 1, MaxDistrict),
-		Address:           v.text("address", cmd.Address, 0, MaxAddress),
+		Title:             v.Text("title", cmd.Title, 1, MaxTitle),
+		Description:       v.Text("description", cmd.Description, 1, MaxDescription),
+		Category:          v.Text("category", cmd.Category, 1, 0),
+		District:          v.Text("district", cmd.District, 1, MaxDistrict),
+		Address:           v.Text("address", cmd.Address, 0, MaxAddress),
 		Language:          strings.TrimSpace(cmd.Language),
 		ReporterSubject:   strings.TrimSpace(cmd.ReporterSubject),
 		TrackingTokenHash: slices.Clone(cmd.TrackingTokenHash),
 		At:                now,
 	}
 	if !ValidID(cmd.ID) {
-		v.add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
+		v.Add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
 	}
 	if e.Category != "" {
 		if _, ok := dir.Category(e.Category); !ok {
-			v.add(domain.Invalid("category", "unknown category"))
+			v.Add(domain.Invalid("category", "unknown category"))
 		}
 	}
 	if l := cmd.Location; l != nil {
 		if !(l.Lat >= -90 && l.Lat <= 90) {
-			v.add(domain.Invalid("location.lat", "must be between -90 and 90"))
+			v.Add(domain.Invalid("location.lat", "must be between -90 and 90"))
 		}
 		if !(l.Lon >= -180 && l.Lon <= 180) {
-			v.add(domain.Invalid("location.lon", "must be between -180 and 180"))
+			v.Add(domain.Invalid("location.lon", "must be between -180 and 180"))
 		}
 		e.Location = &Location{Lat: l.Lat, Lon: l.Lon}
 	}
 	switch e.Language {
 	case "", "ar", "fr", "en":
 	default:
-		v.add(domain.Invalid("language", "must be ar, fr or en"))
+		v.Add(domain.Invalid("language", "must be ar, fr or en"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Triage records an advocate's check of a reported case. dir must not be nil.
@@ -234,18 +231,18 @@ func (c *Case) Triage(dir Directory, cmd Triage) ([]domain.Event, error) {
 	e := &CaseTriaged{
 		Priority: cmd.Priority,
 		Category: strings.TrimSpace(cmd.Category),
-		Note:     v.text("note", cmd.Note, 0, MaxNote),
-		At:       v.now(cmd.Now),
+		Note:     v.Text("note", cmd.Note, 0, MaxNote),
+		At:       v.Now(cmd.Now),
 	}
 	if !e.Priority.Valid() {
-		v.add(domain.Invalid("priority", "must be low, normal, high or urgent"))
+		v.Add(domain.Invalid("priority", "must be low, normal, high or urgent"))
 	}
 	if e.Category == c.Category {
 		e.Category = "" // only a change of category is recorded
 	} else if _, ok := dir.Category(e.Category); e.Category != "" && !ok {
-		v.add(domain.Invalid("category", "unknown category"))
+		v.Add(domain.Invalid("category", "unknown category"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Reject turns down a reported or triaged case.
@@ -258,10 +255,10 @@ func (c *Case) Reject(cmd Reject) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseRejected{
-		Reason: v.text("reason", cmd.Reason, 1, MaxNote),
-		At:     v.now(cmd.Now),
+		Reason: v.Text("reason", cmd.Reason, 1, MaxNote),
+		At:     v.Now(cmd.Now),
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Merge closes a reported or triaged case as a duplicate of another case.
@@ -274,17 +271,17 @@ func (c *Case) Merge(cmd Merge) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseMerged{
-		Into: v.text("into", cmd.Into, 1, 0),
-		At:   v.now(cmd.Now),
+		Into: v.Text("into", cmd.Into, 1, 0),
+		At:   v.Now(cmd.Now),
 	}
 	switch {
 	case e.Into == "":
 	case !ValidID(e.Into):
-		v.add(domain.Invalid("into", "must be a case id"))
+		v.Add(domain.Invalid("into", "must be a case id"))
 	case e.Into == c.ID:
-		v.add(domain.Invalid("into", "a case cannot be merged into itself"))
+		v.Add(domain.Invalid("into", "a case cannot be merged into itself"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Forward hands a triaged case to a department, due within the SLA of the
@@ -297,17 +294,17 @@ func (c *Case) Forward(dir Directory, cmd Forward) ([]domain.Event, error) {
 		return nil, err
 	}
 	var v check
-	now := v.now(cmd.Now)
+	now := v.Now(cmd.Now)
 	e := &CaseForwarded{
-		Department: v.text("department", cmd.Department, 1, 0),
+		Department: v.Text("department", cmd.Department, 1, 0),
 		DueAt:      c.dueAt(dir, now),
-		Note:       v.text("note", cmd.Note, 0, MaxNote),
+		Note:       v.Text("note", cmd.Note, 0, MaxNote),
 		At:         now,
 	}
 	if _, ok := dir.Department(e.Department); e.Department != "" && !ok {
-		v.add(domain.Invalid("department", "unknown department"))
+		v.Add(domain.Invalid("department", "unknown department"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Acknowledge records that the department took in a forwarded case.
@@ -320,11 +317,11 @@ func (c *Case) Acknowledge(cmd Acknowledge) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseAcknowledged{
-		Reference: v.text("reference", cmd.Reference, 0, MaxReference),
-		Note:      v.text("note", cmd.Note, 0, MaxNote),
-		At:        v.now(cmd.Now),
+		Reference: v.Text("reference", cmd.Reference, 0, MaxReference),
+		Note:      v.Text("note", cmd.Note, 0, MaxNote),
+		At:        v.Now(cmd.Now),
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Answer records the department's response; the case is then in progress.
@@ -338,16 +335,16 @@ func (c *Case) Answer(cmd Answer) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseAnswered{
-		Response: v.text("response", cmd.Response, 1, MaxText),
-		At:       v.now(cmd.Now),
+		Response: v.Text("response", cmd.Response, 1, MaxText),
+		At:       v.Now(cmd.Now),
 	}
 	if p := cmd.PlannedFor; p != nil {
 		if p.IsZero() {
-			v.add(domain.Invalid("planned_for", "must be a date"))
+			v.Add(domain.Invalid("planned_for", "must be a date"))
 		}
 		e.PlannedFor = timePtr(p.UTC())
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Resolve records that the department solved the case.
@@ -360,10 +357,10 @@ func (c *Case) Resolve(cmd Resolve) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseResolved{
-		Note: v.text("note", cmd.Note, 1, MaxText),
-		At:   v.now(cmd.Now),
+		Note: v.Text("note", cmd.Note, 1, MaxText),
+		At:   v.Now(cmd.Now),
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Confirm closes a resolved case, on the word of the reporter or an advocate.
@@ -376,10 +373,10 @@ func (c *Case) Confirm(cmd Confirm) ([]domain.Event, error) {
 	}
 	var v check
 	e := &ResolutionConfirmed{
-		Note: v.text("note", cmd.Note, 0, MaxNote),
-		At:   v.now(cmd.Now),
+		Note: v.Text("note", cmd.Note, 0, MaxNote),
+		At:   v.Now(cmd.Now),
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Reopen disputes a resolution: the case goes back to the same department,
@@ -392,13 +389,13 @@ func (c *Case) Reopen(dir Directory, cmd Reopen) ([]domain.Event, error) {
 		return nil, err
 	}
 	var v check
-	now := v.now(cmd.Now)
+	now := v.Now(cmd.Now)
 	e := &CaseReopened{
-		Reason: v.text("reason", cmd.Reason, 1, MaxNote),
+		Reason: v.Text("reason", cmd.Reason, 1, MaxNote),
 		DueAt:  c.dueAt(dir, now),
 		At:     now,
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Comment adds a comment in any status. Advocates and admins comment on any
@@ -416,14 +413,14 @@ func (c *Case) Comment(cmd Comment) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CommentAdded{
-		Body:       v.text("body", cmd.Body, 1, MaxText),
+		Body:       v.Text("body", cmd.Body, 1, MaxText),
 		Visibility: cmd.Visibility,
-		At:         v.now(cmd.Now),
+		At:         v.Now(cmd.Now),
 	}
 	if !e.Visibility.Valid() {
-		v.add(domain.Invalid("visibility", "must be public or internal"))
+		v.Add(domain.Invalid("visibility", "must be public or internal"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Support adds a "me too" from anyone, while the case is still alive.
@@ -436,7 +433,7 @@ func (c *Case) Support(cmd Support) ([]domain.Event, error) {
 		return nil, err
 	}
 	var v check
-	return v.events(&CaseSupported{At: v.now(cmd.Now)})
+	return v.Events(&CaseSupported{At: v.Now(cmd.Now)})
 }
 
 // LinkCampaign links a campaign to any case that was not turned down.
@@ -452,13 +449,13 @@ func (c *Case) LinkCampaign(cmd LinkCampaign) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseLinkedToCampaign{
-		CampaignID: v.text("campaign_id", cmd.CampaignID, 1, MaxCampaignID),
-		At:         v.now(cmd.Now),
+		CampaignID: v.Text("campaign_id", cmd.CampaignID, 1, MaxCampaignID),
+		At:         v.Now(cmd.Now),
 	}
-	if v.err() == nil && slices.Contains(c.CampaignIDs, e.CampaignID) {
+	if v.Err() == nil && slices.Contains(c.CampaignIDs, e.CampaignID) {
 		return nil, nil
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // UnlinkCampaign removes a linked campaign, in any status.
@@ -471,13 +468,13 @@ func (c *Case) UnlinkCampaign(cmd UnlinkCampaign) ([]domain.Event, error) {
 	}
 	var v check
 	e := &CaseUnlinkedFromCampaign{
-		CampaignID: v.text("campaign_id", cmd.CampaignID, 1, MaxCampaignID),
-		At:         v.now(cmd.Now),
+		CampaignID: v.Text("campaign_id", cmd.CampaignID, 1, MaxCampaignID),
+		At:         v.Now(cmd.Now),
 	}
 	if e.CampaignID != "" && !slices.Contains(c.CampaignIDs, e.CampaignID) {
-		v.add(domain.Invalid("campaign_id", "not linked"))
+		v.Add(domain.Invalid("campaign_id", "not linked"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // RecordSLABreach records that the case's due date passed while its
@@ -490,8 +487,8 @@ func (c *Case) RecordSLABreach(cmd RecordSLABreach) ([]domain.Event, error) {
 		return nil, domain.Forbidden("only the system records a missed deadline")
 	}
 	var v check
-	now := v.now(cmd.Now)
-	if err := v.err(); err != nil {
+	now := v.Now(cmd.Now)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	if !c.Overdue(now) || (c.SLABreachedFor != nil && c.SLABreachedFor.Equal(*c.DueAt)) {
@@ -563,46 +560,5 @@ func (c *Case) officer(cmd string, a domain.Actor) error {
 	return nil
 }
 
-// check collects input errors so that a client hears about every bad field
-// at once.
-type check struct{ errs []error }
-
-func (v *check) add(err error) { v.errs = append(v.errs, err) }
-
-func (v *check) err() error { return errors.Join(v.errs...) }
-
-// events returns e, or the input errors found.
-func (v *check) events(e domain.Event) ([]domain.Event, error) {
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	return []domain.Event{e}, nil
-}
-
-// text trims s and checks that it is valid UTF-8 of least..most runes (most 0:
-// no limit beyond the caller's). It returns the trimmed text.
-func (v *check) text(field, s string, least, most int) string {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.add(domain.Invalid(field, "must be valid UTF-8"))
-	case n < least && n == 0:
-		v.add(domain.Invalid(field, "required"))
-	case n < least:
-		v.add(domain.Invalid(field, fmt.Sprintf("must be at least %d characters", least)))
-	case most > 0 && n > most:
-		v.add(domain.Invalid(field, fmt.Sprintf("must be at most %d characters", most)))
-	}
-	return s
-}
-
-// now checks the command's time and returns it in UTC, so that recorded
-// times read the same whatever the caller's zone. A zero time is a caller
-// bug; recording it would date the event to year one.
-func (v *check) now(t time.Time) time.Time {
-	if t.IsZero() {
-		v.add(domain.Invalid("now", "required"))
-	}
-	return t.UTC()
-}
+// check collects the input errors of a command; see domain.Check.
+type check struct{ domain.Check }

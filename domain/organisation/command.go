@@ -1,12 +1,10 @@
 package organisation
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
@@ -95,28 +93,28 @@ func (o *Organisation) Register(dir Directory, cmd Register) ([]domain.Event, er
 	var v check
 	e := &OrganisationRegistered{
 		ID:             cmd.ID,
-		Name:           v.text("name", cmd.Name, 1, MaxName),
+		Name:           v.Text("name", cmd.Name, 1, MaxName),
 		Kind:           cmd.Kind,
 		Themes:         v.themes(cmd.Themes),
 		DepartmentCode: strings.TrimSpace(cmd.DepartmentCode),
-		At:             v.now(cmd.Now),
+		At:             v.Now(cmd.Now),
 	}
 	if !ValidID(cmd.ID) {
-		v.add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
+		v.Add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
 	}
 	if !e.Kind.Valid() {
-		v.add(domain.Invalid("kind", "must be association, institution, private_sector or municipal_department"))
+		v.Add(domain.Invalid("kind", "must be association, institution, private_sector or municipal_department"))
 	}
 	switch {
 	case e.DepartmentCode == "":
 	case e.Kind != KindMunicipalDepartment:
-		v.add(domain.Invalid("department_code", "only a municipal department has one"))
+		v.Add(domain.Invalid("department_code", "only a municipal department has one"))
 	default:
 		if _, ok := dir.Department(e.DepartmentCode); !ok {
-			v.add(domain.Invalid("department_code", "unknown department"))
+			v.Add(domain.Invalid("department_code", "unknown department"))
 		}
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // Update records a new name or new themes. An update that changes nothing
@@ -129,17 +127,17 @@ func (o *Organisation) Update(cmd Update) ([]domain.Event, error) {
 		return nil, err
 	}
 	var v check
-	e := &OrganisationUpdated{Name: o.Name, Themes: cloneThemes(o.Themes), At: v.now(cmd.Now)}
+	e := &OrganisationUpdated{Name: o.Name, Themes: cloneThemes(o.Themes), At: v.Now(cmd.Now)}
 	if cmd.Name != "" {
-		e.Name = v.text("name", cmd.Name, 1, MaxName)
+		e.Name = v.Text("name", cmd.Name, 1, MaxName)
 	}
 	if cmd.Themes != nil {
 		e.Themes = v.themes(cmd.Themes)
 	}
-	if v.err() == nil && e.Name == o.Name && slices.Equal(e.Themes, o.Themes) {
+	if v.Err() == nil && e.Name == o.Name && slices.Equal(e.Themes, o.Themes) {
 		return nil, nil
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // AddMember adds a member. A member id already used, or a subject already a
@@ -153,22 +151,22 @@ func (o *Organisation) AddMember(cmd AddMember) ([]domain.Event, error) {
 	}
 	var v check
 	e := &MemberAdded{
-		MemberID:      v.text("member_id", cmd.MemberID, 1, 0),
-		Role:          v.text("role", cmd.Role, 0, MaxRole),
-		MemberSubject: v.text("member_subject", cmd.MemberSubject, 1, MaxSubject),
-		At:            v.now(cmd.Now),
+		MemberID:      v.Text("member_id", cmd.MemberID, 1, 0),
+		Role:          v.Text("role", cmd.Role, 0, MaxRole),
+		MemberSubject: v.Text("member_subject", cmd.MemberSubject, 1, MaxSubject),
+		At:            v.Now(cmd.Now),
 	}
 	switch {
 	case e.MemberID == "":
 	case !ValidMemberID(e.MemberID):
-		v.add(domain.Invalid("member_id", "must be "+MemberPrefix+" followed by a ULID"))
+		v.Add(domain.Invalid("member_id", "must be "+MemberPrefix+" followed by a ULID"))
 	case o.member(e.MemberID) >= 0:
-		v.add(domain.Invalid("member_id", "already used"))
+		v.Add(domain.Invalid("member_id", "already used"))
 	}
 	if e.MemberSubject != "" && slices.ContainsFunc(o.Members, func(m Member) bool { return m.Subject == e.MemberSubject }) {
-		v.add(domain.Invalid("member_subject", "already a member"))
+		v.Add(domain.Invalid("member_subject", "already a member"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // RemoveMember removes a member.
@@ -181,13 +179,13 @@ func (o *Organisation) RemoveMember(cmd RemoveMember) ([]domain.Event, error) {
 	}
 	var v check
 	e := &MemberRemoved{
-		MemberID: v.text("member_id", cmd.MemberID, 1, 0),
-		At:       v.now(cmd.Now),
+		MemberID: v.Text("member_id", cmd.MemberID, 1, 0),
+		At:       v.Now(cmd.Now),
 	}
 	if e.MemberID != "" && o.member(e.MemberID) < 0 {
-		v.add(domain.Invalid("member_id", "not a member"))
+		v.Add(domain.Invalid("member_id", "not a member"))
 	}
-	return v.events(e)
+	return v.Events(e)
 }
 
 // statusRegistered is the status a *domain.TransitionError reports for an
@@ -218,39 +216,8 @@ func staff(cmd string, a domain.Actor) error {
 	return nil
 }
 
-// check collects input errors so that a client hears about every bad field
-// at once.
-type check struct{ errs []error }
-
-func (v *check) add(err error) { v.errs = append(v.errs, err) }
-
-func (v *check) err() error { return errors.Join(v.errs...) }
-
-// events returns e, or the input errors found.
-func (v *check) events(e domain.Event) ([]domain.Event, error) {
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	return []domain.Event{e}, nil
-}
-
-// text trims s and checks that it is valid UTF-8 of least..most runes (most 0:
-// no limit beyond the caller's). It returns the trimmed text.
-func (v *check) text(field, s string, least, most int) string {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.add(domain.Invalid(field, "must be valid UTF-8"))
-	case n < least && n == 0:
-		v.add(domain.Invalid(field, "required"))
-	case n < least:
-		v.add(domain.Invalid(field, fmt.Sprintf("must be at least %d characters", least)))
-	case most > 0 && n > most:
-		v.add(domain.Invalid(field, fmt.Sprintf("must be at most %d characters", most)))
-	}
-	return s
-}
+// check collects the input errors of a command; see domain.Check.
+type check struct{ domain.Check }
 
 // themes checks every theme and returns them without duplicates, in the
 // order given, or nil for none. Fields point at the offending element, as
@@ -259,7 +226,7 @@ func (v *check) themes(in []directory.Theme) []directory.Theme {
 	var out []directory.Theme
 	for i, t := range in {
 		if !t.Valid() {
-			v.add(domain.Invalid(fmt.Sprintf("themes[%d]", i), "must be community, political, legal, economic or social"))
+			v.Add(domain.Invalid(fmt.Sprintf("themes[%d]", i), "must be community, political, legal, economic or social"))
 			continue
 		}
 		if !slices.Contains(out, t) {
@@ -267,14 +234,4 @@ func (v *check) themes(in []directory.Theme) []directory.Theme {
 		}
 	}
 	return out
-}
-
-// now checks the command's time and returns it in UTC, so that recorded
-// times read the same whatever the caller's zone. A zero time is a caller
-// bug; recording it would date the event to year one.
-func (v *check) now(t time.Time) time.Time {
-	if t.IsZero() {
-		v.add(domain.Invalid("now", "required"))
-	}
-	return t.UTC()
 }

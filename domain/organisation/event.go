@@ -1,9 +1,6 @@
 package organisation
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -111,20 +108,13 @@ func newEvent(t string) domain.Event {
 
 // ErrUnknownEventType is returned by Decode for a wire name this package does
 // not define.
-var ErrUnknownEventType = errors.New("unknown event type")
+var ErrUnknownEventType = domain.ErrUnknownEventType
 
 // Decode returns the event stored as eventType with JSON payload data, as a
 // pointer like the events commands return. Unknown fields are ignored so that
 // an older binary can still read a newer payload.
 func Decode(eventType string, data []byte) (domain.Event, error) {
-	e := newEvent(eventType)
-	if e == nil {
-		return nil, fmt.Errorf("decode %q: %w", eventType, ErrUnknownEventType)
-	}
-	if err := json.Unmarshal(data, e); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", eventType, err)
-	}
-	return e, nil
+	return domain.DecodeWith(newEvent, eventType, data)
 }
 
 // Public reports whether e may appear on public surfaces: organisation

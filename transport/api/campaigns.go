@@ -154,60 +154,11 @@ func (s *Server) organisationExists(ctx context.Context, id, field string, actor
 	return nil
 }
 
-// create runs a command that opens a new stream; it answers 201.
+// create runs a command that opens a new stream, named with prefix and a
+// new ULID; it answers 201.
 func create[T, B any](s *Server, w http.ResponseWriter, r *http.Request, k kind[T], prefix string,
 	decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) {
-	r, actor, err := s.withActor(r)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	raw, err := readBody(r)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	var body B
-	if err := decodeStrict(raw, &body); err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	opts, ok := s.commandOptions(w, r, actor, raw)
-	if !ok {
-		return
-	}
-	opts.Create = true
-	out := &commandResponse{ID: prefix + ulid.Make().String()}
-	cx := cmdContext{ctx: r.Context(), r: r, actor: actor, now: s.now(), out: out}
-	if opts.Idempotency != nil {
-		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-			resp := *out
-			resp.Version, resp.Position = o.Version, o.Position
-			return jsonResponse(http.StatusCreated, resp)
-		}
-	}
-	res, err := k.repo.Update(r.Context(), out.ID, opts, func(state *T) ([]domain.Event, error) {
-		events, err := decide(state, body, cx)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range events {
-			k.apply(state, e)
-		}
-		out.Status = k.status(state)
-		return events, nil
-	})
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	if res.Replayed != nil {
-		writeStored(w, *res.Replayed)
-		return
-	}
-	out.Version, out.Position = res.Version, res.Position
-	w.Header().Set("ETag", etag(res.Version))
-	writeJSON(w, http.StatusCreated, out)
+	handle(s, w, r, k, prefix+ulid.Make().String(), true, decide)
 }
 
 func (s *Server) registerOrganisation(w http.ResponseWriter, r *http.Request) {

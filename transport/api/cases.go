@@ -185,67 +185,78 @@ func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdC
 	return command(s, s.caseKind(), decide)
 }
 
-// command builds the handler of one command on an existing stream: it
-// authenticates, decodes the body strictly, honours If-Match and
-// Idempotency-Key, decides against the current state and appends.
+// command builds the handler of one command on an existing stream.
 func command[T, B any](s *Server, k kind[T], decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r, actor, err := s.withActor(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		id := r.PathValue("id")
-		raw, err := readBody(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		var body B
-		if err := decodeStrict(raw, &body); err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if !k.validID(id) {
-			s.writeProblem(w, r, domain.ErrNotFound)
-			return
-		}
-		opts, ok := s.commandOptions(w, r, actor, raw)
-		if !ok {
-			return
-		}
-		out := &commandResponse{ID: id}
-		cx := cmdContext{ctx: r.Context(), r: r, actor: actor, now: s.now(), out: out}
-		if opts.Idempotency != nil {
-			opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-				resp := *out
-				resp.Version, resp.Position = o.Version, o.Position
-				return jsonResponse(http.StatusOK, resp)
-			}
-		}
-		res, err := k.repo.Update(r.Context(), id, opts, func(state *T) ([]domain.Event, error) {
-			events, err := decide(state, body, cx)
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range events {
-				k.apply(state, e)
-			}
-			out.Status = k.status(state)
-			return events, nil
-		})
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if res.Replayed != nil {
-			writeStored(w, *res.Replayed)
-			return
-		}
-		out.Version, out.Position = res.Version, res.Position
-		w.Header().Set("ETag", etag(res.Version))
-		writeJSON(w, http.StatusOK, out)
+		handle(s, w, r, k, r.PathValue("id"), false, decide)
 	}
+}
+
+// handle runs one command on the stream id: it authenticates, decodes the
+// body strictly, honours If-Match and Idempotency-Key, decides against the
+// current state and appends. With create, the stream must be new and the
+// answer is 201.
+func handle[T, B any](s *Server, w http.ResponseWriter, r *http.Request, k kind[T], id string, create bool,
+	decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) {
+	r, actor, err := s.withActor(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	raw, err := readBody(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	var body B
+	if err := decodeStrict(raw, &body); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if !k.validID(id) {
+		s.writeProblem(w, r, domain.ErrNotFound)
+		return
+	}
+	opts, ok := s.commandOptions(w, r, actor, raw)
+	if !ok {
+		return
+	}
+	opts.Create = create
+	status := http.StatusOK
+	if create {
+		status = http.StatusCreated
+	}
+	out := &commandResponse{ID: id}
+	cx := cmdContext{ctx: r.Context(), r: r, actor: actor, now: s.now(), out: out}
+	if opts.Idempotency != nil {
+		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
+			resp := *out
+			resp.Version, resp.Position = o.Version, o.Position
+			return jsonResponse(status, resp)
+		}
+	}
+	res, err := k.repo.Update(r.Context(), id, opts, func(state *T) ([]domain.Event, error) {
+		events, err := decide(state, body, cx)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range events {
+			k.apply(state, e)
+		}
+		out.Status = k.status(state)
+		return events, nil
+	})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if res.Replayed != nil {
+		writeStored(w, *res.Replayed)
+		return
+	}
+	out.Version, out.Position = res.Version, res.Position
+	w.Header().Set("ETag", etag(res.Version))
+	writeJSON(w, status, out)
 }
 
 // commandOptions reads If-Match and Idempotency-Key, answers a repeated

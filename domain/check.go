@@ -1,0 +1,57 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Check collects the input errors of a command, so that a client hears
+// about every bad field at once. Aggregates embed it in a type of their
+// own to add checks of their own.
+type Check struct{ errs []error }
+
+// Add records err.
+func (v *Check) Add(err error) { v.errs = append(v.errs, err) }
+
+// Err returns the errors recorded, joined, or nil.
+func (v *Check) Err() error { return errors.Join(v.errs...) }
+
+// Events returns e, or the input errors recorded.
+func (v *Check) Events(e Event) ([]Event, error) {
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return []Event{e}, nil
+}
+
+// Text trims s and checks that it is valid UTF-8 of least..most runes (most
+// 0: no limit beyond the caller's), an Arabic letter counting as one. It
+// returns the trimmed text.
+func (v *Check) Text(field, s string, least, most int) string {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s):
+		v.Add(Invalid(field, "must be valid UTF-8"))
+	case n < least && n == 0:
+		v.Add(Invalid(field, "required"))
+	case n < least:
+		v.Add(Invalid(field, fmt.Sprintf("must be at least %d characters", least)))
+	case most > 0 && n > most:
+		v.Add(Invalid(field, fmt.Sprintf("must be at most %d characters", most)))
+	}
+	return s
+}
+
+// Now checks the command's time and returns it in UTC, so that recorded
+// times read the same whatever the caller's zone. A zero time is a caller
+// bug; recording it would date the event to year one.
+func (v *Check) Now(t time.Time) time.Time {
+	if t.IsZero() {
+		v.Add(Invalid("now", "required"))
+	}
+	return t.UTC()
+}
