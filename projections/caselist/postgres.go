@@ -103,7 +103,7 @@ INSERT INTO case_list (id, status, district, category, department, priority, due
 SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
     forwarded_at, acknowledged_at, resolved_at, within_sla, position
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-    $9::timestamptz[], $10::text[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[])
+    $9::timestamptz[], $10::text[], $11::json[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[])
     AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
     forwarded_at, acknowledged_at, resolved_at, within_sla, position)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
@@ -132,7 +132,7 @@ func writeFeed(ctx context.Context, tx pgx.Tx, feed []FeedItem) error {
 		positions[i], streams[i], items[i] = f.Position, f.Stream, string(b)
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO public_feed (position, stream, item)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) ON CONFLICT (position) DO NOTHING`, positions, streams, items)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::json[]) ON CONFLICT (position) DO NOTHING`, positions, streams, items)
 	if err != nil {
 		return fmt.Errorf("write public feed: %w", err)
 	}
