@@ -17,10 +17,13 @@ run: ## start Bayt with its database (in memory when no PostgreSQL is installed)
 	if [ -n "$$url" ]; then DATABASE_URL="$$url" bin/bayt migrate; fi && \
 	DATABASE_URL="$$url" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve
 
+# -p 1: packages one at a time, because each end-to-end test runs a whole
+# server (pool, lease and LISTEN connections) and a stock PostgreSQL
+# accepts 100 connections.
 test: ## run every test with the race detector against a real PostgreSQL
 	@url="$$TEST_DATABASE_URL"; \
 	if [ -z "$$url" ]; then url=$$(scripts/devdb bayt_test) || exit 1; fi; \
-	TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 20m ./...
+	TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -p 1 -timeout 20m ./...
 
 bench: ## run the benchmarks (figures in README.md)
 	@url="$${TEST_DATABASE_URL:-$$(scripts/devdb bayt_test)}" && \

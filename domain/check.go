@@ -36,6 +36,8 @@ func (v *Check) Text(field, s string, least, most int) string {
 	switch {
 	case !utf8.ValidString(s):
 		v.Add(Invalid(field, "must be valid UTF-8"))
+	case strings.ContainsFunc(s, isControl):
+		v.Add(Invalid(field, "must not contain control characters"))
 	case n < least && n == 0:
 		v.Add(Invalid(field, "required"))
 	case n < least:
@@ -54,4 +56,26 @@ func (v *Check) Now(t time.Time) time.Time {
 		v.Add(Invalid("now", "required"))
 	}
 	return t.UTC()
+}
+
+// isControl reports the control characters no text may hold: NUL, which
+// PostgreSQL cannot store in text or jsonb, and the rest of C0 and C1 but
+// tab and line breaks.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r < 0xa0)
+}
+
+// Time checks a date the caller gave (required when required is set) and
+// returns it in UTC. Years outside 1..9999 are refused: they cannot be
+// written as RFC 3339, so they could never be recorded.
+func (v *Check) Time(field string, t time.Time, required bool) time.Time {
+	t = t.UTC()
+	switch {
+	case t.IsZero() && required:
+		v.Add(Invalid(field, "required"))
+	case t.IsZero():
+	case t.Year() < 1 || t.Year() > 9999:
+		v.Add(Invalid(field, "must be a date between the years 1 and 9999"))
+	}
+	return t
 }

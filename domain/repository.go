@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -77,3 +78,7 @@ type PersonalData struct {
 
 // Empty reports whether p holds nothing.
 func (p PersonalData) Empty() bool { return p == PersonalData{} }
+
+// ErrErased is returned for a person whose data was erased: the vault
+// shredded their key, and nothing can read them any more.
+var ErrErased = errors.New("personal data erased")

@@ -67,6 +67,8 @@ type Store struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
+	// closing is held to enqueue (read) and to close (write).
+	closing sync.RWMutex
 }
 
 type pending struct {
@@ -109,7 +111,9 @@ func New(pool *pgxpool.Pool, cfg Config) *Store {
 // queued with ErrClosed. It does not close the pool.
 func (s *Store) Close() {
 	s.closeOnce.Do(func() {
+		s.closing.Lock()
 		close(s.closed)
+		s.closing.Unlock()
 		s.cancel()
 		s.wg.Wait()
 		for {
@@ -143,11 +147,20 @@ func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	p := &pending{ctx: ctx, req: req, meta: domain.MetadataFrom(ctx), done: make(chan outcome, 1)}
+	// The read lock orders enqueueing before Close's drain: a request is
+	// either refused or queued where the writer or the drain will answer it.
+	s.closing.RLock()
 	select {
 	case <-s.closed:
+		s.closing.RUnlock()
 		return Result{}, ErrClosed
+	default:
+	}
+	select {
 	case s.queue <- p:
+		s.closing.RUnlock()
 	case <-ctx.Done():
+		s.closing.RUnlock()
 		return Result{}, ctx.Err()
 	}
 	// Once queued, wait for the verdict even if ctx ends: the writer may
@@ -178,7 +191,9 @@ func (s *Store) write(ctx context.Context, notify chan<- int64) {
 				break drain
 			}
 		}
-		last := s.commit(ctx, batch)
+		// A batch once taken is finished even if Close comes meanwhile:
+		// its callers must learn whether it committed.
+		last := s.commit(context.WithoutCancel(ctx), batch)
 		if last > 0 {
 			s.wake.ring()
 			select {
@@ -215,6 +230,16 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	}
 	results := make([]outcome, len(live))
 	last, err := s.commitTx(ctx, live, results)
+	if err != nil && len(live) > 1 && ctx.Err() == nil {
+		// One request the database refuses (a value it cannot store) must
+		// not fail the others it was batched with: commit each alone.
+		for _, p := range live {
+			if pos := s.commit(ctx, []*pending{p}); pos > last {
+				last = pos
+			}
+		}
+		return last
+	}
 	if err != nil {
 		err = fmt.Errorf("append: %w", translate(err))
 		for _, p := range live {

@@ -6,7 +6,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -31,7 +30,7 @@ import (
 
 // ErrErased is returned for a subject whose personal data was erased: the
 // subject existed, and nobody can read what it held any more.
-var ErrErased = errors.New("personal data erased")
+var ErrErased = domain.ErrErased
 
 // PersonalData is what Bayt knows about a person (name, phone, email). It
 // lives only in the vault, never in an event. It is the domain's type, so

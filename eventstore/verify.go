@@ -130,13 +130,31 @@ func (w *chainWalker) checkHeads(heads map[string]streamHead) error {
 
 // Verify walks the whole log in position order and checks both hash chains
 // and every stream's head. It returns a *TamperError for the first bad row.
-func (s *Store) Verify(ctx context.Context) (Report, error) {
+//
+// It reads in one repeatable-read snapshot, so appends committing while it
+// walks neither show as a missing head nor as a head ahead of the log.
+func (s *Store) Verify(ctx context.Context) (rep Report, err error) {
+	err = pgx.BeginTxFunc(ctx, s.pool, snapshotTx, func(tx pgx.Tx) error {
+		rep, err = verifyLog(ctx, tx)
+		return err
+	})
+	return rep, err
+}
+
+// snapshotTx reads a consistent picture of the log and the stream heads.
+var snapshotTx = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func verifyLog(ctx context.Context, q querier) (Report, error) {
 	start := time.Now()
 	w := newChainWalker()
 	const page = 10000
 	var rep Report
 	for {
-		rows, err := s.pool.Query(ctx, selectRawEvents+"WHERE position > $1 ORDER BY position LIMIT $2", w.position, page)
+		rows, err := q.Query(ctx, selectRawEvents+"WHERE position > $1 ORDER BY position LIMIT $2", w.position, page)
 		if err != nil {
 			return rep, fmt.Errorf("verify: %w", err)
 		}
@@ -168,7 +186,7 @@ func (s *Store) Verify(ctx context.Context) (Report, error) {
 			break
 		}
 	}
-	heads, err := s.heads(ctx, "")
+	heads, err := readHeads(ctx, q, "")
 	if err != nil {
 		return rep, err
 	}
@@ -179,12 +197,12 @@ func (s *Store) Verify(ctx context.Context) (Report, error) {
 	return rep, nil
 }
 
-func (s *Store) heads(ctx context.Context, stream string) (map[string]streamHead, error) {
-	q, args := "SELECT id, version, last_hash FROM streams", []any{}
+func readHeads(ctx context.Context, q querier, stream string) (map[string]streamHead, error) {
+	sql, args := "SELECT id, version, last_hash FROM streams", []any{}
 	if stream != "" {
-		q, args = q+" WHERE id = $1", []any{stream}
+		sql, args = sql+" WHERE id = $1", []any{stream}
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read stream heads: %w", err)
 	}
@@ -206,7 +224,13 @@ func (s *Store) heads(ctx context.Context, stream string) (map[string]streamHead
 // VerifyStream checks one stream's chain against its head, as the history
 // of a case shows it. It does not check the log chain: Verify does.
 func (s *Store) VerifyStream(ctx context.Context, stream string) error {
-	rows, err := s.pool.Query(ctx, selectRawEvents+"WHERE stream_id = $1 ORDER BY stream_version", stream)
+	return pgx.BeginTxFunc(ctx, s.pool, snapshotTx, func(tx pgx.Tx) error {
+		return verifyOneStream(ctx, tx, stream)
+	})
+}
+
+func verifyOneStream(ctx context.Context, q querier, stream string) error {
+	rows, err := q.Query(ctx, selectRawEvents+"WHERE stream_id = $1 ORDER BY stream_version", stream)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", stream, err)
 	}
@@ -226,7 +250,7 @@ func (s *Store) VerifyStream(ctx context.Context, stream string) error {
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", stream, err)
 	}
-	heads, err := s.heads(ctx, stream)
+	heads, err := readHeads(ctx, q, stream)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -49,6 +50,7 @@ type Handler interface {
 // Runner keeps one handler's read model up to date.
 type Runner struct {
 	pool    *pgxpool.Pool
+	leases  *Leases
 	log     Log
 	handler Handler
 	logger  *slog.Logger
@@ -66,9 +68,10 @@ type RunnerConfig struct {
 	Logger      *slog.Logger
 }
 
-// NewRunner returns a runner of h over log, keeping its tables in pool.
-func NewRunner(pool *pgxpool.Pool, log Log, h Handler, cfg RunnerConfig) *Runner {
-	if pool == nil || log == nil || h == nil {
+// NewRunner returns a runner of h over log, keeping its tables in pool and
+// its lease in leases.
+func NewRunner(pool *pgxpool.Pool, leases *Leases, log Log, h Handler, cfg RunnerConfig) *Runner {
+	if pool == nil || leases == nil || log == nil || h == nil {
 		panic("projections: nil dependency")
 	}
 	if cfg.Batch <= 0 {
@@ -77,7 +80,7 @@ func NewRunner(pool *pgxpool.Pool, log Log, h Handler, cfg RunnerConfig) *Runner
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{pool: pool, log: log, handler: h, logger: cfg.Logger, batch: cfg.Batch, changed: cfg.ChangedFunc}
+	return &Runner{pool: pool, leases: leases, log: log, handler: h, logger: cfg.Logger, batch: cfg.Batch, changed: cfg.ChangedFunc}
 }
 
 // Run applies the log to the read model until ctx ends. It first waits for
@@ -103,78 +106,150 @@ func (r *Runner) Run(ctx context.Context) error {
 // each) never contend for each other's leases.
 const leaseSQL = "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ' lease ' || $1, 0))"
 
-// HoldLease waits until it holds the lease called name, polling every
-// interval, then runs fn with a context that ends when ctx does or when the
-// lease's connection stops answering (another node may then take over, so
-// the holder must stop at once). It gives the lease up when fn returns.
-//
-// The lease lives on a connection of its own, outside the pool: a session
-// lock held for hours must not take a slot the requests need.
-func HoldLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration, fn func(context.Context) error) error {
-	conn, err := acquireLease(ctx, pool, name, interval)
+const unleaseSQL = "SELECT pg_advisory_unlock(hashtextextended(current_schema() || ' lease ' || $1, 0))"
+
+// Leases holds a process's named leases (one per projection runner, one
+// for the relay) on a single connection of its own, outside the pool: a
+// session lock held for hours must not take a slot the requests need, and
+// one connection serves every lease. When that connection dies every lease
+// is lost at once, and every holder is told to stop.
+type Leases struct {
+	pool     *pgxpool.Pool
+	interval time.Duration
+
+	mu   sync.Mutex
+	conn *pgx.Conn
+	lost chan struct{} // closed when conn dies
+}
+
+// NewLeases returns the leases of a process, whose connection settings
+// come from pool. A standby tries to take a lease every interval.
+func NewLeases(pool *pgxpool.Pool, interval time.Duration) *Leases {
+	if pool == nil {
+		panic("projections: nil pool")
+	}
+	return &Leases{pool: pool, interval: interval}
+}
+
+// Hold waits until it holds the lease called name, then runs fn with a
+// context that ends when ctx does or when the lease is lost (another node
+// may then take over, so the holder must stop at once). It gives the lease
+// up when fn returns.
+func (l *Leases) Hold(ctx context.Context, name string, fn func(context.Context) error) error {
+	lost, err := l.acquire(ctx, name)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	watched := make(chan struct{})
+	defer cancel()
 	go func() {
-		defer close(watched)
-		watchLease(ctx, conn, cancel)
+		select {
+		case <-lost:
+			cancel()
+		case <-ctx.Done():
+		}
 	}()
-	defer func() {
-		cancel()
-		<-watched
-		// Closing the connection drops every session lock it holds.
-		_ = conn.Close(context.WithoutCancel(ctx))
-	}()
+	defer l.release(name, lost)
 	return fn(ctx)
 }
 
-func acquireLease(ctx context.Context, pool *pgxpool.Pool, name string, interval time.Duration) (*pgx.Conn, error) {
-	var conn *pgx.Conn
+func (l *Leases) acquire(ctx context.Context, name string) (<-chan struct{}, error) {
 	for {
-		if conn == nil {
-			var err error
-			if conn, err = pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy()); err != nil {
-				return nil, err
-			}
-		}
-		var got bool
-		if err := conn.QueryRow(ctx, leaseSQL, name).Scan(&got); err != nil {
-			_ = conn.Close(context.WithoutCancel(ctx))
-			return nil, err
-		}
-		if got {
-			return conn, nil
+		got, lost, err := l.try(ctx, name)
+		if err != nil || got {
+			return lost, err
 		}
 		select {
 		case <-ctx.Done():
-			_ = conn.Close(context.WithoutCancel(ctx))
 			return nil, ctx.Err()
-		case <-time.After(interval):
+		case <-time.After(l.interval):
 		}
 	}
 }
 
-func watchLease(ctx context.Context, lease *pgx.Conn, cancel context.CancelFunc) {
+// try takes the lease if it is free, connecting first when needed.
+func (l *Leases) try(ctx context.Context, name string) (bool, <-chan struct{}, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn == nil {
+		conn, err := pgx.ConnectConfig(ctx, l.pool.Config().ConnConfig.Copy())
+		if err != nil {
+			return false, nil, err
+		}
+		l.conn, l.lost = conn, make(chan struct{})
+		go l.watch(conn, l.lost)
+	}
+	var got bool
+	if err := l.conn.QueryRow(ctx, leaseSQL, name).Scan(&got); err != nil {
+		l.dropLocked()
+		return false, nil, err
+	}
+	return got, l.lost, nil
+}
+
+func (l *Leases) release(name string, lost <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case <-lost:
+		return // the connection is gone, and the lock with it
+	default:
+	}
+	if _, err := l.conn.Exec(context.Background(), unleaseSQL, name); err != nil {
+		l.dropLocked()
+	}
+}
+
+// dropLocked closes the connection, which drops every lock it holds, and
+// tells every holder. l.mu must be held.
+func (l *Leases) dropLocked() {
+	if l.conn == nil {
+		return
+	}
+	_ = l.conn.Close(context.Background())
+	close(l.lost)
+	l.conn, l.lost = nil, nil
+}
+
+// watch pings the lease connection every second; when it stops answering,
+// the leases are lost.
+func (l *Leases) watch(conn *pgx.Conn, lost chan struct{}) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-lost:
 			return
 		case <-t.C:
-			if err := lease.Ping(ctx); err != nil {
-				cancel()
-				return
-			}
+		}
+		l.mu.Lock()
+		if l.conn != conn {
+			l.mu.Unlock()
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := conn.Ping(ctx)
+		cancel()
+		if err != nil {
+			l.dropLocked()
+		}
+		l.mu.Unlock()
+		if err != nil {
+			return
 		}
 	}
 }
 
+// Close gives every lease up.
+func (l *Leases) Close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.dropLocked()
+}
+
 func (r *Runner) runWithLease(ctx context.Context) error {
 	name := r.handler.Name()
-	return HoldLease(ctx, r.pool, "projection "+name, 2*time.Second, func(ctx context.Context) error {
+	return r.leases.Hold(ctx, "projection "+name, func(ctx context.Context) error {
 		from, err := Checkpoint(ctx, r.pool, name)
 		if err != nil {
 			return err

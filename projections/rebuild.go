@@ -118,6 +118,10 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, log Reader, h Tabled, batc
 	// Swap: hold the live checkpoint, catch up with whatever committed
 	// meanwhile, replace the live rows, move the checkpoint.
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		// The swap copies the whole model: no statement limit applies.
+		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "INSERT INTO "+liveID+".checkpoints (name, position) VALUES ($1, 0) ON CONFLICT DO NOTHING", h.Name()); err != nil {
 			return err
 		}
@@ -129,7 +133,9 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, log Reader, h Tabled, batc
 		}
 		for _, t := range h.Tables() {
 			tid := pgx.Identifier{t}.Sanitize()
-			if _, err := tx.Exec(ctx, "TRUNCATE "+liveID+"."+tid); err != nil {
+			// DELETE, not TRUNCATE: readers keep reading the old rows
+			// until the commit instead of waiting on a table lock.
+			if _, err := tx.Exec(ctx, "DELETE FROM "+liveID+"."+tid); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, "INSERT INTO "+liveID+"."+tid+" SELECT * FROM "+shadowID+"."+tid); err != nil {

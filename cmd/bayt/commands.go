@@ -8,8 +8,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/citizenhouse/bayt/eventstore"
 )

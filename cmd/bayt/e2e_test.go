@@ -30,7 +30,8 @@ func startServer(t *testing.T) *testServer {
 	t.Helper()
 	pool, schema := eventstoretest.Schema(t, nil)
 	cfg := configFromEnv()
-	cfg.DatabaseURL = eventstoretest.URLFor(t, schema)
+	// A small pool: many servers run at once against one PostgreSQL.
+	cfg.DatabaseURL = eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
 	cfg.PublicWriteLimit = 0
 	cfg.ShutdownTimeout = 5 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())

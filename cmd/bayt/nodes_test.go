@@ -126,7 +126,7 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	pool, schema := eventstoretest.Schema(t, nil)
 	// The test's own pool holds no lease; the nodes are told apart by
 	// application_name.
-	dbURL := eventstoretest.URLFor(t, schema)
+	dbURL := eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
 	a := startNode(t, bin, "node_a_"+schema, dbURL)
 	waitFor(t, "node A to hold the relay and both projection leases", func() bool {
 		return leaseHolders(t, pool)[a.name] == 3

@@ -132,21 +132,23 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
-		runner := projections.NewRunner(pool, projectionLog{store}, list, projections.RunnerConfig{
+		leases := projections.NewLeases(pool, 2*time.Second)
+		p.closers = append(p.closers, leases.Close)
+		runner := projections.NewRunner(pool, leases, projectionLog{store}, list, projections.RunnerConfig{
 			Logger: logger,
 			ChangedFunc: func(ctx context.Context, position int64) {
 				p.hub.Notify()
 				publishChange(ctx, b, logger, caselist.Name, position)
 			},
 		})
-		netRunner := projections.NewRunner(pool, projectionLog{store}, net, projections.RunnerConfig{
+		netRunner := projections.NewRunner(pool, leases, projectionLog{store}, net, projections.RunnerConfig{
 			Logger: logger,
 			ChangedFunc: func(ctx context.Context, position int64) {
 				p.campaignHub.Notify()
 				publishChange(ctx, b, logger, network.Name, position)
 			},
 		})
-		rl := relay.New(pool, projectionLog{store}, b.pub, logger)
+		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
 		sla := slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}
 		p.workers = append(p.workers, runner.Run, netRunner.Run, rl.Run, router.Run, sla.Run)
 	}
@@ -166,8 +168,13 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 // stops the server gracefully and the workers after it.
 func (p *program) run(ctx context.Context, ln net.Listener) error {
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWorkers()
 	var wg sync.WaitGroup
+	// Whatever way run returns, the workers are told to stop before it
+	// waits for them.
+	defer func() {
+		stopWorkers()
+		wg.Wait()
+	}()
 	for _, work := range p.workers {
 		wg.Add(1)
 		go func() {
@@ -177,7 +184,6 @@ func (p *program) run(ctx context.Context, ln net.Listener) error {
 			}
 		}()
 	}
-	defer wg.Wait()
 	p.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- p.server.Serve(ln) }()
@@ -194,8 +200,6 @@ func (p *program) run(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	stopWorkers()
-	wg.Wait()
 	p.log.Info("stopped")
 	return nil
 }

@@ -580,8 +580,5 @@ func (v *check) attendance(a Attendance) Attendance {
 
 // date checks that a required date is set and returns it in UTC.
 func (v *check) date(field string, t time.Time) time.Time {
-	if t.IsZero() {
-		v.Add(domain.Invalid(field, "required"))
-	}
-	return t.UTC()
+	return v.Time(field, t, true)
 }

@@ -342,7 +342,7 @@ func (c *Case) Answer(cmd Answer) ([]domain.Event, error) {
 		if p.IsZero() {
 			v.Add(domain.Invalid("planned_for", "must be a date"))
 		}
-		e.PlannedFor = timePtr(p.UTC())
+		e.PlannedFor = timePtr(v.Time("planned_for", *p, false))
 	}
 	return v.Events(e)
 }

@@ -60,7 +60,8 @@ func Pool(tb testing.TB) *pgxpool.Pool {
 
 // SchemaOpts tunes Schema.
 type SchemaOpts struct {
-	// MaxConns bounds the schema's pool; 8 when zero.
+	// MaxConns bounds the schema's pool; 4 when zero, as many tests run
+	// at once against one server with max_connections 100.
 	MaxConns int32
 	// Empty leaves the schema unmigrated, for tests of migration itself.
 	Empty bool
@@ -102,7 +103,7 @@ func Schema(tb testing.TB, opts *SchemaOpts) (*pgxpool.Pool, string) {
 	// Only this schema, never public: a test that forgot to migrate must
 	// fail, not quietly use another test's tables.
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	cfg.MaxConns = 8
+	cfg.MaxConns = 4
 	if opts != nil && opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}

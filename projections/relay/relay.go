@@ -65,22 +65,22 @@ func NewMessage(n Notice) (*message.Message, error) {
 // Relay publishes the log to the bus.
 type Relay struct {
 	pool   *pgxpool.Pool
+	leases *projections.Leases
 	log    projections.Log
 	pub    message.Publisher
 	logger *slog.Logger
-	// LeaseInterval is how often a standby relay tries to take the lease.
-	leaseInterval time.Duration
 }
 
-// New returns a relay of log to pub; its lease and checkpoint live in pool.
-func New(pool *pgxpool.Pool, log projections.Log, pub message.Publisher, logger *slog.Logger) *Relay {
-	if pool == nil || log == nil || pub == nil {
+// New returns a relay of log to pub; its checkpoint lives in pool, its
+// lease in leases.
+func New(pool *pgxpool.Pool, leases *projections.Leases, log projections.Log, pub message.Publisher, logger *slog.Logger) *Relay {
+	if pool == nil || leases == nil || log == nil || pub == nil {
 		panic("relay: nil dependency")
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Relay{pool: pool, log: log, pub: pub, logger: logger, leaseInterval: 2 * time.Second}
+	return &Relay{pool: pool, leases: leases, log: log, pub: pub, logger: logger}
 }
 
 // Run publishes until ctx ends, taking over the lease whenever it is free.
@@ -100,7 +100,7 @@ func (r *Relay) Run(ctx context.Context) error {
 }
 
 func (r *Relay) runWithLease(ctx context.Context) error {
-	return projections.HoldLease(ctx, r.pool, leaseName, r.leaseInterval, func(ctx context.Context) error {
+	return r.leases.Hold(ctx, leaseName, func(ctx context.Context) error {
 		r.logger.Info("relay lease taken")
 		from, err := projections.Checkpoint(ctx, r.pool, leaseName)
 		if err != nil {

@@ -464,6 +464,10 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
+	if err := validQuery(r); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	f := network.CampaignFilter{Theme: q.Get("theme"), Status: q.Get("status"), Organisation: q.Get("organisation"), Cursor: q.Get("cursor")}
 	if v := q.Get("limit"); v != "" {
@@ -531,7 +535,7 @@ func (s *Server) newOrganisationView(ctx context.Context, o *organisation.Organi
 			if pd, err := s.cfg.Vault.Get(ctx, m.Subject); err == nil {
 				mv.Contact = &pd
 			} else {
-				mv.Erased = !errors.Is(err, domain.ErrNotFound)
+				mv.Erased = errors.Is(err, domain.ErrErased)
 			}
 			v.Members = append(v.Members, mv)
 		}

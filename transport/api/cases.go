@@ -34,8 +34,8 @@ type CaseLister interface {
 }
 
 // Vault keeps personal data outside events. Get returns an error wrapping
-// domain.ErrNotFound for an unknown subject and ErrErased-like errors for
-// an erased one; either way the caller shows nothing.
+// domain.ErrNotFound for an unknown subject and domain.ErrErased for an erased
+// one; either way the caller shows nothing.
 type Vault interface {
 	Put(ctx context.Context, data domain.PersonalData) (subject string, err error)
 	Get(ctx context.Context, subject string) (domain.PersonalData, error)
@@ -273,13 +273,18 @@ func (s *Server) commandOptions(w http.ResponseWriter, r *http.Request, actor do
 		opts.IfMatch = v
 	}
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if len(key) > 200 {
-			s.writeProblem(w, r, malformed("Idempotency-Key", "at most 200 characters"))
+		if !printableASCII(key, 200) {
+			s.writeProblem(w, r, malformed("Idempotency-Key", "1 to 200 printable ASCII characters"))
 			return opts, false
 		}
-		// Keys are scoped to the caller, so two clients choosing the same
-		// key never see each other's answers.
-		scoped := actor.ID + "/" + key
+		// Keys are scoped to the caller (anonymous callers to their
+		// address), so two clients choosing the same key never see each
+		// other's answers, a reporter's tracking token among them.
+		caller := actor.ID
+		if caller == "" {
+			caller = "anonymous@" + clientAddress(r)
+		}
+		scoped := caller + "/" + key
 		h := sha256.New()
 		h.Write([]byte(r.Method + " " + r.URL.Path + "\x00"))
 		h.Write(body)
@@ -489,10 +494,13 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			v.Reporter = &pd
-		case errors.Is(err, domain.ErrNotFound):
-		default:
+		case errors.Is(err, domain.ErrErased):
 			// Erased: the reporter is gone for everyone.
 			v.ReporterErased = true
+		case errors.Is(err, domain.ErrNotFound):
+		default:
+			s.writeProblem(w, r, err)
+			return
 		}
 	}
 	w.Header().Set("ETag", etag(version))
@@ -501,6 +509,10 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.actor(r); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if err := validQuery(r); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}

@@ -38,10 +38,10 @@ type historyView struct {
 // and the tracking token's hash are keys to a person and to a case.
 var redactedFields = []string{"reporter_subject", "tracking_token_hash", "signer_subject", "signer_key", "member_subject"}
 
-// newHistoryView renders h for viewer: internal events only for staff and
-// officers, actors' names only for them too.
+// newHistoryView renders h for viewer: internal events and actors' names
+// only for staff (advocates and admins), as API.md has it.
 func newHistoryView(h domain.History, viewer domain.Actor, public func(eventType string, data []byte) bool) (historyView, error) {
-	insider := viewer.Role.Staff() || viewer.Role == domain.RoleOfficer
+	insider := viewer.Role.Staff()
 	v := historyView{Stream: h.Stream, Verified: h.Verified, Events: []historyEvent{}}
 	for _, e := range h.Events {
 		if !insider && !public(e.Type, e.Data) {

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
@@ -53,6 +55,9 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	limiter *rateLimiter
+	// crossOrigin refuses unsafe requests a browser sends from another
+	// site; requests from programs (no Origin, no Sec-Fetch-Site) pass.
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns a Server serving cfg.
@@ -64,7 +69,8 @@ func New(cfg Config) *Server {
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), limiter: newRateLimiter(cfg.PublicWriteLimit)}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), limiter: newRateLimiter(cfg.PublicWriteLimit),
+		crossOrigin: http.NewCrossOriginProtection()}
 	s.routes()
 	return s
 }
@@ -96,7 +102,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := newRequestID()
 	corr := r.Header.Get("X-Correlation-ID")
-	if corr == "" || len(corr) > 100 {
+	if !printableASCII(corr, 100) {
 		corr = reqID
 	}
 	meta := domain.Metadata{Actor: domain.Anonymous, RequestID: reqID, CorrelationID: corr}
@@ -104,7 +110,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-ID", reqID)
 	w.Header().Set("X-Correlation-ID", corr)
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(sw, r.WithContext(ctx))
+	// A browser on another site may not make visitors write: reports,
+	// supports and signatures are anonymous, so a cross-site request
+	// would borrow the visitor's address (and its write limit).
+	// The pages check their own form posts and answer with a page.
+	if err := s.crossOrigin.Check(r); err != nil && strings.HasPrefix(r.URL.Path, "/api/") {
+		writeProblemDoc(sw, newProblem(http.StatusForbidden, codeForbidden, "cross-site request refused"))
+	} else {
+		s.mux.ServeHTTP(sw, r.WithContext(ctx))
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
 		slog.Duration("took", time.Since(start)), slog.String("request_id", reqID), slog.String("correlation_id", corr))
@@ -174,4 +188,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// printableASCII reports whether s is 1..max printable ASCII characters:
+// what a caller may put in a header that ends up in the log.
+func printableASCII(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// validQuery refuses query parameters that are not text: invalid UTF-8 or
+// control characters never match anything, and PostgreSQL refuses them.
+func validQuery(r *http.Request) error {
+	for name, values := range r.URL.Query() {
+		for _, v := range values {
+			if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 }) {
+				return malformed(name, "must be text")
+			}
+		}
+	}
+	return nil
 }

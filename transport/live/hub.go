@@ -226,6 +226,10 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.clients.Add(1)
 	defer h.clients.Add(-1)
 	c := &client{conn: conn}
+	// Whatever ends the connection (a failed write, a slow reader, the
+	// server stopping), the client gets a close frame and the socket and
+	// its reader are released; the first reason given wins.
+	defer c.close(websocket.CloseTryAgainLater, "connection ended: reconnect with since")
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	go func() {
