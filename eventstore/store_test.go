@@ -172,3 +172,78 @@ func TestGroupCommitRefusesOnlyStale(t *testing.T) {
 		t.Fatalf("head = %d, want 21", head)
 	}
 }
+
+// TestRefusedRequestDoesNotFailItsBatch batches a request the database
+// refuses (a NUL in JSON, which jsonb cannot store) with valid ones: only
+// the refused one fails.
+func TestRefusedRequestDoesNotFailItsBatch(t *testing.T) {
+	t.Parallel()
+	pool, _ := eventstoretest.Schema(t, nil)
+	s := newPostgres(t, pool, eventstore.Config{InTxFunc: func() { time.Sleep(20 * time.Millisecond) }})
+	ctx := context.Background()
+	// The first append holds the writer, so the next ones wait and are
+	// committed together.
+	first := make(chan error, 1)
+	go func() {
+		_, err := s.Append(ctx, "case-first", eventstore.NoStream, eventstoretest.Event("t", 0))
+		first <- err
+	}()
+	time.Sleep(5 * time.Millisecond)
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev := eventstoretest.Event("t", i)
+			if i == 2 {
+				ev.Data = []byte(`{"text": "nul \u0000 here"}`)
+			}
+			_, errs[i] = s.Append(ctx, fmt.Sprintf("case-%d", i), eventstore.NoStream, ev)
+		}()
+	}
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if (i == 2) != (err != nil) {
+			t.Fatalf("append %d: err = %v; only append 2 should fail", i, err)
+		}
+	}
+	if head, _ := s.Head(ctx); head != 5 {
+		t.Fatalf("head = %d, want 5", head)
+	}
+	if _, err := s.Verify(ctx); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+}
+
+// TestVerifyWhileAppending verifies the log and a stream while appends go
+// on: a consistent snapshot never reports tampering.
+func TestVerifyWhileAppending(t *testing.T) {
+	t.Parallel()
+	pool, _ := eventstoretest.Schema(t, nil)
+	s := newPostgres(t, pool, eventstore.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for v := int64(0); ctx.Err() == nil; v++ {
+			if _, err := s.Append(ctx, "case-busy", v, eventstoretest.Event("t", int(v))); err != nil {
+				return
+			}
+		}
+	}()
+	for range 30 {
+		if _, err := s.Verify(context.Background()); err != nil {
+			t.Fatalf("verify during appends: %v", err)
+		}
+		if err := s.VerifyStream(context.Background(), "case-busy"); err != nil {
+			t.Fatalf("verify stream during appends: %v", err)
+		}
+	}
+	cancel()
+	<-done
+}
