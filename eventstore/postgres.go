@@ -555,3 +555,14 @@ func (s *Store) StreamVersion(ctx context.Context, stream string) (int64, error)
 	}
 	return v, nil
 }
+
+// ForgetIdempotency deletes the remembered answers older than age: a key
+// protects against a retried request, not forever, and a report's answer
+// holds its tracking token. It returns how many it deleted.
+func (s *Store) ForgetIdempotency(ctx context.Context, age time.Duration) (int64, error) {
+	tag, err := s.pool.Exec(ctx, "DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval", age.String())
+	if err != nil {
+		return 0, fmt.Errorf("forget idempotency keys: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

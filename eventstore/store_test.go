@@ -247,3 +247,34 @@ func TestVerifyWhileAppending(t *testing.T) {
 	cancel()
 	<-done
 }
+
+func TestForgetIdempotency(t *testing.T) {
+	t.Parallel()
+	pool, _ := eventstoretest.Schema(t, nil)
+	s := newPostgres(t, pool, eventstore.Config{})
+	ctx := context.Background()
+	for _, key := range []string{"old", "new"} {
+		_, err := s.Do(ctx, eventstore.Request{
+			Appends: []eventstore.StreamAppend{{Stream: "case-" + key, Expected: eventstore.NoStream, Events: []eventstore.NewEvent{eventstoretest.Event("t", 1)}}},
+			Idempotency: &eventstore.Idempotency{Key: key, RequestHash: []byte("h"), ResponseFunc: func(eventstore.Result) (eventstore.Stored, error) {
+				return eventstore.Stored{Status: 201, Body: []byte("{}")}, nil
+			}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pool.Exec(ctx, "UPDATE idempotency_keys SET created_at = now() - interval '8 days' WHERE key = 'old'"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.ForgetIdempotency(ctx, 7*24*time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("forgot %d keys, %v; want 1", n, err)
+	}
+	if stored, _ := s.Idempotent(ctx, "old", []byte("h")); stored != nil {
+		t.Fatal("the old key is still remembered")
+	}
+	if stored, _ := s.Idempotent(ctx, "new", []byte("h")); stored == nil {
+		t.Fatal("the new key was forgotten")
+	}
+}

@@ -150,7 +150,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		})
 		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
 		sla := slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}
-		p.workers = append(p.workers, runner.Run, netRunner.Run, rl.Run, router.Run, sla.Run)
+		p.workers = append(p.workers, runner.Run, netRunner.Run, rl.Run, router.Run, sla.Run, forgetIdempotency(store, logger))
 	}
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}

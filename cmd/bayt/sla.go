@@ -61,3 +61,26 @@ func (w slaWatch) sweep(ctx context.Context) {
 		}
 	}
 }
+
+// idempotencyRetention is how long an Idempotency-Key protects a request.
+const idempotencyRetention = 7 * 24 * time.Hour
+
+// forgetIdempotency deletes old idempotency answers every hour.
+func forgetIdempotency(store interface {
+	ForgetIdempotency(ctx context.Context, age time.Duration) (int64, error)
+}, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if _, err := store.ForgetIdempotency(ctx, idempotencyRetention); err != nil && ctx.Err() == nil {
+				log.Warn("forget idempotency keys", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	}
+}

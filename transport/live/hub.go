@@ -191,9 +191,7 @@ func (b Boards) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h, ok := b[name]
 	if !ok {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		_, _ = w.Write([]byte(`{"type":"https://bayt.example/problems/invalid_input","title":"Invalid input","status":422,"detail":"unknown board","code":"invalid_input","field":"board"}` + "\n"))
+		writeProblem(w, http.StatusUnprocessableEntity, "board", "unknown board")
 		return
 	}
 	h.ServeHTTP(w, r)
@@ -206,7 +204,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("since"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			http.Error(w, `{"code":"invalid_input","detail":"since must be a position"}`, http.StatusBadRequest)
+			writeProblem(w, http.StatusBadRequest, "since", "must be a position, 0 or more")
 			return
 		}
 		since = n
@@ -289,4 +287,15 @@ func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) (int64
 		}
 	}
 	return max(sent, start), nil
+}
+
+// writeProblem answers a request refused before the upgrade, in the API's
+// problem+json.
+func writeProblem(w http.ResponseWriter, status int, field, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type": "https://bayt.example/problems/invalid_input", "title": "Invalid input", "status": status,
+		"detail": detail, "code": "invalid_input", "field": field,
+	})
 }
