@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -340,4 +342,17 @@ func (c *Campaign) CommitmentCounts(now time.Time) (made, fulfilled, broken, ove
 		}
 	}
 	return made, fulfilled, broken, overdue
+}
+
+// SignerKey is the key that lets a person sign a campaign's petition once:
+// derived from the campaign and the signer's name (spaces folded, case
+// ignored), so the same name gives the same key and erasure can find the
+// signature again. It is not personal data on its own but is never shown.
+func SignerKey(campaignID, name string) string {
+	name = strings.ToLower(strings.Join(strings.Fields(name), " "))
+	if name == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(campaignID + "\x00" + name))
+	return hex.EncodeToString(sum[:])
 }

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"sort"
@@ -230,11 +228,7 @@ func (s *Server) signPetition(w http.ResponseWriter, r *http.Request) {
 		if len([]rune(name)) > 200 {
 			return nil, domain.Invalid("name", "at most 200 characters")
 		}
-		cmd := campaign.SignPetition{Actor: cx.actor, Now: cx.now, District: b.District}
-		if name != "" {
-			sum := sha256.Sum256([]byte(c.ID + "\x00" + strings.ToLower(name)))
-			cmd.SignerKey = hex.EncodeToString(sum[:])
-		}
+		cmd := campaign.SignPetition{Actor: cx.actor, Now: cx.now, District: b.District, SignerKey: campaign.SignerKey(c.ID, name)}
 		if _, err := c.SignPetition(cmd); err != nil {
 			return nil, err
 		}
