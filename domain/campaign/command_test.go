@@ -9,6 +9,7 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 // ar returns n Arabic letters: limits count runes, not bytes.
@@ -45,13 +46,13 @@ func TestLaunch(t *testing.T) {
 		}
 	}
 	invalid := func(name, field string, edit func(*campaign.Launch)) scenario {
-		return scenario{name: name, when: launch(edit), err: isInvalid(field)}
+		return scenario{Name: name, WhenFunc: launch(edit), ErrFunc: domaintest.WantInvalid(field)}
 	}
 	run(t, []scenario{{
-		name: "OK",
-		when: launch(func(*campaign.Launch) {}),
-		then: []string{campaign.TypeCampaignLaunched},
-		check: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+		Name:     "OK",
+		WhenFunc: launch(func(*campaign.Launch) {}),
+		Then:     []string{campaign.TypeCampaignLaunched},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			e := evs[0].(*campaign.CampaignLaunched)
 			if e.Title != "طرقات آمنة لمدارس حي النصر" || e.TargetDepartment != "roads_works" || e.LeadOrganisation != leadOrg {
@@ -73,8 +74,8 @@ func TestLaunch(t *testing.T) {
 			}
 		},
 	}, {
-		name: "OKEveryTheme",
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name: "OKEveryTheme",
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			for _, th := range []directory.Theme{directory.ThemeCommunity, directory.ThemePolitical, directory.ThemeLegal, directory.ThemeEconomic} {
 				cmd := valid()
 				cmd.Theme = th
@@ -86,11 +87,11 @@ func TestLaunch(t *testing.T) {
 			cmd.Theme = directory.ThemeSocial
 			return c.Launch(dir, cmd)
 		},
-		then: []string{campaign.TypeCampaignLaunched},
+		Then: []string{campaign.TypeCampaignLaunched},
 	}, {
-		name: "OKLimitsCountRunes",
-		when: launch(func(l *campaign.Launch) { l.Title, l.Demand = ar(campaign.MaxTitle), ar(campaign.MaxDemand) }),
-		then: []string{campaign.TypeCampaignLaunched},
+		Name:     "OKLimitsCountRunes",
+		WhenFunc: launch(func(l *campaign.Launch) { l.Title, l.Demand = ar(campaign.MaxTitle), ar(campaign.MaxDemand) }),
+		Then:     []string{campaign.TypeCampaignLaunched},
 	},
 		invalid("ErrTitleEmpty", "title", func(l *campaign.Launch) { l.Title = "" }),
 		invalid("ErrTitleTooLong", "title", func(l *campaign.Launch) { l.Title = ar(campaign.MaxTitle + 1) }),
@@ -136,22 +137,22 @@ func TestPartners(t *testing.T) {
 		}
 	}
 	run(t, []scenario{
-		{name: "OKJoin", given: active(), when: join(" " + partnerOrg + " "), then: []string{campaign.TypePartnerJoined}, check: partners(leadOrg, partnerOrg)},
-		{name: "OKJoinTwiceRecordsNothing", given: active(joined(partnerOrg)), when: join(partnerOrg), then: nil},
-		{name: "OKJoinLeadRecordsNothing", given: active(), when: join(leadOrg), then: nil},
-		{name: "OKLeave", given: active(joined(partnerOrg)), when: leave(partnerOrg), then: []string{campaign.TypePartnerLeft}, check: partners(leadOrg)},
-		{name: "OKJoinAgainAfterLeaving", given: active(joined(partnerOrg), &campaign.PartnerLeft{OrganisationID: partnerOrg, At: hour(2)}),
-			when: join(partnerOrg), then: []string{campaign.TypePartnerJoined}, check: partners(leadOrg, partnerOrg)},
-		{name: "ErrJoinEmpty", given: active(), when: join(""), err: isInvalid("organisation_id")},
-		{name: "ErrJoinNotAnOrganisation", given: active(), when: join(caseID), err: isInvalid("organisation_id")},
-		{name: "ErrJoinTwiceNowZero", given: active(joined(partnerOrg)), when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		{Name: "OKJoin", Given: active(), WhenFunc: join(" " + partnerOrg + " "), Then: []string{campaign.TypePartnerJoined}, CheckFunc: partners(leadOrg, partnerOrg)},
+		{Name: "OKJoinTwiceRecordsNothing", Given: active(joined(partnerOrg)), WhenFunc: join(partnerOrg), Then: nil},
+		{Name: "OKJoinLeadRecordsNothing", Given: active(), WhenFunc: join(leadOrg), Then: nil},
+		{Name: "OKLeave", Given: active(joined(partnerOrg)), WhenFunc: leave(partnerOrg), Then: []string{campaign.TypePartnerLeft}, CheckFunc: partners(leadOrg)},
+		{Name: "OKJoinAgainAfterLeaving", Given: active(joined(partnerOrg), &campaign.PartnerLeft{OrganisationID: partnerOrg, At: hour(2)}),
+			WhenFunc: join(partnerOrg), Then: []string{campaign.TypePartnerJoined}, CheckFunc: partners(leadOrg, partnerOrg)},
+		{Name: "ErrJoinEmpty", Given: active(), WhenFunc: join(""), ErrFunc: domaintest.WantInvalid("organisation_id")},
+		{Name: "ErrJoinNotAnOrganisation", Given: active(), WhenFunc: join(caseID), ErrFunc: domaintest.WantInvalid("organisation_id")},
+		{Name: "ErrJoinTwiceNowZero", Given: active(joined(partnerOrg)), WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.JoinPartner(campaign.JoinPartner{Actor: advocate, OrganisationID: partnerOrg})
-		}, err: isInvalid("now")},
-		{name: "ErrJoinClosed", given: closedWith(), when: join(partnerOrg), err: isTransition("join_partner", "closed")},
-		{name: "ErrLeaveNotAPartner", given: active(), when: leave(partnerOrg), err: isInvalid("organisation_id")},
-		{name: "ErrLeaveLead", given: active(joined(partnerOrg)), when: leave(leadOrg), err: isInvalid("organisation_id")},
-		{name: "ErrLeaveEmpty", given: active(), when: leave(" "), err: isInvalid("organisation_id")},
-		{name: "ErrLeaveClosed", given: closedWith(joined(partnerOrg)), when: leave(partnerOrg), err: isTransition("leave_partner", "closed")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
+		{Name: "ErrJoinClosed", Given: closedWith(), WhenFunc: join(partnerOrg), ErrFunc: domaintest.WantTransition("join_partner", "closed")},
+		{Name: "ErrLeaveNotAPartner", Given: active(), WhenFunc: leave(partnerOrg), ErrFunc: domaintest.WantInvalid("organisation_id")},
+		{Name: "ErrLeaveLead", Given: active(joined(partnerOrg)), WhenFunc: leave(leadOrg), ErrFunc: domaintest.WantInvalid("organisation_id")},
+		{Name: "ErrLeaveEmpty", Given: active(), WhenFunc: leave(" "), ErrFunc: domaintest.WantInvalid("organisation_id")},
+		{Name: "ErrLeaveClosed", Given: closedWith(joined(partnerOrg)), WhenFunc: leave(partnerOrg), ErrFunc: domaintest.WantTransition("leave_partner", "closed")},
 	})
 }
 
@@ -176,18 +177,18 @@ func TestCases(t *testing.T) {
 		}
 	}
 	run(t, []scenario{
-		{name: "OKLink", given: active(linked(case2ID)), when: link(" " + caseID + " "), then: []string{campaign.TypeCaseLinked}, check: cases(case2ID, caseID)},
-		{name: "OKLinkAgainRecordsNothing", given: active(linked(caseID)), when: link(caseID), then: nil},
-		{name: "OKUnlink", given: active(linked(caseID), linked(case2ID)), when: unlink(caseID), then: []string{campaign.TypeCaseUnlinked}, check: cases(case2ID)},
-		{name: "OKUnlinkFromClosedCampaign", given: then(active(linked(caseID)), []domain.Event{closed()}), when: unlink(caseID), then: []string{campaign.TypeCaseUnlinked}, check: cases()},
-		{name: "ErrLinkToClosedCampaign", given: closedWith(), when: link(caseID), err: isTransition("link_case", "closed")},
-		{name: "ErrLinkAgainToClosedCampaign", given: then(active(linked(caseID)), []domain.Event{closed()}), when: link(caseID), err: isTransition("link_case", "closed")},
-		{name: "ErrLinkBeforeLaunch", when: link(caseID), err: isTransition("link_case", "")},
-		{name: "ErrLinkEmpty", given: active(), when: link(""), err: isInvalid("case_id")},
-		{name: "ErrLinkNotACase", given: active(), when: link(partnerOrg), err: isInvalid("case_id")},
-		{name: "ErrLinkNotAULID", given: active(), when: link("case-1"), err: isInvalid("case_id")},
-		{name: "ErrUnlinkEmpty", given: active(), when: unlink(""), err: isInvalid("case_id")},
-		{name: "ErrUnlinkNotLinked", given: active(linked(case2ID)), when: unlink(caseID), err: isInvalid("case_id")},
+		{Name: "OKLink", Given: active(linked(case2ID)), WhenFunc: link(" " + caseID + " "), Then: []string{campaign.TypeCaseLinked}, CheckFunc: cases(case2ID, caseID)},
+		{Name: "OKLinkAgainRecordsNothing", Given: active(linked(caseID)), WhenFunc: link(caseID), Then: nil},
+		{Name: "OKUnlink", Given: active(linked(caseID), linked(case2ID)), WhenFunc: unlink(caseID), Then: []string{campaign.TypeCaseUnlinked}, CheckFunc: cases(case2ID)},
+		{Name: "OKUnlinkFromClosedCampaign", Given: then(active(linked(caseID)), []domain.Event{closed()}), WhenFunc: unlink(caseID), Then: []string{campaign.TypeCaseUnlinked}, CheckFunc: cases()},
+		{Name: "ErrLinkToClosedCampaign", Given: closedWith(), WhenFunc: link(caseID), ErrFunc: domaintest.WantTransition("link_case", "closed")},
+		{Name: "ErrLinkAgainToClosedCampaign", Given: then(active(linked(caseID)), []domain.Event{closed()}), WhenFunc: link(caseID), ErrFunc: domaintest.WantTransition("link_case", "closed")},
+		{Name: "ErrLinkBeforeLaunch", WhenFunc: link(caseID), ErrFunc: domaintest.WantTransition("link_case", "")},
+		{Name: "ErrLinkEmpty", Given: active(), WhenFunc: link(""), ErrFunc: domaintest.WantInvalid("case_id")},
+		{Name: "ErrLinkNotACase", Given: active(), WhenFunc: link(partnerOrg), ErrFunc: domaintest.WantInvalid("case_id")},
+		{Name: "ErrLinkNotAULID", Given: active(), WhenFunc: link("case-1"), ErrFunc: domaintest.WantInvalid("case_id")},
+		{Name: "ErrUnlinkEmpty", Given: active(), WhenFunc: unlink(""), ErrFunc: domaintest.WantInvalid("case_id")},
+		{Name: "ErrUnlinkNotLinked", Given: active(linked(case2ID)), WhenFunc: unlink(caseID), ErrFunc: domaintest.WantInvalid("case_id")},
 	})
 }
 
@@ -208,14 +209,14 @@ func TestPlanActivity(t *testing.T) {
 		}
 	}
 	invalid := func(name, field string, edit func(*campaign.PlanActivity)) scenario {
-		return scenario{name: name, given: active(planned(act2ID)), when: plan(edit), err: isInvalid(field)}
+		return scenario{Name: name, Given: active(planned(act2ID)), WhenFunc: plan(edit), ErrFunc: domaintest.WantInvalid(field)}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: active(),
-		when:  plan(func(*campaign.PlanActivity) {}),
-		then:  []string{campaign.TypeActivityPlanned},
-		check: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+		Name:     "OK",
+		Given:    active(),
+		WhenFunc: plan(func(*campaign.PlanActivity) {}),
+		Then:     []string{campaign.TypeActivityPlanned},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			e := evs[0].(*campaign.ActivityPlanned)
 			if e.ScheduledFor != day(7) || e.ScheduledFor.Location() != time.UTC {
@@ -230,9 +231,9 @@ func TestPlanActivity(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKEveryKindWithoutPlace",
-		given: active(),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "OKEveryKindWithoutPlace",
+		Given: active(),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			for _, k := range []campaign.ActivityKind{campaign.ActivitySeminar, campaign.ActivityWorkshop, campaign.ActivityPublicMeeting,
 				campaign.ActivityHearing, campaign.ActivityPetition, campaign.ActivityLetter} {
 				cmd := valid()
@@ -245,17 +246,17 @@ func TestPlanActivity(t *testing.T) {
 			cmd.Kind, cmd.Place = campaign.ActivityMedia, ""
 			return c.PlanActivity(cmd)
 		},
-		then: []string{campaign.TypeActivityPlanned},
+		Then: []string{campaign.TypeActivityPlanned},
 	}, {
-		name:  "OKScheduledInThePast",
-		given: active(),
-		when:  plan(func(p *campaign.PlanActivity) { p.ScheduledFor = t0.AddDate(0, -1, 0) }),
-		then:  []string{campaign.TypeActivityPlanned},
+		Name:     "OKScheduledInThePast",
+		Given:    active(),
+		WhenFunc: plan(func(p *campaign.PlanActivity) { p.ScheduledFor = t0.AddDate(0, -1, 0) }),
+		Then:     []string{campaign.TypeActivityPlanned},
 	}, {
-		name:  "OKLimitsCountRunes",
-		given: active(),
-		when:  plan(func(p *campaign.PlanActivity) { p.Title, p.Place = ar(campaign.MaxTitle), ar(campaign.MaxPlace) }),
-		then:  []string{campaign.TypeActivityPlanned},
+		Name:     "OKLimitsCountRunes",
+		Given:    active(),
+		WhenFunc: plan(func(p *campaign.PlanActivity) { p.Title, p.Place = ar(campaign.MaxTitle), ar(campaign.MaxPlace) }),
+		Then:     []string{campaign.TypeActivityPlanned},
 	},
 		invalid("ErrActivityIDEmpty", "activity_id", func(p *campaign.PlanActivity) { p.ActivityID = "" }),
 		invalid("ErrActivityIDNotAnActivity", "activity_id", func(p *campaign.PlanActivity) { p.ActivityID = comID }),
@@ -268,7 +269,7 @@ func TestPlanActivity(t *testing.T) {
 		invalid("ErrScheduledForMissing", "scheduled_for", func(p *campaign.PlanActivity) { p.ScheduledFor = time.Time{} }),
 		invalid("ErrPlaceTooLong", "place", func(p *campaign.PlanActivity) { p.Place = ar(campaign.MaxPlace + 1) }),
 		invalid("ErrNowZero", "now", func(p *campaign.PlanActivity) { p.Now = time.Time{} }),
-		{name: "ErrClosed", given: closedWith(), when: plan(func(*campaign.PlanActivity) {}), err: isTransition("plan_activity", "closed")},
+		{Name: "ErrClosed", Given: closedWith(), WhenFunc: plan(func(*campaign.PlanActivity) {}), ErrFunc: domaintest.WantTransition("plan_activity", "closed")},
 	})
 }
 
@@ -281,14 +282,14 @@ func TestHoldActivity(t *testing.T) {
 		}
 	}
 	invalid := func(name, field string, a campaign.Attendance) scenario {
-		return scenario{name: name, given: active(planned(actID)), when: hold(actID, a, ""), err: isInvalid(field)}
+		return scenario{Name: name, Given: active(planned(actID)), WhenFunc: hold(actID, a, ""), ErrFunc: domaintest.WantInvalid(field)}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: active(planned(actID), planned(act2ID)),
-		when:  hold(" "+actID+" ", att, "  اتفق الحاضرون على عريضة  "),
-		then:  []string{campaign.TypeActivityHeld},
-		check: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+		Name:     "OK",
+		Given:    active(planned(actID), planned(act2ID)),
+		WhenFunc: hold(" "+actID+" ", att, "  اتفق الحاضرون على عريضة  "),
+		Then:     []string{campaign.TypeActivityHeld},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			if e := evs[0].(*campaign.ActivityHeld); e.ActivityID != actID || e.Minutes != "اتفق الحاضرون على عريضة" {
 				t.Errorf("event = %+v", e)
@@ -306,35 +307,35 @@ func TestHoldActivity(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKAfterClose",
-		given: then(active(planned(actID)), []domain.Event{closed()}),
-		when:  hold(actID, att, ""),
-		then:  []string{campaign.TypeActivityHeld},
+		Name:     "OKAfterClose",
+		Given:    then(active(planned(actID)), []domain.Event{closed()}),
+		WhenFunc: hold(actID, att, ""),
+		Then:     []string{campaign.TypeActivityHeld},
 	}, {
-		name:  "OKNobodyCame",
-		given: active(planned(actID)),
-		when:  hold(actID, campaign.Attendance{}, ""),
-		then:  []string{campaign.TypeActivityHeld},
+		Name:     "OKNobodyCame",
+		Given:    active(planned(actID)),
+		WhenFunc: hold(actID, campaign.Attendance{}, ""),
+		Then:     []string{campaign.TypeActivityHeld},
 	}, {
-		name:  "OKTotalBeyondWomenAndMen",
-		given: active(planned(actID)),
-		when:  hold(actID, campaign.Attendance{Women: 3, Men: 4, Youth: 10, Total: 10}, ar(campaign.MaxMinutes)),
-		then:  []string{campaign.TypeActivityHeld},
+		Name:     "OKTotalBeyondWomenAndMen",
+		Given:    active(planned(actID)),
+		WhenFunc: hold(actID, campaign.Attendance{Women: 3, Men: 4, Youth: 10, Total: 10}, ar(campaign.MaxMinutes)),
+		Then:     []string{campaign.TypeActivityHeld},
 	}, {
-		name:  "OKLimits",
-		given: active(planned(actID)),
-		when:  hold(actID, campaign.Attendance{Women: campaign.MaxAttendance / 2, Men: campaign.MaxAttendance / 2, Youth: campaign.MaxAttendance, Total: campaign.MaxAttendance}, ""),
-		then:  []string{campaign.TypeActivityHeld},
+		Name:     "OKLimits",
+		Given:    active(planned(actID)),
+		WhenFunc: hold(actID, campaign.Attendance{Women: campaign.MaxAttendance / 2, Men: campaign.MaxAttendance / 2, Youth: campaign.MaxAttendance, Total: campaign.MaxAttendance}, ""),
+		Then:     []string{campaign.TypeActivityHeld},
 	},
-		{name: "ErrHeldTwice", given: active(planned(actID), held(actID, att)), when: hold(actID, att, ""), err: isTransition("hold_activity", "held")},
-		{name: "ErrHeldTwiceAfterClose", given: then(active(planned(actID), held(actID, att)), []domain.Event{closed()}), when: hold(actID, att, ""), err: isTransition("hold_activity", "held")},
-		{name: "ErrUnknownActivity", given: active(planned(act2ID)), when: hold(actID, att, ""), err: isInvalid("activity_id")},
-		{name: "ErrActivityIDEmpty", given: active(planned(actID)), when: hold("", att, ""), err: isInvalid("activity_id")},
-		{name: "ErrBeforeLaunch", when: hold(actID, att, ""), err: isTransition("hold_activity", "")},
-		{name: "ErrMinutesTooLong", given: active(planned(actID)), when: hold(actID, att, ar(campaign.MaxMinutes+1)), err: isInvalid("minutes")},
-		{name: "ErrNowZero", given: active(planned(actID)), when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		{Name: "ErrHeldTwice", Given: active(planned(actID), held(actID, att)), WhenFunc: hold(actID, att, ""), ErrFunc: domaintest.WantTransition("hold_activity", "held")},
+		{Name: "ErrHeldTwiceAfterClose", Given: then(active(planned(actID), held(actID, att)), []domain.Event{closed()}), WhenFunc: hold(actID, att, ""), ErrFunc: domaintest.WantTransition("hold_activity", "held")},
+		{Name: "ErrUnknownActivity", Given: active(planned(act2ID)), WhenFunc: hold(actID, att, ""), ErrFunc: domaintest.WantInvalid("activity_id")},
+		{Name: "ErrActivityIDEmpty", Given: active(planned(actID)), WhenFunc: hold("", att, ""), ErrFunc: domaintest.WantInvalid("activity_id")},
+		{Name: "ErrBeforeLaunch", WhenFunc: hold(actID, att, ""), ErrFunc: domaintest.WantTransition("hold_activity", "")},
+		{Name: "ErrMinutesTooLong", Given: active(planned(actID)), WhenFunc: hold(actID, att, ar(campaign.MaxMinutes+1)), ErrFunc: domaintest.WantInvalid("minutes")},
+		{Name: "ErrNowZero", Given: active(planned(actID)), WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.HoldActivity(campaign.HoldActivity{Actor: advocate, ActivityID: actID})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 		invalid("ErrWomenNegative", "attendance.women", campaign.Attendance{Women: -1, Total: 5}),
 		invalid("ErrMenNegative", "attendance.men", campaign.Attendance{Men: -1, Total: 5}),
 		invalid("ErrYouthNegative", "attendance.youth", campaign.Attendance{Youth: -1, Total: 5}),
@@ -356,11 +357,11 @@ func TestSignPetition(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: active(signed("k1")),
-		when:  sign(public, " subj-2 ", " k2 ", " حي النصر "),
-		then:  []string{campaign.TypePetitionSigned},
-		check: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+		Name:     "OK",
+		Given:    active(signed("k1")),
+		WhenFunc: sign(public, " subj-2 ", " k2 ", " حي النصر "),
+		Then:     []string{campaign.TypePetitionSigned},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			e := evs[0].(*campaign.PetitionSigned)
 			if *e != (campaign.PetitionSigned{SignerSubject: "subj-2", SignerKey: "k2", District: "حي النصر", At: day(8)}) {
@@ -371,37 +372,37 @@ func TestSignPetition(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKAnonymousSignaturesAreNotDeduplicated",
-		given: active(signed(""), signed("")),
-		when:  sign(public, "", "", ""),
-		then:  []string{campaign.TypePetitionSigned},
-		check: func(t *testing.T, _ []domain.Event, c *campaign.Campaign) {
+		Name:     "OKAnonymousSignaturesAreNotDeduplicated",
+		Given:    active(signed(""), signed("")),
+		WhenFunc: sign(public, "", "", ""),
+		Then:     []string{campaign.TypePetitionSigned},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			if c.Signatures != 3 || c.Signed("") {
 				t.Errorf("signatures = %d, Signed(\"\") = %v", c.Signatures, c.Signed(""))
 			}
 		},
 	}, {
-		name:  "OKSubjectWithoutKey",
-		given: active(),
-		when:  sign(reporter, "subj-1", "", ""),
-		then:  []string{campaign.TypePetitionSigned},
+		Name:     "OKSubjectWithoutKey",
+		Given:    active(),
+		WhenFunc: sign(reporter, "subj-1", "", ""),
+		Then:     []string{campaign.TypePetitionSigned},
 	}, {
-		name:  "OKLimits",
-		given: active(),
-		when:  sign(public, strings.Repeat("s", campaign.MaxSubject), strings.Repeat("k", campaign.MaxSignerKey), ar(campaign.MaxDistrict)),
-		then:  []string{campaign.TypePetitionSigned},
+		Name:     "OKLimits",
+		Given:    active(),
+		WhenFunc: sign(public, strings.Repeat("s", campaign.MaxSubject), strings.Repeat("k", campaign.MaxSignerKey), ar(campaign.MaxDistrict)),
+		Then:     []string{campaign.TypePetitionSigned},
 	},
-		{name: "ErrAlreadySigned", given: active(signed("k1")), when: sign(public, "subj-9", "k1", ""), err: isInvalid("signature")},
-		{name: "ErrAlreadySignedAfterTrim", given: active(signed("k1")), when: sign(public, "", " k1 ", ""), err: isInvalid("signature")},
-		{name: "ErrClosed", given: closedWith(), when: sign(public, "", "k1", ""), err: isTransition("sign_petition", "closed")},
-		{name: "ErrBeforeLaunch", when: sign(public, "", "k1", ""), err: isTransition("sign_petition", "")},
-		{name: "ErrDistrictTooLong", given: active(), when: sign(public, "", "", ar(campaign.MaxDistrict+1)), err: isInvalid("district")},
-		{name: "ErrSubjectTooLong", given: active(), when: sign(public, strings.Repeat("s", campaign.MaxSubject+1), "", ""), err: isInvalid("signer_subject")},
-		{name: "ErrKeyTooLong", given: active(), when: sign(public, "", strings.Repeat("k", campaign.MaxSignerKey+1), ""), err: isInvalid("signer_key")},
-		{name: "ErrNowZero", given: active(), when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		{Name: "ErrAlreadySigned", Given: active(signed("k1")), WhenFunc: sign(public, "subj-9", "k1", ""), ErrFunc: domaintest.WantInvalid("signature")},
+		{Name: "ErrAlreadySignedAfterTrim", Given: active(signed("k1")), WhenFunc: sign(public, "", " k1 ", ""), ErrFunc: domaintest.WantInvalid("signature")},
+		{Name: "ErrClosed", Given: closedWith(), WhenFunc: sign(public, "", "k1", ""), ErrFunc: domaintest.WantTransition("sign_petition", "closed")},
+		{Name: "ErrBeforeLaunch", WhenFunc: sign(public, "", "k1", ""), ErrFunc: domaintest.WantTransition("sign_petition", "")},
+		{Name: "ErrDistrictTooLong", Given: active(), WhenFunc: sign(public, "", "", ar(campaign.MaxDistrict+1)), ErrFunc: domaintest.WantInvalid("district")},
+		{Name: "ErrSubjectTooLong", Given: active(), WhenFunc: sign(public, strings.Repeat("s", campaign.MaxSubject+1), "", ""), ErrFunc: domaintest.WantInvalid("signer_subject")},
+		{Name: "ErrKeyTooLong", Given: active(), WhenFunc: sign(public, "", strings.Repeat("k", campaign.MaxSignerKey+1), ""), ErrFunc: domaintest.WantInvalid("signer_key")},
+		{Name: "ErrNowZero", Given: active(), WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.SignPetition(campaign.SignPetition{Actor: public})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -414,11 +415,11 @@ func TestRecordCommitment(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OKByTheOfficer",
-		given: active(),
-		when:  record(officer, " "+comID+" ", " تهيئة الرصيف أمام المدرسة الابتدائية ", day(40).In(tunis)),
-		then:  []string{campaign.TypeCommitmentRecorded},
-		check: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+		Name:     "OKByTheOfficer",
+		Given:    active(),
+		WhenFunc: record(officer, " "+comID+" ", " تهيئة الرصيف أمام المدرسة الابتدائية ", day(40).In(tunis)),
+		Then:     []string{campaign.TypeCommitmentRecorded},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			e := evs[0].(*campaign.CommitmentRecorded)
 			if e.DueBy != day(40) || e.DueBy.Location() != time.UTC || e.RecordedBy != domain.RoleOfficer {
@@ -434,38 +435,38 @@ func TestRecordCommitment(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKByAnAdvocate",
-		given: active(recorded(com2ID, day(30))),
-		when:  record(advocate, comID, "t", day(40)),
-		then:  []string{campaign.TypeCommitmentRecorded},
-		check: func(t *testing.T, _ []domain.Event, c *campaign.Campaign) {
+		Name:     "OKByAnAdvocate",
+		Given:    active(recorded(com2ID, day(30))),
+		WhenFunc: record(advocate, comID, "t", day(40)),
+		Then:     []string{campaign.TypeCommitmentRecorded},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			if len(c.Commitments) != 2 || c.Commitments[comID].RecordedBy != domain.RoleAdvocate {
 				t.Errorf("commitments = %+v", c.Commitments)
 			}
 		},
 	}, {
-		name:  "OKDueAlreadyPast",
-		given: active(),
-		when:  record(admin, comID, "t", day(1)),
-		then:  []string{campaign.TypeCommitmentRecorded},
+		Name:     "OKDueAlreadyPast",
+		Given:    active(),
+		WhenFunc: record(admin, comID, "t", day(1)),
+		Then:     []string{campaign.TypeCommitmentRecorded},
 	}, {
-		name:  "OKLimitsCountRunes",
-		given: active(),
-		when:  record(admin, comID, ar(campaign.MaxCommitment), day(40)),
-		then:  []string{campaign.TypeCommitmentRecorded},
+		Name:     "OKLimitsCountRunes",
+		Given:    active(),
+		WhenFunc: record(admin, comID, ar(campaign.MaxCommitment), day(40)),
+		Then:     []string{campaign.TypeCommitmentRecorded},
 	},
-		{name: "ErrOfficerOfOtherDepartment", given: active(), when: record(otherOfficer, comID, "t", day(40)), err: isForbidden()},
-		{name: "ErrClosed", given: closedWith(), when: record(officer, comID, "t", day(40)), err: isTransition("record_commitment", "closed")},
-		{name: "ErrIDEmpty", given: active(), when: record(officer, "", "t", day(40)), err: isInvalid("commitment_id")},
-		{name: "ErrIDNotACommitment", given: active(), when: record(officer, actID, "t", day(40)), err: isInvalid("commitment_id")},
-		{name: "ErrIDAlreadyUsed", given: active(recorded(comID, day(30))), when: record(officer, comID, "t", day(40)), err: isInvalid("commitment_id")},
-		{name: "ErrTextEmpty", given: active(), when: record(officer, comID, "  ", day(40)), err: isInvalid("text")},
-		{name: "ErrTextTooLong", given: active(), when: record(officer, comID, ar(campaign.MaxCommitment+1), day(40)), err: isInvalid("text")},
-		{name: "ErrDueByMissing", given: active(), when: record(officer, comID, "t", time.Time{}), err: isInvalid("due_by")},
-		{name: "ErrNowZero", given: active(), when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		{Name: "ErrOfficerOfOtherDepartment", Given: active(), WhenFunc: record(otherOfficer, comID, "t", day(40)), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrClosed", Given: closedWith(), WhenFunc: record(officer, comID, "t", day(40)), ErrFunc: domaintest.WantTransition("record_commitment", "closed")},
+		{Name: "ErrIDEmpty", Given: active(), WhenFunc: record(officer, "", "t", day(40)), ErrFunc: domaintest.WantInvalid("commitment_id")},
+		{Name: "ErrIDNotACommitment", Given: active(), WhenFunc: record(officer, actID, "t", day(40)), ErrFunc: domaintest.WantInvalid("commitment_id")},
+		{Name: "ErrIDAlreadyUsed", Given: active(recorded(comID, day(30))), WhenFunc: record(officer, comID, "t", day(40)), ErrFunc: domaintest.WantInvalid("commitment_id")},
+		{Name: "ErrTextEmpty", Given: active(), WhenFunc: record(officer, comID, "  ", day(40)), ErrFunc: domaintest.WantInvalid("text")},
+		{Name: "ErrTextTooLong", Given: active(), WhenFunc: record(officer, comID, ar(campaign.MaxCommitment+1), day(40)), ErrFunc: domaintest.WantInvalid("text")},
+		{Name: "ErrDueByMissing", Given: active(), WhenFunc: record(officer, comID, "t", time.Time{}), ErrFunc: domaintest.WantInvalid("due_by")},
+		{Name: "ErrNowZero", Given: active(), WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.RecordCommitment(campaign.RecordCommitment{Actor: officer, CommitmentID: comID, Text: "t", DueBy: day(40)})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -495,27 +496,27 @@ func TestSettleCommitment(t *testing.T) {
 	}
 	open := active(recorded(comID, day(30)), recorded(com2ID, day(30)))
 	run(t, []scenario{
-		{name: "OKFulfil", given: open, when: fulfil(officer, " "+comID+" ", " تمت الأشغال "), then: []string{campaign.TypeCommitmentFulfilled},
-			check: settled(campaign.CommitmentStateFulfilled, "تمت الأشغال")},
-		{name: "OKBreak", given: open, when: breakIt(advocate, comID, ""), then: []string{campaign.TypeCommitmentBroken},
-			check: settled(campaign.CommitmentStateBroken, "")},
-		{name: "OKFulfilAfterClose", given: then(open, []domain.Event{closed()}), when: fulfil(admin, comID, ar(campaign.MaxNote)), then: []string{campaign.TypeCommitmentFulfilled}},
-		{name: "OKBreakAfterClose", given: then(open, []domain.Event{closed()}), when: breakIt(officer, comID, ""), then: []string{campaign.TypeCommitmentBroken}},
-		{name: "ErrFulfilFulfilled", given: then(open, []domain.Event{fulfilled(comID)}), when: fulfil(officer, comID, ""), err: isTransition("fulfil_commitment", "fulfilled")},
-		{name: "ErrFulfilBroken", given: then(open, []domain.Event{broken(comID)}), when: fulfil(officer, comID, ""), err: isTransition("fulfil_commitment", "broken")},
-		{name: "ErrBreakFulfilled", given: then(open, []domain.Event{fulfilled(comID)}), when: breakIt(advocate, comID, ""), err: isTransition("break_commitment", "fulfilled")},
-		{name: "ErrBreakBroken", given: then(open, []domain.Event{broken(comID)}, []domain.Event{closed()}), when: breakIt(advocate, comID, ""), err: isTransition("break_commitment", "broken")},
-		{name: "ErrFulfilUnknown", given: active(recorded(com2ID, day(30))), when: fulfil(officer, comID, ""), err: isInvalid("commitment_id")},
-		{name: "ErrBreakUnknown", given: closedWith(), when: breakIt(officer, comID, ""), err: isInvalid("commitment_id")},
-		{name: "ErrFulfilEmpty", given: open, when: fulfil(officer, "", ""), err: isInvalid("commitment_id")},
-		{name: "ErrFulfilBeforeLaunch", when: fulfil(advocate, comID, ""), err: isTransition("fulfil_commitment", "")},
-		{name: "ErrFulfilOfficerOfOtherDepartment", given: open, when: fulfil(otherOfficer, comID, ""), err: isForbidden()},
-		{name: "ErrBreakOfficerWithoutDepartment", given: open, when: breakIt(deptlessOfficer, comID, ""), err: isForbidden()},
-		{name: "ErrBreakPublic", given: open, when: breakIt(public, comID, ""), err: isForbidden()},
-		{name: "ErrNoteTooLong", given: open, when: breakIt(officer, comID, ar(campaign.MaxNote+1)), err: isInvalid("note")},
-		{name: "ErrNowZero", given: open, when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		{Name: "OKFulfil", Given: open, WhenFunc: fulfil(officer, " "+comID+" ", " تمت الأشغال "), Then: []string{campaign.TypeCommitmentFulfilled},
+			CheckFunc: settled(campaign.CommitmentStateFulfilled, "تمت الأشغال")},
+		{Name: "OKBreak", Given: open, WhenFunc: breakIt(advocate, comID, ""), Then: []string{campaign.TypeCommitmentBroken},
+			CheckFunc: settled(campaign.CommitmentStateBroken, "")},
+		{Name: "OKFulfilAfterClose", Given: then(open, []domain.Event{closed()}), WhenFunc: fulfil(admin, comID, ar(campaign.MaxNote)), Then: []string{campaign.TypeCommitmentFulfilled}},
+		{Name: "OKBreakAfterClose", Given: then(open, []domain.Event{closed()}), WhenFunc: breakIt(officer, comID, ""), Then: []string{campaign.TypeCommitmentBroken}},
+		{Name: "ErrFulfilFulfilled", Given: then(open, []domain.Event{fulfilled(comID)}), WhenFunc: fulfil(officer, comID, ""), ErrFunc: domaintest.WantTransition("fulfil_commitment", "fulfilled")},
+		{Name: "ErrFulfilBroken", Given: then(open, []domain.Event{broken(comID)}), WhenFunc: fulfil(officer, comID, ""), ErrFunc: domaintest.WantTransition("fulfil_commitment", "broken")},
+		{Name: "ErrBreakFulfilled", Given: then(open, []domain.Event{fulfilled(comID)}), WhenFunc: breakIt(advocate, comID, ""), ErrFunc: domaintest.WantTransition("break_commitment", "fulfilled")},
+		{Name: "ErrBreakBroken", Given: then(open, []domain.Event{broken(comID)}, []domain.Event{closed()}), WhenFunc: breakIt(advocate, comID, ""), ErrFunc: domaintest.WantTransition("break_commitment", "broken")},
+		{Name: "ErrFulfilUnknown", Given: active(recorded(com2ID, day(30))), WhenFunc: fulfil(officer, comID, ""), ErrFunc: domaintest.WantInvalid("commitment_id")},
+		{Name: "ErrBreakUnknown", Given: closedWith(), WhenFunc: breakIt(officer, comID, ""), ErrFunc: domaintest.WantInvalid("commitment_id")},
+		{Name: "ErrFulfilEmpty", Given: open, WhenFunc: fulfil(officer, "", ""), ErrFunc: domaintest.WantInvalid("commitment_id")},
+		{Name: "ErrFulfilBeforeLaunch", WhenFunc: fulfil(advocate, comID, ""), ErrFunc: domaintest.WantTransition("fulfil_commitment", "")},
+		{Name: "ErrFulfilOfficerOfOtherDepartment", Given: open, WhenFunc: fulfil(otherOfficer, comID, ""), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrBreakOfficerWithoutDepartment", Given: open, WhenFunc: breakIt(deptlessOfficer, comID, ""), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrBreakPublic", Given: open, WhenFunc: breakIt(public, comID, ""), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrNoteTooLong", Given: open, WhenFunc: breakIt(officer, comID, ar(campaign.MaxNote+1)), ErrFunc: domaintest.WantInvalid("note")},
+		{Name: "ErrNowZero", Given: open, WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.FulfilCommitment(campaign.FulfilCommitment{Actor: officer, CommitmentID: comID})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -528,11 +529,11 @@ func TestPublishUpdate(t *testing.T) {
 	}
 	first := &campaign.UpdatePublished{Body: "انطلقت الحملة", At: hour(3)}
 	run(t, []scenario{{
-		name:  "OK",
-		given: active(first),
-		when:  publish("  جمعنا خمسمائة توقيع  "),
-		then:  []string{campaign.TypeUpdatePublished},
-		check: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+		Name:     "OK",
+		Given:    active(first),
+		WhenFunc: publish("  جمعنا خمسمائة توقيع  "),
+		Then:     []string{campaign.TypeUpdatePublished},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			if e := evs[0].(*campaign.UpdatePublished); e.Body != "جمعنا خمسمائة توقيع" {
 				t.Errorf("body = %q, want it trimmed", e.Body)
@@ -542,11 +543,11 @@ func TestPublishUpdate(t *testing.T) {
 			}
 		},
 	},
-		{name: "OKAfterClose", given: closedWith(), when: publish("البلدية أوفت بوعدها"), then: []string{campaign.TypeUpdatePublished}},
-		{name: "OKLimitsCountRunes", given: active(), when: publish(ar(campaign.MaxBody)), then: []string{campaign.TypeUpdatePublished}},
-		{name: "ErrBodyEmpty", given: active(), when: publish(""), err: isInvalid("body")},
-		{name: "ErrBodyTooLong", given: active(), when: publish(ar(campaign.MaxBody + 1)), err: isInvalid("body")},
-		{name: "ErrBeforeLaunch", when: publish("b"), err: isTransition("publish_update", "")},
+		{Name: "OKAfterClose", Given: closedWith(), WhenFunc: publish("البلدية أوفت بوعدها"), Then: []string{campaign.TypeUpdatePublished}},
+		{Name: "OKLimitsCountRunes", Given: active(), WhenFunc: publish(ar(campaign.MaxBody)), Then: []string{campaign.TypeUpdatePublished}},
+		{Name: "ErrBodyEmpty", Given: active(), WhenFunc: publish(""), ErrFunc: domaintest.WantInvalid("body")},
+		{Name: "ErrBodyTooLong", Given: active(), WhenFunc: publish(ar(campaign.MaxBody + 1)), ErrFunc: domaintest.WantInvalid("body")},
+		{Name: "ErrBeforeLaunch", WhenFunc: publish("b"), ErrFunc: domaintest.WantTransition("publish_update", "")},
 	})
 }
 
@@ -558,11 +559,11 @@ func TestClose(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: active(linked(caseID)),
-		when:  closeWith(campaign.OutcomeWon, "  تمت تهيئة الأرصفة  "),
-		then:  []string{campaign.TypeCampaignClosed},
-		check: func(t *testing.T, _ []domain.Event, c *campaign.Campaign) {
+		Name:     "OK",
+		Given:    active(linked(caseID)),
+		WhenFunc: closeWith(campaign.OutcomeWon, "  تمت تهيئة الأرصفة  "),
+		Then:     []string{campaign.TypeCampaignClosed},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *campaign.Campaign) {
 			t.Helper()
 			if c.Status != campaign.StatusClosed || c.Outcome != campaign.OutcomeWon || c.Summary != "تمت تهيئة الأرصفة" ||
 				c.ClosedAt == nil || !c.ClosedAt.Equal(later) || !slices.Equal(c.CaseIDs, []string{caseID}) {
@@ -570,9 +571,9 @@ func TestClose(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKEveryOutcome",
-		given: active(),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "OKEveryOutcome",
+		Given: active(),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			for _, o := range []campaign.Outcome{campaign.OutcomeWon, campaign.OutcomePartlyWon, campaign.OutcomeLost} {
 				if _, err := c.Close(campaign.Close{Actor: advocate, Now: later, Outcome: o, Summary: "s"}); err != nil {
 					return nil, err
@@ -580,17 +581,17 @@ func TestClose(t *testing.T) {
 			}
 			return c.Close(campaign.Close{Actor: advocate, Now: later, Outcome: campaign.OutcomeAbandoned, Summary: ar(campaign.MaxSummary)})
 		},
-		then: []string{campaign.TypeCampaignClosed},
+		Then: []string{campaign.TypeCampaignClosed},
 	},
-		{name: "ErrClosedTwice", given: closedWith(), when: closeWith(campaign.OutcomeLost, "s"), err: isTransition("close", "closed")},
-		{name: "ErrBeforeLaunch", when: closeWith(campaign.OutcomeLost, "s"), err: isTransition("close", "")},
-		{name: "ErrOutcomeMissing", given: active(), when: closeWith("", "s"), err: isInvalid("outcome")},
-		{name: "ErrOutcomeUnknown", given: active(), when: closeWith("draw", "s"), err: isInvalid("outcome")},
-		{name: "ErrSummaryEmpty", given: active(), when: closeWith(campaign.OutcomeLost, ""), err: isInvalid("summary")},
-		{name: "ErrSummaryTooLong", given: active(), when: closeWith(campaign.OutcomeLost, ar(campaign.MaxSummary+1)), err: isInvalid("summary")},
-		{name: "ErrNowZero", given: active(), when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		{Name: "ErrClosedTwice", Given: closedWith(), WhenFunc: closeWith(campaign.OutcomeLost, "s"), ErrFunc: domaintest.WantTransition("close", "closed")},
+		{Name: "ErrBeforeLaunch", WhenFunc: closeWith(campaign.OutcomeLost, "s"), ErrFunc: domaintest.WantTransition("close", "")},
+		{Name: "ErrOutcomeMissing", Given: active(), WhenFunc: closeWith("", "s"), ErrFunc: domaintest.WantInvalid("outcome")},
+		{Name: "ErrOutcomeUnknown", Given: active(), WhenFunc: closeWith("draw", "s"), ErrFunc: domaintest.WantInvalid("outcome")},
+		{Name: "ErrSummaryEmpty", Given: active(), WhenFunc: closeWith(campaign.OutcomeLost, ""), ErrFunc: domaintest.WantInvalid("summary")},
+		{Name: "ErrSummaryTooLong", Given: active(), WhenFunc: closeWith(campaign.OutcomeLost, ar(campaign.MaxSummary+1)), ErrFunc: domaintest.WantInvalid("summary")},
+		{Name: "ErrNowZero", Given: active(), WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.Close(campaign.Close{Actor: admin, Outcome: campaign.OutcomeWon, Summary: "s"})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -608,7 +609,7 @@ func TestRefusedOnClosed(t *testing.T) {
 			t.Parallel()
 			c := given(then(history(campaign.StatusClosed), cmd.extra)...)
 			_, err := cmd.run(c, dir, advocate)
-			isTransition(cmd.name, "closed")(t, err)
+			domaintest.WantTransition(cmd.name, "closed")(t, err)
 		})
 	}
 }

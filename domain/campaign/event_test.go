@@ -9,6 +9,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 // samples has one event of every type with every field set, Arabic where
@@ -36,36 +37,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("RoundTripsEveryType", func(t *testing.T) {
 		t.Parallel()
-		registry := campaign.Events()
-		seen := map[string]bool{}
-		for _, e := range samples() {
-			seen[e.EventType()] = true
-			data, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := campaign.Decode(e.EventType(), data)
-			if err != nil {
-				t.Fatalf("Decode(%s): %v", e.EventType(), err)
-			}
-			if !reflect.DeepEqual(got, e) {
-				t.Errorf("Decode(%s) = %+v, want %+v", e.EventType(), got, e)
-			}
-			if _, ok := registry[e.EventType()]; !ok {
-				t.Errorf("%s missing from Events()", e.EventType())
-			}
-		}
-		for name, newEvent := range registry {
-			if !seen[name] {
-				t.Errorf("no sample for %s", name)
-			}
-			if e := newEvent(); e.EventType() != name || reflect.ValueOf(e).Kind() != reflect.Pointer {
-				t.Errorf("Events()[%q]() = %T, want a pointer of that type", name, e)
-			}
-		}
-		if len(registry) != 13 {
-			t.Errorf("Events() has %d types, want 13", len(registry))
-		}
+		domaintest.RoundTrip(t, samples(), campaign.Decode, campaign.Events(), 13)
 	})
 
 	t.Run("WireNamesAreStable", func(t *testing.T) {
@@ -142,18 +114,7 @@ func TestDecode(t *testing.T) {
 	t.Run("AppliesDecodedEvents", func(t *testing.T) {
 		t.Parallel()
 		events := samples()
-		c := &campaign.Campaign{}
-		for _, e := range events {
-			data, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := campaign.Decode(e.EventType(), data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.Apply(d)
-		}
+		c := given(domaintest.Redecode(t, events, campaign.Decode)...)
 		if want := given(events...); !reflect.DeepEqual(c, want) {
 			t.Errorf("campaign from decoded events = %+v, want %+v", c, want)
 		}

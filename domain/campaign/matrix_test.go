@@ -7,6 +7,7 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 // later is when the matrix runs its commands: after every fixture.
@@ -137,13 +138,13 @@ func TestTransitions(t *testing.T) {
 					evs, err := cmd.run(c, dir, actor)
 					switch {
 					case slices.Contains(cmd.allowed, status):
-						if err != nil || !slices.Equal(types(evs), []string{cmd.want}) {
-							t.Fatalf("got %v, %v; want [%s]", types(evs), err, cmd.want)
+						if err != nil || !slices.Equal(domaintest.Types(evs), []string{cmd.want}) {
+							t.Fatalf("got %v, %v; want [%s]", domaintest.Types(evs), err, cmd.want)
 						}
 					case status == "" && cmd.officer && actor.Role == domain.RoleOfficer:
-						isForbidden()(t, err)
+						domaintest.WantForbidden()(t, err)
 					default:
-						isTransition(cmd.name, string(status))(t, err)
+						domaintest.WantTransition(cmd.name, string(status))(t, err)
 					}
 				})
 			}
@@ -173,11 +174,11 @@ func TestRoles(t *testing.T) {
 				c := given(then(history(cmd.allowed[0]), cmd.extra)...)
 				evs, err := cmd.run(c, dir, actor)
 				if !admitted {
-					isForbidden()(t, err)
+					domaintest.WantForbidden()(t, err)
 					return
 				}
-				if err != nil || !slices.Equal(types(evs), []string{cmd.want}) {
-					t.Fatalf("got %v, %v; want [%s]", types(evs), err, cmd.want)
+				if err != nil || !slices.Equal(domaintest.Types(evs), []string{cmd.want}) {
+					t.Fatalf("got %v, %v; want [%s]", domaintest.Types(evs), err, cmd.want)
 				}
 			})
 		}
@@ -192,59 +193,59 @@ func TestCheckOrder(t *testing.T) {
 	t.Parallel()
 	dir := testDirectory(t)
 	run(t, []scenario{{
-		name:  "ForbiddenBeforeTransition",
-		given: history(campaign.StatusClosed),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "ForbiddenBeforeTransition",
+		Given: history(campaign.StatusClosed),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.LinkCase(campaign.LinkCase{Actor: public, Now: later, CaseID: caseID})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "ForbiddenBeforeInvalid",
-		given: history(campaign.StatusActive),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "ForbiddenBeforeInvalid",
+		Given: history(campaign.StatusActive),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.Close(campaign.Close{Actor: reporter})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "OfficerOfOtherDepartmentForbiddenBeforeTransition",
-		given: then(history(campaign.StatusClosed), []domain.Event{recorded(comID, day(60)), fulfilled(comID)}),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "OfficerOfOtherDepartmentForbiddenBeforeTransition",
+		Given: then(history(campaign.StatusClosed), []domain.Event{recorded(comID, day(60)), fulfilled(comID)}),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.BreakCommitment(campaign.BreakCommitment{Actor: otherOfficer, Now: later, CommitmentID: comID})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name: "OfficerForbiddenBeforeLaunch",
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name: "OfficerForbiddenBeforeLaunch",
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.RecordCommitment(campaign.RecordCommitment{Actor: officer, Now: later, CommitmentID: comID, Text: "t", DueBy: later})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "TransitionBeforeInvalid",
-		given: history(campaign.StatusClosed),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "TransitionBeforeInvalid",
+		Given: history(campaign.StatusClosed),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.SignPetition(campaign.SignPetition{Actor: public, District: ar(campaign.MaxDistrict + 1)})
 		},
-		err: isTransition("sign_petition", "closed"),
+		ErrFunc: domaintest.WantTransition("sign_petition", "closed"),
 	}, {
-		name:  "LaunchTwiceTransitionBeforeInvalid",
-		given: history(campaign.StatusActive),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "LaunchTwiceTransitionBeforeInvalid",
+		Given: history(campaign.StatusActive),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.Launch(dir, campaign.Launch{Actor: advocate})
 		},
-		err: isTransition("launch", "active"),
+		ErrFunc: domaintest.WantTransition("launch", "active"),
 	}, {
-		name:  "HeldBeforeInvalid",
-		given: then(history(campaign.StatusActive), []domain.Event{planned(actID), held(actID, campaign.Attendance{})}),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "HeldBeforeInvalid",
+		Given: then(history(campaign.StatusActive), []domain.Event{planned(actID), held(actID, campaign.Attendance{})}),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.HoldActivity(campaign.HoldActivity{Actor: advocate, ActivityID: actID, Attendance: campaign.Attendance{Women: -1}})
 		},
-		err: isTransition("hold_activity", "held"),
+		ErrFunc: domaintest.WantTransition("hold_activity", "held"),
 	}, {
-		name:  "SettledBeforeInvalid",
-		given: then(history(campaign.StatusActive), []domain.Event{recorded(comID, day(60)), broken(comID)}),
-		when: func(c *campaign.Campaign) ([]domain.Event, error) {
+		Name:  "SettledBeforeInvalid",
+		Given: then(history(campaign.StatusActive), []domain.Event{recorded(comID, day(60)), broken(comID)}),
+		WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
 			return c.FulfilCommitment(campaign.FulfilCommitment{Actor: officer, CommitmentID: comID, Note: ar(campaign.MaxNote + 1)})
 		},
-		err: isTransition("fulfil_commitment", "broken"),
+		ErrFunc: domaintest.WantTransition("fulfil_commitment", "broken"),
 	}})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 // ar returns n Arabic letters: limits count runes, not bytes.
@@ -33,13 +34,13 @@ func TestReport(t *testing.T) {
 		}
 	}
 	invalid := func(name, field string, edit func(*casefile.Report)) scenario {
-		return scenario{name: name, when: report(edit), err: isInvalid(field)}
+		return scenario{Name: name, WhenFunc: report(edit), ErrFunc: domaintest.WantInvalid(field)}
 	}
 	run(t, []scenario{{
-		name: "OK",
-		when: report(func(*casefile.Report) {}),
-		then: []string{casefile.TypeCaseReported},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		WhenFunc: report(func(*casefile.Report) {}),
+		Then:     []string{casefile.TypeCaseReported},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			e := evs[0].(*casefile.CaseReported)
 			if e.Title != "حفرة كبيرة في الطريق" {
@@ -64,37 +65,37 @@ func TestReport(t *testing.T) {
 			}
 		},
 	}, {
-		name: "OKMinimal",
-		when: report(func(r *casefile.Report) {
+		Name: "OKMinimal",
+		WhenFunc: report(func(r *casefile.Report) {
 			r.Location, r.Address, r.Language, r.ReporterSubject, r.TrackingTokenHash = nil, "", "", "", nil
 		}),
-		then: []string{casefile.TypeCaseReported},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Then: []string{casefile.TypeCaseReported},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Location != nil || c.ReporterSubject != "" {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	}, {
-		name: "OKLimitsCountRunes",
-		when: report(func(r *casefile.Report) {
+		Name: "OKLimitsCountRunes",
+		WhenFunc: report(func(r *casefile.Report) {
 			r.Title, r.District, r.Address, r.Description = ar(casefile.MaxTitle), ar(casefile.MaxDistrict), ar(casefile.MaxAddress), ar(casefile.MaxDescription)
 		}),
-		then: []string{casefile.TypeCaseReported},
+		Then: []string{casefile.TypeCaseReported},
 	}, {
-		name: "OKLocationBounds",
-		when: report(func(r *casefile.Report) { r.Location = &casefile.Location{Lat: -90, Lon: 180} }),
-		then: []string{casefile.TypeCaseReported},
+		Name:     "OKLocationBounds",
+		WhenFunc: report(func(r *casefile.Report) { r.Location = &casefile.Location{Lat: -90, Lon: 180} }),
+		Then:     []string{casefile.TypeCaseReported},
 	}, {
-		name: "OKCommandNotAliased",
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name: "OKCommandNotAliased",
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			cmd := valid()
 			evs, err := c.Report(dir, cmd)
 			cmd.Location.Lat, cmd.TrackingTokenHash[0] = 0, 0
 			return evs, err
 		},
-		then: []string{casefile.TypeCaseReported},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Then: []string{casefile.TypeCaseReported},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Location.Lat != 36.8065 || c.TrackingTokenHash[0] != 9 {
 				t.Error("the event shares memory with the command")
@@ -134,11 +135,11 @@ func TestTriage(t *testing.T) {
 		return func(c *casefile.Case) ([]domain.Event, error) { return c.Triage(dir, cmd) }
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{Priority: casefile.PriorityUrgent, Note: "  خطر على التلاميذ  "}),
-		then:  []string{casefile.TypeCaseTriaged},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{Priority: casefile.PriorityUrgent, Note: "  خطر على التلاميذ  "}),
+		Then:     []string{casefile.TypeCaseTriaged},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			e := evs[0].(*casefile.CaseTriaged)
 			if e.Category != "" || e.Note != "خطر على التلاميذ" {
@@ -150,11 +151,11 @@ func TestTriage(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKChangesCategory",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{Priority: casefile.PriorityLow, Category: "lighting"}),
-		then:  []string{casefile.TypeCaseTriaged},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OKChangesCategory",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{Priority: casefile.PriorityLow, Category: "lighting"}),
+		Then:     []string{casefile.TypeCaseTriaged},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if e := evs[0].(*casefile.CaseTriaged); e.Category != "lighting" {
 				t.Errorf("event category = %q", e.Category)
@@ -164,36 +165,36 @@ func TestTriage(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKSameCategoryIsNoChange",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{Priority: casefile.PriorityNormal, Category: "roads"}),
-		then:  []string{casefile.TypeCaseTriaged},
-		check: func(t *testing.T, evs []domain.Event, _ *casefile.Case) {
+		Name:     "OKSameCategoryIsNoChange",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{Priority: casefile.PriorityNormal, Category: "roads"}),
+		Then:     []string{casefile.TypeCaseTriaged},
+		CheckFunc: func(t *testing.T, evs []domain.Event, _ *casefile.Case) {
 			t.Helper()
 			if e := evs[0].(*casefile.CaseTriaged); e.Category != "" {
 				t.Errorf("event category = %q, want none", e.Category)
 			}
 		},
 	}, {
-		name:  "ErrPriorityMissing",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{}),
-		err:   isInvalid("priority"),
+		Name:     "ErrPriorityMissing",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{}),
+		ErrFunc:  domaintest.WantInvalid("priority"),
 	}, {
-		name:  "ErrPriorityUnknown",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{Priority: "critical"}),
-		err:   isInvalid("priority"),
+		Name:     "ErrPriorityUnknown",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{Priority: "critical"}),
+		ErrFunc:  domaintest.WantInvalid("priority"),
 	}, {
-		name:  "ErrCategoryUnknown",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{Priority: casefile.PriorityHigh, Category: "potholes"}),
-		err:   isInvalid("category"),
+		Name:     "ErrCategoryUnknown",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{Priority: casefile.PriorityHigh, Category: "potholes"}),
+		ErrFunc:  domaintest.WantInvalid("category"),
 	}, {
-		name:  "ErrNoteTooLong",
-		given: history(casefile.StatusReported),
-		when:  triage(casefile.Triage{Priority: casefile.PriorityHigh, Note: ar(casefile.MaxNote + 1)}),
-		err:   isInvalid("note"),
+		Name:     "ErrNoteTooLong",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: triage(casefile.Triage{Priority: casefile.PriorityHigh, Note: ar(casefile.MaxNote + 1)}),
+		ErrFunc:  domaintest.WantInvalid("note"),
 	}})
 }
 
@@ -205,19 +206,19 @@ func TestReject(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusTriaged),
-		when:  reject("خارج اختصاص البلدية"),
-		then:  []string{casefile.TypeCaseRejected},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusTriaged),
+		WhenFunc: reject("خارج اختصاص البلدية"),
+		Then:     []string{casefile.TypeCaseRejected},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Status != casefile.StatusRejected || c.RejectReason != "خارج اختصاص البلدية" || c.LastPublicNote != c.RejectReason {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	},
-		{name: "ErrReasonEmpty", given: history(casefile.StatusReported), when: reject("  "), err: isInvalid("reason")},
-		{name: "ErrReasonTooLong", given: history(casefile.StatusReported), when: reject(ar(casefile.MaxNote + 1)), err: isInvalid("reason")},
+		{Name: "ErrReasonEmpty", Given: history(casefile.StatusReported), WhenFunc: reject("  "), ErrFunc: domaintest.WantInvalid("reason")},
+		{Name: "ErrReasonTooLong", Given: history(casefile.StatusReported), WhenFunc: reject(ar(casefile.MaxNote + 1)), ErrFunc: domaintest.WantInvalid("reason")},
 	})
 }
 
@@ -229,20 +230,20 @@ func TestMerge(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusReported),
-		when:  merge(otherID),
-		then:  []string{casefile.TypeCaseMerged},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusReported),
+		WhenFunc: merge(otherID),
+		Then:     []string{casefile.TypeCaseMerged},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Status != casefile.StatusDuplicate || c.MergedInto != otherID {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	},
-		{name: "ErrIntoEmpty", given: history(casefile.StatusReported), when: merge(""), err: isInvalid("into")},
-		{name: "ErrIntoNotACase", given: history(casefile.StatusReported), when: merge("campaign-01JNQ40000000000000000000A"), err: isInvalid("into")},
-		{name: "ErrIntoItself", given: history(casefile.StatusTriaged), when: merge(caseID), err: isInvalid("into")},
+		{Name: "ErrIntoEmpty", Given: history(casefile.StatusReported), WhenFunc: merge(""), ErrFunc: domaintest.WantInvalid("into")},
+		{Name: "ErrIntoNotACase", Given: history(casefile.StatusReported), WhenFunc: merge("campaign-01JNQ40000000000000000000A"), ErrFunc: domaintest.WantInvalid("into")},
+		{Name: "ErrIntoItself", Given: history(casefile.StatusTriaged), WhenFunc: merge(caseID), ErrFunc: domaintest.WantInvalid("into")},
 	})
 }
 
@@ -268,11 +269,11 @@ func TestForward(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OKDueFromCategorySLA",
-		given: history(casefile.StatusTriaged),
-		when:  forward("roads_works", "الحفرة خطيرة"),
-		then:  []string{casefile.TypeCaseForwarded},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OKDueFromCategorySLA",
+		Given:    history(casefile.StatusTriaged),
+		WhenFunc: forward("roads_works", "الحفرة خطيرة"),
+		Then:     []string{casefile.TypeCaseForwarded},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			dueIn(10)(t, evs, c)
 			if c.Department != "roads_works" || c.Overdue(now) || !c.Overdue(now.AddDate(0, 0, 11)) {
@@ -280,30 +281,30 @@ func TestForward(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKDueFromTriagedCategory",
-		given: then(history(casefile.StatusReported), []domain.Event{&casefile.CaseTriaged{Priority: casefile.PriorityLow, Category: "lighting", At: hour(1)}}),
-		when:  forward("public_lighting", ""),
-		then:  []string{casefile.TypeCaseForwarded},
-		check: dueIn(3),
+		Name:      "OKDueFromTriagedCategory",
+		Given:     then(history(casefile.StatusReported), []domain.Event{&casefile.CaseTriaged{Priority: casefile.PriorityLow, Category: "lighting", At: hour(1)}}),
+		WhenFunc:  forward("public_lighting", ""),
+		Then:      []string{casefile.TypeCaseForwarded},
+		CheckFunc: dueIn(3),
 	}, {
-		name:  "OKToAnotherDepartmentThanTheCategorys",
-		given: history(casefile.StatusTriaged),
-		when:  forward("public_lighting", ""),
-		then:  []string{casefile.TypeCaseForwarded},
-		check: dueIn(10),
+		Name:      "OKToAnotherDepartmentThanTheCategorys",
+		Given:     history(casefile.StatusTriaged),
+		WhenFunc:  forward("public_lighting", ""),
+		Then:      []string{casefile.TypeCaseForwarded},
+		CheckFunc: dueIn(10),
 	}, {
-		name: "OKCategoryGoneFromDirectory",
-		given: []domain.Event{
+		Name: "OKCategoryGoneFromDirectory",
+		Given: []domain.Event{
 			&casefile.CaseReported{ID: caseID, Title: "t", Description: "d", Category: "potholes", District: "x", At: t0},
 			triaged(),
 		},
-		when:  forward("roads_works", ""),
-		then:  []string{casefile.TypeCaseForwarded},
-		check: dueIn(casefile.DefaultSLADays),
+		WhenFunc:  forward("roads_works", ""),
+		Then:      []string{casefile.TypeCaseForwarded},
+		CheckFunc: dueIn(casefile.DefaultSLADays),
 	},
-		{name: "ErrDepartmentEmpty", given: history(casefile.StatusTriaged), when: forward("", ""), err: isInvalid("department")},
-		{name: "ErrDepartmentUnknown", given: history(casefile.StatusTriaged), when: forward("police", ""), err: isInvalid("department")},
-		{name: "ErrNoteTooLong", given: history(casefile.StatusTriaged), when: forward("roads_works", ar(casefile.MaxNote+1)), err: isInvalid("note")},
+		{Name: "ErrDepartmentEmpty", Given: history(casefile.StatusTriaged), WhenFunc: forward("", ""), ErrFunc: domaintest.WantInvalid("department")},
+		{Name: "ErrDepartmentUnknown", Given: history(casefile.StatusTriaged), WhenFunc: forward("police", ""), ErrFunc: domaintest.WantInvalid("department")},
+		{Name: "ErrNoteTooLong", Given: history(casefile.StatusTriaged), WhenFunc: forward("roads_works", ar(casefile.MaxNote+1)), ErrFunc: domaintest.WantInvalid("note")},
 	})
 }
 
@@ -315,11 +316,11 @@ func TestAcknowledge(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusForwarded),
-		when:  ack("VR-2025-114"),
-		then:  []string{casefile.TypeCaseAcknowledged},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusForwarded),
+		WhenFunc: ack("VR-2025-114"),
+		Then:     []string{casefile.TypeCaseAcknowledged},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if e := evs[0].(*casefile.CaseAcknowledged); e.Reference != "VR-2025-114" {
 				t.Errorf("event = %+v", e)
@@ -329,12 +330,12 @@ func TestAcknowledge(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKWithoutReference",
-		given: history(casefile.StatusForwarded),
-		when:  ack(""),
-		then:  []string{casefile.TypeCaseAcknowledged},
+		Name:     "OKWithoutReference",
+		Given:    history(casefile.StatusForwarded),
+		WhenFunc: ack(""),
+		Then:     []string{casefile.TypeCaseAcknowledged},
 	},
-		{name: "ErrReferenceTooLong", given: history(casefile.StatusForwarded), when: ack(strings.Repeat("x", casefile.MaxReference+1)), err: isInvalid("reference")},
+		{Name: "ErrReferenceTooLong", Given: history(casefile.StatusForwarded), WhenFunc: ack(strings.Repeat("x", casefile.MaxReference+1)), ErrFunc: domaintest.WantInvalid("reference")},
 	})
 }
 
@@ -347,11 +348,11 @@ func TestAnswer(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusAcknowledged),
-		when:  answer("ستتم الأشغال يوم 10 مارس", &planned),
-		then:  []string{casefile.TypeCaseAnswered},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusAcknowledged),
+		WhenFunc: answer("ستتم الأشغال يوم 10 مارس", &planned),
+		Then:     []string{casefile.TypeCaseAnswered},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			e := evs[0].(*casefile.CaseAnswered)
 			if e.PlannedFor == nil || !e.PlannedFor.Equal(planned) || e.PlannedFor.Location() != time.UTC {
@@ -362,14 +363,14 @@ func TestAnswer(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKAgainWhileInProgress",
-		given: history(casefile.StatusInProgress),
-		when:  answer("تأخير بسبب الأمطار", nil),
-		then:  []string{casefile.TypeCaseAnswered},
+		Name:     "OKAgainWhileInProgress",
+		Given:    history(casefile.StatusInProgress),
+		WhenFunc: answer("تأخير بسبب الأمطار", nil),
+		Then:     []string{casefile.TypeCaseAnswered},
 	},
-		{name: "ErrResponseEmpty", given: history(casefile.StatusForwarded), when: answer("", nil), err: isInvalid("response")},
-		{name: "ErrResponseTooLong", given: history(casefile.StatusForwarded), when: answer(ar(casefile.MaxText+1), nil), err: isInvalid("response")},
-		{name: "ErrPlannedForZero", given: history(casefile.StatusForwarded), when: answer("r", &time.Time{}), err: isInvalid("planned_for")},
+		{Name: "ErrResponseEmpty", Given: history(casefile.StatusForwarded), WhenFunc: answer("", nil), ErrFunc: domaintest.WantInvalid("response")},
+		{Name: "ErrResponseTooLong", Given: history(casefile.StatusForwarded), WhenFunc: answer(ar(casefile.MaxText+1), nil), ErrFunc: domaintest.WantInvalid("response")},
+		{Name: "ErrPlannedForZero", Given: history(casefile.StatusForwarded), WhenFunc: answer("r", &time.Time{}), ErrFunc: domaintest.WantInvalid("planned_for")},
 	})
 }
 
@@ -381,19 +382,19 @@ func TestResolve(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusInProgress),
-		when:  resolve("تم ردم الحفرة"),
-		then:  []string{casefile.TypeCaseResolved},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusInProgress),
+		WhenFunc: resolve("تم ردم الحفرة"),
+		Then:     []string{casefile.TypeCaseResolved},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Status != casefile.StatusResolved || c.LastPublicNote != "تم ردم الحفرة" || c.Overdue(later) {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	},
-		{name: "ErrNoteEmpty", given: history(casefile.StatusForwarded), when: resolve(""), err: isInvalid("note")},
-		{name: "ErrNoteTooLong", given: history(casefile.StatusForwarded), when: resolve(ar(casefile.MaxText + 1)), err: isInvalid("note")},
+		{Name: "ErrNoteEmpty", Given: history(casefile.StatusForwarded), WhenFunc: resolve(""), ErrFunc: domaintest.WantInvalid("note")},
+		{Name: "ErrNoteTooLong", Given: history(casefile.StatusForwarded), WhenFunc: resolve(ar(casefile.MaxText + 1)), ErrFunc: domaintest.WantInvalid("note")},
 	})
 }
 
@@ -405,29 +406,29 @@ func TestConfirm(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusResolved),
-		when:  confirm("شكرا"),
-		then:  []string{casefile.TypeResolutionConfirmed},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Name:     "OK",
+		Given:    history(casefile.StatusResolved),
+		WhenFunc: confirm("شكرا"),
+		Then:     []string{casefile.TypeResolutionConfirmed},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Status != casefile.StatusClosed || c.LastPublicNote != "شكرا" {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	}, {
-		name:  "OKWithoutNoteKeepsLastNote",
-		given: history(casefile.StatusResolved),
-		when:  confirm(""),
-		then:  []string{casefile.TypeResolutionConfirmed},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Name:     "OKWithoutNoteKeepsLastNote",
+		Given:    history(casefile.StatusResolved),
+		WhenFunc: confirm(""),
+		Then:     []string{casefile.TypeResolutionConfirmed},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.LastPublicNote != "تم ردم الحفرة" {
 				t.Errorf("last public note = %q", c.LastPublicNote)
 			}
 		},
 	},
-		{name: "ErrNoteTooLong", given: history(casefile.StatusResolved), when: confirm(ar(casefile.MaxNote + 1)), err: isInvalid("note")},
+		{Name: "ErrNoteTooLong", Given: history(casefile.StatusResolved), WhenFunc: confirm(ar(casefile.MaxNote + 1)), ErrFunc: domaintest.WantInvalid("note")},
 	})
 }
 
@@ -441,11 +442,11 @@ func TestReopen(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OKSameDepartmentNewDueDate",
-		given: history(casefile.StatusResolved),
-		when:  reopen(now, "الحفرة عادت بعد المطر"),
-		then:  []string{casefile.TypeCaseReopened},
-		check: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+		Name:     "OKSameDepartmentNewDueDate",
+		Given:    history(casefile.StatusResolved),
+		WhenFunc: reopen(now, "الحفرة عادت بعد المطر"),
+		Then:     []string{casefile.TypeCaseReopened},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
 			want := now.AddDate(0, 0, 10)
 			if e := evs[0].(*casefile.CaseReopened); !e.DueAt.Equal(want) {
@@ -457,30 +458,30 @@ func TestReopen(t *testing.T) {
 			}
 		},
 	}, {
-		name: "OKTwice",
-		given: then(history(casefile.StatusResolved), []domain.Event{
+		Name: "OKTwice",
+		Given: then(history(casefile.StatusResolved), []domain.Event{
 			&casefile.CaseReopened{Reason: "r", DueAt: hour(24 * 20), At: hour(24 * 10)},
 			&casefile.CaseResolved{Note: "n", At: hour(24 * 12)},
 		}),
-		when: reopen(now, "ما زالت"),
-		then: []string{casefile.TypeCaseReopened},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		WhenFunc: reopen(now, "ما زالت"),
+		Then:     []string{casefile.TypeCaseReopened},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.ReopenedCount != 2 || !c.DueAt.Equal(now.AddDate(0, 0, 10)) {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	}, {
-		name:  "OKThenOfficerActsAgain",
-		given: then(history(casefile.StatusResolved), []domain.Event{&casefile.CaseReopened{Reason: "r", DueAt: hour(24 * 20), At: hour(24 * 10)}}),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "OKThenOfficerActsAgain",
+		Given: then(history(casefile.StatusResolved), []domain.Event{&casefile.CaseReopened{Reason: "r", DueAt: hour(24 * 20), At: hour(24 * 10)}}),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Acknowledge(casefile.Acknowledge{Actor: officer, Now: now})
 		},
-		then: []string{casefile.TypeCaseAcknowledged},
+		Then: []string{casefile.TypeCaseAcknowledged},
 	},
-		{name: "ErrReasonEmpty", given: history(casefile.StatusResolved), when: reopen(now, ""), err: isInvalid("reason")},
-		{name: "ErrReasonTooLong", given: history(casefile.StatusResolved), when: reopen(now, ar(casefile.MaxNote+1)), err: isInvalid("reason")},
-		{name: "ErrNowZero", given: history(casefile.StatusResolved), when: reopen(time.Time{}, "r"), err: isInvalid("now")},
+		{Name: "ErrReasonEmpty", Given: history(casefile.StatusResolved), WhenFunc: reopen(now, ""), ErrFunc: domaintest.WantInvalid("reason")},
+		{Name: "ErrReasonTooLong", Given: history(casefile.StatusResolved), WhenFunc: reopen(now, ar(casefile.MaxNote+1)), ErrFunc: domaintest.WantInvalid("reason")},
+		{Name: "ErrNowZero", Given: history(casefile.StatusResolved), WhenFunc: reopen(time.Time{}, "r"), ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -500,30 +501,30 @@ func TestComment(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OKPublic",
-		given: history(casefile.StatusReported),
-		when:  comment(advocate, "نتابع الملف", casefile.VisibilityPublic),
-		then:  []string{casefile.TypeCommentAdded},
-		check: lastNote("نتابع الملف"),
+		Name:      "OKPublic",
+		Given:     history(casefile.StatusReported),
+		WhenFunc:  comment(advocate, "نتابع الملف", casefile.VisibilityPublic),
+		Then:      []string{casefile.TypeCommentAdded},
+		CheckFunc: lastNote("نتابع الملف"),
 	}, {
-		name:  "OKInternalStaysOffThePublicNote",
-		given: history(casefile.StatusResolved),
-		when:  comment(admin, "المقاول لم يكمل العمل", casefile.VisibilityInternal),
-		then:  []string{casefile.TypeCommentAdded},
-		check: lastNote("تم ردم الحفرة"),
+		Name:      "OKInternalStaysOffThePublicNote",
+		Given:     history(casefile.StatusResolved),
+		WhenFunc:  comment(admin, "المقاول لم يكمل العمل", casefile.VisibilityInternal),
+		Then:      []string{casefile.TypeCommentAdded},
+		CheckFunc: lastNote("تم ردم الحفرة"),
 	}, {
-		name:  "OKOfficerOnClosedCase",
-		given: history(casefile.StatusClosed),
-		when:  comment(officer, "للعلم", casefile.VisibilityInternal),
-		then:  []string{casefile.TypeCommentAdded},
+		Name:     "OKOfficerOnClosedCase",
+		Given:    history(casefile.StatusClosed),
+		WhenFunc: comment(officer, "للعلم", casefile.VisibilityInternal),
+		Then:     []string{casefile.TypeCommentAdded},
 	},
-		{name: "ErrOfficerBeforeForwarding", given: history(casefile.StatusTriaged), when: comment(officer, "b", casefile.VisibilityPublic), err: isForbidden()},
-		{name: "ErrOfficerOfOtherDepartment", given: history(casefile.StatusForwarded), when: comment(otherOfficer, "b", casefile.VisibilityPublic), err: isForbidden()},
-		{name: "ErrReporter", given: history(casefile.StatusResolved), when: comment(reporter, "b", casefile.VisibilityPublic), err: isForbidden()},
-		{name: "ErrBodyEmpty", given: history(casefile.StatusForwarded), when: comment(advocate, "", casefile.VisibilityPublic), err: isInvalid("body")},
-		{name: "ErrBodyTooLong", given: history(casefile.StatusForwarded), when: comment(advocate, ar(casefile.MaxText+1), casefile.VisibilityPublic), err: isInvalid("body")},
-		{name: "ErrVisibilityMissing", given: history(casefile.StatusForwarded), when: comment(advocate, "b", ""), err: isInvalid("visibility")},
-		{name: "ErrVisibilityUnknown", given: history(casefile.StatusForwarded), when: comment(advocate, "b", "staff"), err: isInvalid("visibility")},
+		{Name: "ErrOfficerBeforeForwarding", Given: history(casefile.StatusTriaged), WhenFunc: comment(officer, "b", casefile.VisibilityPublic), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrOfficerOfOtherDepartment", Given: history(casefile.StatusForwarded), WhenFunc: comment(otherOfficer, "b", casefile.VisibilityPublic), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrReporter", Given: history(casefile.StatusResolved), WhenFunc: comment(reporter, "b", casefile.VisibilityPublic), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrBodyEmpty", Given: history(casefile.StatusForwarded), WhenFunc: comment(advocate, "", casefile.VisibilityPublic), ErrFunc: domaintest.WantInvalid("body")},
+		{Name: "ErrBodyTooLong", Given: history(casefile.StatusForwarded), WhenFunc: comment(advocate, ar(casefile.MaxText+1), casefile.VisibilityPublic), ErrFunc: domaintest.WantInvalid("body")},
+		{Name: "ErrVisibilityMissing", Given: history(casefile.StatusForwarded), WhenFunc: comment(advocate, "b", ""), ErrFunc: domaintest.WantInvalid("visibility")},
+		{Name: "ErrVisibilityUnknown", Given: history(casefile.StatusForwarded), WhenFunc: comment(advocate, "b", "staff"), ErrFunc: domaintest.WantInvalid("visibility")},
 	})
 }
 
@@ -531,25 +532,25 @@ func TestSupport(t *testing.T) {
 	t.Parallel()
 	supported := &casefile.CaseSupported{At: hour(1)}
 	run(t, []scenario{{
-		name:  "OKCounts",
-		given: then(history(casefile.StatusTriaged), []domain.Event{supported, supported}),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "OKCounts",
+		Given: then(history(casefile.StatusTriaged), []domain.Event{supported, supported}),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Support(casefile.Support{Actor: public, Now: later})
 		},
-		then: []string{casefile.TypeCaseSupported},
-		check: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+		Then: []string{casefile.TypeCaseSupported},
+		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
 			if c.Supporters != 3 || !c.UpdatedAt.Equal(later) {
 				t.Errorf("case = %+v", c)
 			}
 		},
 	}, {
-		name:  "ErrNowZero",
-		given: history(casefile.StatusReported),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "ErrNowZero",
+		Given: history(casefile.StatusReported),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Support(casefile.Support{Actor: public})
 		},
-		err: isInvalid("now"),
+		ErrFunc: domaintest.WantInvalid("now"),
 	}})
 }
 
@@ -575,34 +576,34 @@ func TestCampaigns(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OKLink",
-		given: then(history(casefile.StatusForwarded), []domain.Event{linked(other)}),
-		when:  link(campaignID),
-		then:  []string{casefile.TypeCaseLinkedToCampaign},
-		check: campaigns(other, campaignID),
+		Name:      "OKLink",
+		Given:     then(history(casefile.StatusForwarded), []domain.Event{linked(other)}),
+		WhenFunc:  link(campaignID),
+		Then:      []string{casefile.TypeCaseLinkedToCampaign},
+		CheckFunc: campaigns(other, campaignID),
 	}, {
-		name:  "OKLinkAgainRecordsNothing",
-		given: then(history(casefile.StatusForwarded), []domain.Event{linked(campaignID)}),
-		when:  link(" " + campaignID + " "),
-		then:  nil,
-		check: campaigns(campaignID),
+		Name:      "OKLinkAgainRecordsNothing",
+		Given:     then(history(casefile.StatusForwarded), []domain.Event{linked(campaignID)}),
+		WhenFunc:  link(" " + campaignID + " "),
+		Then:      nil,
+		CheckFunc: campaigns(campaignID),
 	}, {
-		name:  "OKUnlink",
-		given: then(history(casefile.StatusClosed), []domain.Event{linked(campaignID), linked(other)}),
-		when:  unlink(campaignID),
-		then:  []string{casefile.TypeCaseUnlinkedFromCampaign},
-		check: campaigns(other),
+		Name:      "OKUnlink",
+		Given:     then(history(casefile.StatusClosed), []domain.Event{linked(campaignID), linked(other)}),
+		WhenFunc:  unlink(campaignID),
+		Then:      []string{casefile.TypeCaseUnlinkedFromCampaign},
+		CheckFunc: campaigns(other),
 	}, {
-		name:  "OKUnlinkFromRejectedCase",
-		given: then(history(casefile.StatusReported), []domain.Event{linked(campaignID), rejected()}),
-		when:  unlink(campaignID),
-		then:  []string{casefile.TypeCaseUnlinkedFromCampaign},
-		check: campaigns(),
+		Name:      "OKUnlinkFromRejectedCase",
+		Given:     then(history(casefile.StatusReported), []domain.Event{linked(campaignID), rejected()}),
+		WhenFunc:  unlink(campaignID),
+		Then:      []string{casefile.TypeCaseUnlinkedFromCampaign},
+		CheckFunc: campaigns(),
 	},
-		{name: "ErrLinkEmpty", given: history(casefile.StatusReported), when: link("  "), err: isInvalid("campaign_id")},
-		{name: "ErrLinkTooLong", given: history(casefile.StatusReported), when: link(strings.Repeat("c", casefile.MaxCampaignID+1)), err: isInvalid("campaign_id")},
-		{name: "ErrUnlinkEmpty", given: history(casefile.StatusReported), when: unlink(""), err: isInvalid("campaign_id")},
-		{name: "ErrUnlinkNotLinked", given: then(history(casefile.StatusReported), []domain.Event{linked(other)}), when: unlink(campaignID), err: isInvalid("campaign_id")},
+		{Name: "ErrLinkEmpty", Given: history(casefile.StatusReported), WhenFunc: link("  "), ErrFunc: domaintest.WantInvalid("campaign_id")},
+		{Name: "ErrLinkTooLong", Given: history(casefile.StatusReported), WhenFunc: link(strings.Repeat("c", casefile.MaxCampaignID+1)), ErrFunc: domaintest.WantInvalid("campaign_id")},
+		{Name: "ErrUnlinkEmpty", Given: history(casefile.StatusReported), WhenFunc: unlink(""), ErrFunc: domaintest.WantInvalid("campaign_id")},
+		{Name: "ErrUnlinkNotLinked", Given: then(history(casefile.StatusReported), []domain.Event{linked(other)}), WhenFunc: unlink(campaignID), ErrFunc: domaintest.WantInvalid("campaign_id")},
 	})
 }
 
@@ -632,52 +633,52 @@ func TestRecordSLABreach(t *testing.T) {
 		&casefile.CaseReopened{Reason: "r", DueAt: reopenedDue, At: due.Add(3 * time.Hour)},
 	})
 	run(t, []scenario{{
-		name:  "OK",
-		given: history(casefile.StatusForwarded),
-		when:  breach(due.Add(time.Second)),
-		then:  []string{casefile.TypeSLABreached},
-		check: breachedFor(due),
+		Name:      "OK",
+		Given:     history(casefile.StatusForwarded),
+		WhenFunc:  breach(due.Add(time.Second)),
+		Then:      []string{casefile.TypeSLABreached},
+		CheckFunc: breachedFor(due),
 	}, {
-		name:  "OKWhileAcknowledged",
-		given: history(casefile.StatusAcknowledged),
-		when:  breach(later),
-		then:  []string{casefile.TypeSLABreached},
-		check: breachedFor(due),
+		Name:      "OKWhileAcknowledged",
+		Given:     history(casefile.StatusAcknowledged),
+		WhenFunc:  breach(later),
+		Then:      []string{casefile.TypeSLABreached},
+		CheckFunc: breachedFor(due),
 	}, {
-		name:  "NothingBeforeDue",
-		given: history(casefile.StatusForwarded),
-		when:  breach(due.Add(-time.Second)),
-		then:  nil,
+		Name:     "NothingBeforeDue",
+		Given:    history(casefile.StatusForwarded),
+		WhenFunc: breach(due.Add(-time.Second)),
+		Then:     nil,
 	}, {
-		name:  "NothingAtDue",
-		given: history(casefile.StatusForwarded),
-		when:  breach(due),
-		then:  nil,
+		Name:     "NothingAtDue",
+		Given:    history(casefile.StatusForwarded),
+		WhenFunc: breach(due),
+		Then:     nil,
 	}, {
-		name:  "NothingTheSecondTime",
-		given: then(history(casefile.StatusInProgress), []domain.Event{&casefile.SLABreached{DueAt: due, At: later}}),
-		when:  breach(later.AddDate(0, 1, 0)),
-		then:  nil,
+		Name:     "NothingTheSecondTime",
+		Given:    then(history(casefile.StatusInProgress), []domain.Event{&casefile.SLABreached{DueAt: due, At: later}}),
+		WhenFunc: breach(later.AddDate(0, 1, 0)),
+		Then:     nil,
 	}, {
-		name:  "NothingWhenResolvedLate",
-		given: history(casefile.StatusResolved),
-		when:  breach(later),
-		then:  nil,
+		Name:     "NothingWhenResolvedLate",
+		Given:    history(casefile.StatusResolved),
+		WhenFunc: breach(later),
+		Then:     nil,
 	}, {
-		name:  "NothingForTheReopenedDueYet",
-		given: reopenedHistory,
-		when:  breach(reopenedDue.Add(-time.Minute)),
-		then:  nil,
+		Name:     "NothingForTheReopenedDueYet",
+		Given:    reopenedHistory,
+		WhenFunc: breach(reopenedDue.Add(-time.Minute)),
+		Then:     nil,
 	}, {
-		name:  "OKOnceMoreForTheReopenedDue",
-		given: reopenedHistory,
-		when:  breach(reopenedDue.Add(time.Minute)),
-		then:  []string{casefile.TypeSLABreached},
-		check: breachedFor(reopenedDue),
+		Name:      "OKOnceMoreForTheReopenedDue",
+		Given:     reopenedHistory,
+		WhenFunc:  breach(reopenedDue.Add(time.Minute)),
+		Then:      []string{casefile.TypeSLABreached},
+		CheckFunc: breachedFor(reopenedDue),
 	}, {
-		name:  "ErrNowZero",
-		given: history(casefile.StatusForwarded),
-		when:  breach(time.Time{}),
-		err:   isInvalid("now"),
+		Name:     "ErrNowZero",
+		Given:    history(casefile.StatusForwarded),
+		WhenFunc: breach(time.Time{}),
+		ErrFunc:  domaintest.WantInvalid("now"),
 	}})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 // samples has one event of every type with every field set, Arabic where
@@ -42,36 +43,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("RoundTripsEveryType", func(t *testing.T) {
 		t.Parallel()
-		registry := casefile.Events()
-		seen := map[string]bool{}
-		for _, e := range samples() {
-			seen[e.EventType()] = true
-			data, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := casefile.Decode(e.EventType(), data)
-			if err != nil {
-				t.Fatalf("Decode(%s): %v", e.EventType(), err)
-			}
-			if !reflect.DeepEqual(got, e) {
-				t.Errorf("Decode(%s) = %+v, want %+v", e.EventType(), got, e)
-			}
-			if _, ok := registry[e.EventType()]; !ok {
-				t.Errorf("%s missing from Events()", e.EventType())
-			}
-		}
-		for name, newEvent := range registry {
-			if !seen[name] {
-				t.Errorf("no sample for %s", name)
-			}
-			if e := newEvent(); e.EventType() != name || reflect.ValueOf(e).Kind() != reflect.Pointer {
-				t.Errorf("Events()[%q]() = %T, want a pointer of that type", name, e)
-			}
-		}
-		if len(registry) != 15 {
-			t.Errorf("Events() has %d types, want 15", len(registry))
-		}
+		domaintest.RoundTrip(t, samples(), casefile.Decode, casefile.Events(), 15)
 	})
 
 	t.Run("WireNamesAreStable", func(t *testing.T) {
@@ -121,18 +93,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("AppliesDecodedEvents", func(t *testing.T) {
 		t.Parallel()
-		c := &casefile.Case{}
-		for _, e := range history(casefile.StatusClosed) {
-			data, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := casefile.Decode(e.EventType(), data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.Apply(d)
-		}
+		c := given(domaintest.Redecode(t, history(casefile.StatusClosed), casefile.Decode)...)
 		if want := given(history(casefile.StatusClosed)...); !reflect.DeepEqual(c, want) {
 			t.Errorf("case from decoded events = %+v, want %+v", c, want)
 		}

@@ -1,7 +1,6 @@
 package casefile_test
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 const (
@@ -126,126 +126,21 @@ func history(s casefile.Status) []domain.Event {
 
 // given folds events into a new case.
 func given(events ...domain.Event) *casefile.Case {
-	c := &casefile.Case{}
-	for _, e := range events {
-		c.Apply(e)
-	}
-	return c
+	return domaintest.Fold((*casefile.Case).Apply, events...)
 }
 
 func then(events ...[]domain.Event) []domain.Event { return slices.Concat(events...) }
 
-func types(events []domain.Event) []string {
-	var ts []string
-	for _, e := range events {
-		ts = append(ts, e.EventType())
-	}
-	return ts
-}
+// scenario is one given/when/then case against a case.
+type scenario = domaintest.Scenario[casefile.Case]
 
-// errCheck asserts something about a command's error.
-type errCheck func(t *testing.T, err error)
-
-// isInvalid wants an *domain.InvalidError on field, possibly joined with
-// others.
-func isInvalid(field string) errCheck {
-	return func(t *testing.T, err error) {
-		t.Helper()
-		if !hasInvalid(err, field) {
-			t.Errorf("error = %v, want an InvalidError on %q", err, field)
-		}
-		if domain.KindOf(err) != domain.KindInvalid {
-			t.Errorf("KindOf(%v) = %v, want KindInvalid", err, domain.KindOf(err))
-		}
-	}
-}
-
-func isForbidden() errCheck {
-	return func(t *testing.T, err error) {
-		t.Helper()
-		var fe *domain.ForbiddenError
-		if !errors.As(err, &fe) || !errors.Is(err, domain.ErrForbidden) {
-			t.Errorf("error = %v, want a ForbiddenError", err)
-		}
-	}
-}
-
-func isTransition(command string, status casefile.Status) errCheck {
-	return func(t *testing.T, err error) {
-		t.Helper()
-		var te *domain.TransitionError
-		if !errors.As(err, &te) {
-			t.Errorf("error = %v, want a TransitionError", err)
-			return
-		}
-		if te.Command != command || te.Status != string(status) {
-			t.Errorf("TransitionError = %+v, want {%s %s}", *te, command, status)
-		}
-	}
-}
-
-func hasInvalid(err error, field string) bool {
-	var inv *domain.InvalidError
-	if errors.As(err, &inv) && inv.Field == field {
-		return true
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, err := range j.Unwrap() {
-			if hasInvalid(err, field) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// scenario is one given/when/then case. Exactly one of then and err is
-// checked: err when it is set.
-type scenario struct {
-	name  string
-	given []domain.Event
-	when  func(c *casefile.Case) ([]domain.Event, error)
-	then  []string // wanted event types; nil for none
-	check func(t *testing.T, evs []domain.Event, c *casefile.Case)
-	err   errCheck
-}
-
-// run runs each scenario as a parallel subtest. Check receives the case with
-// the new events applied. Run also asserts that a command leaves the case
-// untouched: deciding is not applying.
+// run runs each scenario as a parallel subtest against a new case; see
+// domaintest.Run.
 func run(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, s := range scenarios {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			c := given(s.given...)
-			before := c.Version
-			evs, err := s.when(c)
-			if c.Version != before {
-				t.Fatalf("command changed the case version from %d to %d", before, c.Version)
-			}
-			if s.err != nil {
-				if err == nil {
-					t.Fatalf("events = %v, want an error", types(evs))
-				}
-				s.err(t, err)
-				if evs != nil {
-					t.Errorf("events = %v alongside an error", types(evs))
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("error = %v, want events %v", err, s.then)
-			}
-			if got := types(evs); !slices.Equal(got, s.then) {
-				t.Fatalf("events = %v, want %v", got, s.then)
-			}
-			for _, e := range evs {
-				c.Apply(e)
-			}
-			if s.check != nil {
-				s.check(t, evs, c)
-			}
-		})
-	}
+	domaintest.Run(t, domaintest.Aggregate[casefile.Case]{
+		Name:        "case",
+		ApplyFunc:   (*casefile.Case).Apply,
+		VersionFunc: func(c *casefile.Case) int64 { return c.Version },
+	}, scenarios)
 }

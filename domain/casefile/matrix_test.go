@@ -7,6 +7,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 )
 
 const campaignID = "campaign-01JNQ5AAAAAAAAAAAAAAAAAAAA"
@@ -140,17 +141,17 @@ func TestTransitions(t *testing.T) {
 				evs, err := cmd.run(c, dir, cmd.actors[0])
 				switch {
 				case slices.Contains(cmd.allowed, status):
-					if err != nil || !slices.Equal(types(evs), []string{cmd.want}) {
-						t.Fatalf("got %v, %v; want [%s]", types(evs), err, cmd.want)
+					if err != nil || !slices.Equal(domaintest.Types(evs), []string{cmd.want}) {
+						t.Fatalf("got %v, %v; want [%s]", domaintest.Types(evs), err, cmd.want)
 					}
 				case cmd.quiet:
 					if err != nil || evs != nil {
-						t.Fatalf("got %v, %v; want nothing recorded and no error", types(evs), err)
+						t.Fatalf("got %v, %v; want nothing recorded and no error", domaintest.Types(evs), err)
 					}
 				case cmd.officer && slices.Contains(notForwarded, status):
-					isForbidden()(t, err)
+					domaintest.WantForbidden()(t, err)
 				default:
-					isTransition(cmd.name, status)(t, err)
+					domaintest.WantTransition(cmd.name, status)(t, err)
 				}
 			})
 		}
@@ -185,11 +186,11 @@ func TestRoles(t *testing.T) {
 				c := given(then(history(status), cmd.extra)...)
 				evs, err := cmd.run(c, dir, actor)
 				if !admitted {
-					isForbidden()(t, err)
+					domaintest.WantForbidden()(t, err)
 					return
 				}
-				if err != nil || !slices.Equal(types(evs), []string{cmd.want}) {
-					t.Fatalf("got %v, %v; want [%s]", types(evs), err, cmd.want)
+				if err != nil || !slices.Equal(domaintest.Types(evs), []string{cmd.want}) {
+					t.Fatalf("got %v, %v; want [%s]", domaintest.Types(evs), err, cmd.want)
 				}
 			})
 		}
@@ -203,46 +204,46 @@ func TestCheckOrder(t *testing.T) {
 	t.Parallel()
 	dir := testDirectory(t)
 	run(t, []scenario{{
-		name:  "ForbiddenBeforeTransition",
-		given: history(casefile.StatusClosed),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "ForbiddenBeforeTransition",
+		Given: history(casefile.StatusClosed),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Triage(dir, casefile.Triage{Actor: public, Now: later, Priority: casefile.PriorityHigh})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "ForbiddenBeforeInvalid",
-		given: history(casefile.StatusReported),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "ForbiddenBeforeInvalid",
+		Given: history(casefile.StatusReported),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Reject(casefile.Reject{Actor: public})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "OfficerOfOtherDepartmentForbiddenBeforeTransition",
-		given: history(casefile.StatusClosed),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "OfficerOfOtherDepartmentForbiddenBeforeTransition",
+		Given: history(casefile.StatusClosed),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Resolve(casefile.Resolve{Actor: otherOfficer, Now: later, Note: "n"})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "TransitionBeforeInvalid",
-		given: history(casefile.StatusClosed),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "TransitionBeforeInvalid",
+		Given: history(casefile.StatusClosed),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Resolve(casefile.Resolve{Actor: officer})
 		},
-		err: isTransition("resolve", casefile.StatusClosed),
+		ErrFunc: domaintest.WantTransition("resolve", casefile.StatusClosed),
 	}, {
-		name:  "ReportTwiceTransitionBeforeInvalid",
-		given: history(casefile.StatusReported),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "ReportTwiceTransitionBeforeInvalid",
+		Given: history(casefile.StatusReported),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.Report(dir, casefile.Report{Actor: public})
 		},
-		err: isTransition("report", casefile.StatusReported),
+		ErrFunc: domaintest.WantTransition("report", casefile.StatusReported),
 	}, {
-		name:  "ForbiddenSLABreachEvenWhenNothingToRecord",
-		given: history(casefile.StatusClosed),
-		when: func(c *casefile.Case) ([]domain.Event, error) {
+		Name:  "ForbiddenSLABreachEvenWhenNothingToRecord",
+		Given: history(casefile.StatusClosed),
+		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
 			return c.RecordSLABreach(casefile.RecordSLABreach{Actor: admin, Now: later})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
@@ -32,13 +33,13 @@ func TestRegister(t *testing.T) {
 		}
 	}
 	invalid := func(name, field string, edit func(*organisation.Register)) scenario {
-		return scenario{name: name, when: register(edit), err: isInvalid(field)}
+		return scenario{Name: name, WhenFunc: register(edit), ErrFunc: domaintest.WantInvalid(field)}
 	}
 	run(t, []scenario{{
-		name: "OK",
-		when: register(func(*organisation.Register) {}),
-		then: []string{organisation.TypeOrganisationRegistered},
-		check: func(t *testing.T, evs []domain.Event, o *organisation.Organisation) {
+		Name:     "OK",
+		WhenFunc: register(func(*organisation.Register) {}),
+		Then:     []string{organisation.TypeOrganisationRegistered},
+		CheckFunc: func(t *testing.T, evs []domain.Event, o *organisation.Organisation) {
 			t.Helper()
 			e := evs[0].(*organisation.OrganisationRegistered)
 			if e.Name != "جمعية نساء حي النصر" {
@@ -56,35 +57,35 @@ func TestRegister(t *testing.T) {
 			}
 		},
 	}, {
-		name: "OKMunicipalDepartment",
-		when: register(func(r *organisation.Register) {
+		Name: "OKMunicipalDepartment",
+		WhenFunc: register(func(r *organisation.Register) {
 			r.Name, r.Kind, r.Themes, r.DepartmentCode = "الشؤون الاجتماعية", organisation.KindMunicipalDepartment, nil, " social_affairs "
 		}),
-		then: []string{organisation.TypeOrganisationRegistered},
-		check: func(t *testing.T, _ []domain.Event, o *organisation.Organisation) {
+		Then: []string{organisation.TypeOrganisationRegistered},
+		CheckFunc: func(t *testing.T, _ []domain.Event, o *organisation.Organisation) {
 			t.Helper()
 			if o.DepartmentCode != "social_affairs" || o.Themes != nil {
 				t.Errorf("organisation = %+v", o)
 			}
 		},
 	}, {
-		name: "OKMunicipalDepartmentWithoutCode",
-		when: register(func(r *organisation.Register) { r.Kind = organisation.KindMunicipalDepartment }),
-		then: []string{organisation.TypeOrganisationRegistered},
+		Name:     "OKMunicipalDepartmentWithoutCode",
+		WhenFunc: register(func(r *organisation.Register) { r.Kind = organisation.KindMunicipalDepartment }),
+		Then:     []string{organisation.TypeOrganisationRegistered},
 	}, {
-		name: "OKPrivateSectorNoThemes",
-		when: register(func(r *organisation.Register) { r.Kind, r.Themes = organisation.KindPrivateSector, []directory.Theme{} }),
-		then: []string{organisation.TypeOrganisationRegistered},
-		check: func(t *testing.T, evs []domain.Event, o *organisation.Organisation) {
+		Name:     "OKPrivateSectorNoThemes",
+		WhenFunc: register(func(r *organisation.Register) { r.Kind, r.Themes = organisation.KindPrivateSector, []directory.Theme{} }),
+		Then:     []string{organisation.TypeOrganisationRegistered},
+		CheckFunc: func(t *testing.T, evs []domain.Event, o *organisation.Organisation) {
 			t.Helper()
 			if evs[0].(*organisation.OrganisationRegistered).Themes != nil || o.Themes != nil {
 				t.Errorf("themes = %v, want none", o.Themes)
 			}
 		},
 	}, {
-		name: "OKLimitsCountRunes",
-		when: register(func(r *organisation.Register) { r.Name = ar(organisation.MaxName) }),
-		then: []string{organisation.TypeOrganisationRegistered},
+		Name:     "OKLimitsCountRunes",
+		WhenFunc: register(func(r *organisation.Register) { r.Name = ar(organisation.MaxName) }),
+		Then:     []string{organisation.TypeOrganisationRegistered},
 	},
 		invalid("ErrNameEmpty", "name", func(r *organisation.Register) { r.Name = " " }),
 		invalid("ErrNameTooLong", "name", func(r *organisation.Register) { r.Name = ar(organisation.MaxName + 1) }),
@@ -127,48 +128,48 @@ func TestUpdate(t *testing.T) {
 		}
 	}
 	run(t, []scenario{{
-		name:  "OKName",
-		given: history("registered"),
-		when:  update("  جمعية المرأة والشباب  ", nil),
-		then:  []string{organisation.TypeOrganisationUpdated},
-		check: is("جمعية المرأة والشباب", themesSocial),
+		Name:      "OKName",
+		Given:     history("registered"),
+		WhenFunc:  update("  جمعية المرأة والشباب  ", nil),
+		Then:      []string{organisation.TypeOrganisationUpdated},
+		CheckFunc: is("جمعية المرأة والشباب", themesSocial),
 	}, {
-		name:  "OKThemes",
-		given: history("registered"),
-		when:  update("", []directory.Theme{directory.ThemeEconomic}),
-		then:  []string{organisation.TypeOrganisationUpdated},
-		check: is("جمعية نساء حي النصر", []directory.Theme{directory.ThemeEconomic}),
+		Name:      "OKThemes",
+		Given:     history("registered"),
+		WhenFunc:  update("", []directory.Theme{directory.ThemeEconomic}),
+		Then:      []string{organisation.TypeOrganisationUpdated},
+		CheckFunc: is("جمعية نساء حي النصر", []directory.Theme{directory.ThemeEconomic}),
 	}, {
-		name:  "OKClearsThemes",
-		given: history("registered"),
-		when:  update("", []directory.Theme{}),
-		then:  []string{organisation.TypeOrganisationUpdated},
-		check: func(t *testing.T, _ []domain.Event, o *organisation.Organisation) {
+		Name:     "OKClearsThemes",
+		Given:    history("registered"),
+		WhenFunc: update("", []directory.Theme{}),
+		Then:     []string{organisation.TypeOrganisationUpdated},
+		CheckFunc: func(t *testing.T, _ []domain.Event, o *organisation.Organisation) {
 			t.Helper()
 			if o.Themes != nil {
 				t.Errorf("themes = %v, want none", o.Themes)
 			}
 		},
 	}, {
-		name:  "OKNothingChangedRecordsNothing",
-		given: history("registered"),
-		when:  update("جمعية نساء حي النصر", []directory.Theme{directory.ThemeSocial, directory.ThemeLegal, directory.ThemeLegal}),
-		then:  nil,
+		Name:     "OKNothingChangedRecordsNothing",
+		Given:    history("registered"),
+		WhenFunc: update("جمعية نساء حي النصر", []directory.Theme{directory.ThemeSocial, directory.ThemeLegal, directory.ThemeLegal}),
+		Then:     nil,
 	}, {
-		name:  "OKNothingGivenRecordsNothing",
-		given: history("registered"),
-		when:  update("", nil),
-		then:  nil,
+		Name:     "OKNothingGivenRecordsNothing",
+		Given:    history("registered"),
+		WhenFunc: update("", nil),
+		Then:     nil,
 	},
-		{name: "ErrNameBlank", given: history("registered"), when: update("   ", nil), err: isInvalid("name")},
-		{name: "ErrNameTooLong", given: history("registered"), when: update(ar(organisation.MaxName+1), nil), err: isInvalid("name")},
-		{name: "ErrThemeUnknown", given: history("registered"), when: update("", []directory.Theme{"culture"}), err: isInvalid("themes[0]")},
-		{name: "ErrNowZero", given: history("registered"), when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		{Name: "ErrNameBlank", Given: history("registered"), WhenFunc: update("   ", nil), ErrFunc: domaintest.WantInvalid("name")},
+		{Name: "ErrNameTooLong", Given: history("registered"), WhenFunc: update(ar(organisation.MaxName+1), nil), ErrFunc: domaintest.WantInvalid("name")},
+		{Name: "ErrThemeUnknown", Given: history("registered"), WhenFunc: update("", []directory.Theme{"culture"}), ErrFunc: domaintest.WantInvalid("themes[0]")},
+		{Name: "ErrNowZero", Given: history("registered"), WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.Update(organisation.Update{Actor: admin, Name: "n"})
-		}, err: isInvalid("now")},
-		{name: "ErrNowZeroEvenWhenNothingChanges", given: history("registered"), when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		}, ErrFunc: domaintest.WantInvalid("now")},
+		{Name: "ErrNowZeroEvenWhenNothingChanges", Given: history("registered"), WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.Update(organisation.Update{Actor: admin})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -181,11 +182,11 @@ func TestAddMember(t *testing.T) {
 	}
 	withMember := then(history("registered"), []domain.Event{added(memberID, "subj-1")})
 	run(t, []scenario{{
-		name:  "OK",
-		given: withMember,
-		when:  add(" "+member2ID+" ", "  أمينة المال ", " subj-2 "),
-		then:  []string{organisation.TypeMemberAdded},
-		check: func(t *testing.T, evs []domain.Event, o *organisation.Organisation) {
+		Name:     "OK",
+		Given:    withMember,
+		WhenFunc: add(" "+member2ID+" ", "  أمينة المال ", " subj-2 "),
+		Then:     []string{organisation.TypeMemberAdded},
+		CheckFunc: func(t *testing.T, evs []domain.Event, o *organisation.Organisation) {
 			t.Helper()
 			e := evs[0].(*organisation.MemberAdded)
 			if e.MemberID != member2ID || e.Role != "أمينة المال" || e.MemberSubject != "subj-2" {
@@ -203,32 +204,32 @@ func TestAddMember(t *testing.T) {
 			}
 		},
 	}, {
-		name:  "OKWithoutRole",
-		given: history("registered"),
-		when:  add(memberID, "", "subj-1"),
-		then:  []string{organisation.TypeMemberAdded},
+		Name:     "OKWithoutRole",
+		Given:    history("registered"),
+		WhenFunc: add(memberID, "", "subj-1"),
+		Then:     []string{organisation.TypeMemberAdded},
 	}, {
-		name:  "OKLimitsCountRunes",
-		given: history("registered"),
-		when:  add(memberID, ar(organisation.MaxRole), "subj-1"),
-		then:  []string{organisation.TypeMemberAdded},
+		Name:     "OKLimitsCountRunes",
+		Given:    history("registered"),
+		WhenFunc: add(memberID, ar(organisation.MaxRole), "subj-1"),
+		Then:     []string{organisation.TypeMemberAdded},
 	}, {
-		name:  "OKSubjectOfARemovedMember",
-		given: then(withMember, []domain.Event{removed(memberID)}),
-		when:  add(member2ID, "", "subj-1"),
-		then:  []string{organisation.TypeMemberAdded},
+		Name:     "OKSubjectOfARemovedMember",
+		Given:    then(withMember, []domain.Event{removed(memberID)}),
+		WhenFunc: add(member2ID, "", "subj-1"),
+		Then:     []string{organisation.TypeMemberAdded},
 	},
-		{name: "ErrMemberIDEmpty", given: history("registered"), when: add("", "", "subj-1"), err: isInvalid("member_id")},
-		{name: "ErrMemberIDNotAMember", given: history("registered"), when: add("org-01JNQ5AAAAAAAAAAAAAAAAAAAA", "", "subj-1"), err: isInvalid("member_id")},
-		{name: "ErrMemberIDNotAULID", given: history("registered"), when: add("member-1", "", "subj-1"), err: isInvalid("member_id")},
-		{name: "ErrMemberIDAlreadyUsed", given: withMember, when: add(memberID, "", "subj-2"), err: isInvalid("member_id")},
-		{name: "ErrSubjectAlreadyAMember", given: withMember, when: add(member2ID, "", "subj-1"), err: isInvalid("member_subject")},
-		{name: "ErrSubjectEmpty", given: history("registered"), when: add(memberID, "r", "  "), err: isInvalid("member_subject")},
-		{name: "ErrSubjectTooLong", given: history("registered"), when: add(memberID, "r", strings.Repeat("s", organisation.MaxSubject+1)), err: isInvalid("member_subject")},
-		{name: "ErrRoleTooLong", given: history("registered"), when: add(memberID, ar(organisation.MaxRole+1), "subj-1"), err: isInvalid("role")},
-		{name: "ErrNowZero", given: history("registered"), when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		{Name: "ErrMemberIDEmpty", Given: history("registered"), WhenFunc: add("", "", "subj-1"), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrMemberIDNotAMember", Given: history("registered"), WhenFunc: add("org-01JNQ5AAAAAAAAAAAAAAAAAAAA", "", "subj-1"), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrMemberIDNotAULID", Given: history("registered"), WhenFunc: add("member-1", "", "subj-1"), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrMemberIDAlreadyUsed", Given: withMember, WhenFunc: add(memberID, "", "subj-2"), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrSubjectAlreadyAMember", Given: withMember, WhenFunc: add(member2ID, "", "subj-1"), ErrFunc: domaintest.WantInvalid("member_subject")},
+		{Name: "ErrSubjectEmpty", Given: history("registered"), WhenFunc: add(memberID, "r", "  "), ErrFunc: domaintest.WantInvalid("member_subject")},
+		{Name: "ErrSubjectTooLong", Given: history("registered"), WhenFunc: add(memberID, "r", strings.Repeat("s", organisation.MaxSubject+1)), ErrFunc: domaintest.WantInvalid("member_subject")},
+		{Name: "ErrRoleTooLong", Given: history("registered"), WhenFunc: add(memberID, ar(organisation.MaxRole+1), "subj-1"), ErrFunc: domaintest.WantInvalid("role")},
+		{Name: "ErrNowZero", Given: history("registered"), WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.AddMember(organisation.AddMember{Actor: admin, MemberID: memberID, MemberSubject: "subj-1"})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }
 
@@ -241,11 +242,11 @@ func TestRemoveMember(t *testing.T) {
 	}
 	withMembers := then(history("registered"), []domain.Event{added(memberID, "subj-1"), added(member2ID, "subj-2")})
 	run(t, []scenario{{
-		name:  "OK",
-		given: withMembers,
-		when:  remove(memberID),
-		then:  []string{organisation.TypeMemberRemoved},
-		check: func(t *testing.T, _ []domain.Event, o *organisation.Organisation) {
+		Name:     "OK",
+		Given:    withMembers,
+		WhenFunc: remove(memberID),
+		Then:     []string{organisation.TypeMemberRemoved},
+		CheckFunc: func(t *testing.T, _ []domain.Event, o *organisation.Organisation) {
 			t.Helper()
 			if len(o.Members) != 1 || o.Members[0].ID != member2ID || !o.UpdatedAt.Equal(hour(3)) {
 				t.Errorf("members = %+v", o.Members)
@@ -255,11 +256,11 @@ func TestRemoveMember(t *testing.T) {
 			}
 		},
 	},
-		{name: "ErrMemberIDEmpty", given: withMembers, when: remove(""), err: isInvalid("member_id")},
-		{name: "ErrNotAMember", given: history("registered"), when: remove(memberID), err: isInvalid("member_id")},
-		{name: "ErrRemovedTwice", given: then(withMembers, []domain.Event{removed(memberID)}), when: remove(memberID), err: isInvalid("member_id")},
-		{name: "ErrNowZero", given: withMembers, when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		{Name: "ErrMemberIDEmpty", Given: withMembers, WhenFunc: remove(""), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrNotAMember", Given: history("registered"), WhenFunc: remove(memberID), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrRemovedTwice", Given: then(withMembers, []domain.Event{removed(memberID)}), WhenFunc: remove(memberID), ErrFunc: domaintest.WantInvalid("member_id")},
+		{Name: "ErrNowZero", Given: withMembers, WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.RemoveMember(organisation.RemoveMember{Actor: admin, MemberID: memberID})
-		}, err: isInvalid("now")},
+		}, ErrFunc: domaintest.WantInvalid("now")},
 	})
 }

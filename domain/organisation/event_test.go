@@ -9,6 +9,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
@@ -30,36 +31,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("RoundTripsEveryType", func(t *testing.T) {
 		t.Parallel()
-		registry := organisation.Events()
-		seen := map[string]bool{}
-		for _, e := range samples() {
-			seen[e.EventType()] = true
-			data, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := organisation.Decode(e.EventType(), data)
-			if err != nil {
-				t.Fatalf("Decode(%s): %v", e.EventType(), err)
-			}
-			if !reflect.DeepEqual(got, e) {
-				t.Errorf("Decode(%s) = %+v, want %+v", e.EventType(), got, e)
-			}
-			if _, ok := registry[e.EventType()]; !ok {
-				t.Errorf("%s missing from Events()", e.EventType())
-			}
-		}
-		for name, newEvent := range registry {
-			if !seen[name] {
-				t.Errorf("no sample for %s", name)
-			}
-			if e := newEvent(); e.EventType() != name || reflect.ValueOf(e).Kind() != reflect.Pointer {
-				t.Errorf("Events()[%q]() = %T, want a pointer of that type", name, e)
-			}
-		}
-		if len(registry) != 4 {
-			t.Errorf("Events() has %d types, want 4", len(registry))
-		}
+		domaintest.RoundTrip(t, samples(), organisation.Decode, organisation.Events(), 4)
 	})
 
 	t.Run("RoundTripsClearedThemes", func(t *testing.T) {
@@ -137,18 +109,7 @@ func TestDecode(t *testing.T) {
 	t.Run("AppliesDecodedEvents", func(t *testing.T) {
 		t.Parallel()
 		events := samples()
-		o := &organisation.Organisation{}
-		for _, e := range events {
-			data, err := json.Marshal(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := organisation.Decode(e.EventType(), data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o.Apply(d)
-		}
+		o := given(domaintest.Redecode(t, events, organisation.Decode)...)
 		if want := given(events...); !reflect.DeepEqual(o, want) {
 			t.Errorf("organisation from decoded events = %+v, want %+v", o, want)
 		}

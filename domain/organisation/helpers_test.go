@@ -1,7 +1,6 @@
 package organisation_test
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
@@ -86,129 +86,21 @@ func history(s string) []domain.Event {
 
 // given folds events into a new organisation.
 func given(events ...domain.Event) *organisation.Organisation {
-	o := &organisation.Organisation{}
-	for _, e := range events {
-		o.Apply(e)
-	}
-	return o
+	return domaintest.Fold((*organisation.Organisation).Apply, events...)
 }
 
 func then(events ...[]domain.Event) []domain.Event { return slices.Concat(events...) }
 
-func types(events []domain.Event) []string {
-	var ts []string
-	for _, e := range events {
-		ts = append(ts, e.EventType())
-	}
-	return ts
-}
+// scenario is one given/when/then case against an organisation.
+type scenario = domaintest.Scenario[organisation.Organisation]
 
-// errCheck asserts something about a command's error.
-type errCheck func(t *testing.T, err error)
-
-// isInvalid wants an *domain.InvalidError on field, possibly joined with
-// others.
-func isInvalid(field string) errCheck {
-	return func(t *testing.T, err error) {
-		t.Helper()
-		if !hasInvalid(err, field) {
-			t.Errorf("error = %v, want an InvalidError on %q", err, field)
-		}
-		if domain.KindOf(err) != domain.KindInvalid {
-			t.Errorf("KindOf(%v) = %v, want KindInvalid", err, domain.KindOf(err))
-		}
-	}
-}
-
-func isForbidden() errCheck {
-	return func(t *testing.T, err error) {
-		t.Helper()
-		var fe *domain.ForbiddenError
-		if !errors.As(err, &fe) || !errors.Is(err, domain.ErrForbidden) {
-			t.Errorf("error = %v, want a ForbiddenError", err)
-		}
-	}
-}
-
-func isTransition(command, status string) errCheck {
-	return func(t *testing.T, err error) {
-		t.Helper()
-		var te *domain.TransitionError
-		if !errors.As(err, &te) {
-			t.Errorf("error = %v, want a TransitionError", err)
-			return
-		}
-		if te.Command != command || te.Status != status {
-			t.Errorf("TransitionError = %+v, want {%s %s}", *te, command, status)
-		}
-		if domain.KindOf(err) != domain.KindConflict {
-			t.Errorf("KindOf(%v) = %v, want KindConflict", err, domain.KindOf(err))
-		}
-	}
-}
-
-func hasInvalid(err error, field string) bool {
-	var inv *domain.InvalidError
-	if errors.As(err, &inv) && inv.Field == field {
-		return true
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, err := range j.Unwrap() {
-			if hasInvalid(err, field) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// scenario is one given/when/then case. Exactly one of then and err is
-// checked: err when it is set.
-type scenario struct {
-	name  string
-	given []domain.Event
-	when  func(o *organisation.Organisation) ([]domain.Event, error)
-	then  []string // wanted event types; nil for none
-	check func(t *testing.T, evs []domain.Event, o *organisation.Organisation)
-	err   errCheck
-}
-
-// run runs each scenario as a parallel subtest. Check receives the
-// organisation with the new events applied. Run also asserts that a command
-// leaves the organisation untouched: deciding is not applying.
+// run runs each scenario as a parallel subtest against a new organisation; see
+// domaintest.Run.
 func run(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, s := range scenarios {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			o := given(s.given...)
-			before := o.Version
-			evs, err := s.when(o)
-			if o.Version != before {
-				t.Fatalf("command changed the organisation version from %d to %d", before, o.Version)
-			}
-			if s.err != nil {
-				if err == nil {
-					t.Fatalf("events = %v, want an error", types(evs))
-				}
-				s.err(t, err)
-				if evs != nil {
-					t.Errorf("events = %v alongside an error", types(evs))
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("error = %v, want events %v", err, s.then)
-			}
-			if got := types(evs); !slices.Equal(got, s.then) {
-				t.Fatalf("events = %v, want %v", got, s.then)
-			}
-			for _, e := range evs {
-				o.Apply(e)
-			}
-			if s.check != nil {
-				s.check(t, evs, o)
-			}
-		})
-	}
+	domaintest.Run(t, domaintest.Aggregate[organisation.Organisation]{
+		Name:        "organisation",
+		ApplyFunc:   (*organisation.Organisation).Apply,
+		VersionFunc: func(o *organisation.Organisation) int64 { return o.Version },
+	}, scenarios)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/domaintest"
 	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
@@ -63,12 +64,12 @@ func TestTransitions(t *testing.T) {
 				o := given(then(history(state), cmd.extra)...)
 				evs, err := cmd.run(o, dir, cmd.actors[0])
 				if slices.Contains(cmd.allowed, state) {
-					if err != nil || !slices.Equal(types(evs), []string{cmd.want}) {
-						t.Fatalf("got %v, %v; want [%s]", types(evs), err, cmd.want)
+					if err != nil || !slices.Equal(domaintest.Types(evs), []string{cmd.want}) {
+						t.Fatalf("got %v, %v; want [%s]", domaintest.Types(evs), err, cmd.want)
 					}
 					return
 				}
-				isTransition(cmd.name, state)(t, err)
+				domaintest.WantTransition(cmd.name, state)(t, err)
 			})
 		}
 	}
@@ -95,11 +96,11 @@ func TestRoles(t *testing.T) {
 				o := given(then(history(cmd.allowed[0]), cmd.extra)...)
 				evs, err := cmd.run(o, dir, actor)
 				if !admitted {
-					isForbidden()(t, err)
+					domaintest.WantForbidden()(t, err)
 					return
 				}
-				if err != nil || !slices.Equal(types(evs), []string{cmd.want}) {
-					t.Fatalf("got %v, %v; want [%s]", types(evs), err, cmd.want)
+				if err != nil || !slices.Equal(domaintest.Types(evs), []string{cmd.want}) {
+					t.Fatalf("got %v, %v; want [%s]", domaintest.Types(evs), err, cmd.want)
 				}
 			})
 		}
@@ -113,30 +114,30 @@ func TestCheckOrder(t *testing.T) {
 	t.Parallel()
 	dir := testDirectory(t)
 	run(t, []scenario{{
-		name: "ForbiddenBeforeTransition",
-		when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		Name: "ForbiddenBeforeTransition",
+		WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.Update(organisation.Update{Actor: public, Now: hour(5), Name: "n"})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name:  "ForbiddenBeforeInvalid",
-		given: history("registered"),
-		when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		Name:  "ForbiddenBeforeInvalid",
+		Given: history("registered"),
+		WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.AddMember(organisation.AddMember{Actor: officer})
 		},
-		err: isForbidden(),
+		ErrFunc: domaintest.WantForbidden(),
 	}, {
-		name: "TransitionBeforeInvalid",
-		when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		Name: "TransitionBeforeInvalid",
+		WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.RemoveMember(organisation.RemoveMember{Actor: admin})
 		},
-		err: isTransition("remove_member", ""),
+		ErrFunc: domaintest.WantTransition("remove_member", ""),
 	}, {
-		name:  "RegisterTwiceTransitionBeforeInvalid",
-		given: history("registered"),
-		when: func(o *organisation.Organisation) ([]domain.Event, error) {
+		Name:  "RegisterTwiceTransitionBeforeInvalid",
+		Given: history("registered"),
+		WhenFunc: func(o *organisation.Organisation) ([]domain.Event, error) {
 			return o.Register(dir, organisation.Register{Actor: advocate})
 		},
-		err: isTransition("register", "registered"),
+		ErrFunc: domaintest.WantTransition("register", "registered"),
 	}})
 }
