@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -454,24 +453,12 @@ func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.actor(r); err != nil {
-		s.writeProblem(w, r, err)
+	q, limit, ok := s.listQuery(w, r)
+	if !ok {
 		return
 	}
-	if err := validQuery(r); err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	q := r.URL.Query()
-	f := network.CampaignFilter{Theme: q.Get("theme"), Status: q.Get("status"), Organisation: q.Get("organisation"), Cursor: q.Get("cursor")}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			s.writeProblem(w, r, malformed("limit", "must be a positive number"))
-			return
-		}
-		f.Limit = n
-	}
+	f := network.CampaignFilter{Theme: q.Get("theme"), Status: q.Get("status"), Organisation: q.Get("organisation"),
+		Cursor: q.Get("cursor"), Limit: limit}
 	page, err := s.cfg.Network.Campaigns(r.Context(), f)
 	if err != nil {
 		s.writeProblem(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -507,19 +508,37 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+// listQuery checks a list request (its token, its query string and its
+// limit) and answers when they are bad. limit is 0 when not given.
+func (s *Server) listQuery(w http.ResponseWriter, r *http.Request) (q url.Values, limit int, ok bool) {
 	if _, err := s.actor(r); err != nil {
 		s.writeProblem(w, r, err)
-		return
+		return nil, 0, false
 	}
 	if err := validQuery(r); err != nil {
 		s.writeProblem(w, r, err)
+		return nil, 0, false
+	}
+	q = r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.writeProblem(w, r, malformed("limit", "must be a positive number"))
+			return nil, 0, false
+		}
+		limit = n
+	}
+	return q, limit, true
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	q, limit, ok := s.listQuery(w, r)
+	if !ok {
 		return
 	}
-	q := r.URL.Query()
 	f := caselist.Filter{
 		Status: q.Get("status"), District: q.Get("district"), Category: q.Get("category"),
-		Department: q.Get("department"), Q: q.Get("q"), Cursor: q.Get("cursor"), Now: s.now(),
+		Department: q.Get("department"), Q: q.Get("q"), Cursor: q.Get("cursor"), Now: s.now(), Limit: limit,
 	}
 	if v := q.Get("overdue"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -528,14 +547,6 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Overdue = &b
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			s.writeProblem(w, r, malformed("limit", "must be a positive number"))
-			return
-		}
-		f.Limit = n
 	}
 	if len(f.Q) > 200 {
 		s.writeProblem(w, r, malformed("q", "at most 200 characters"))
