@@ -278,3 +278,37 @@ func TestForgetIdempotency(t *testing.T) {
 		t.Fatal("the new key was forgotten")
 	}
 }
+
+// TestFollowerWokenByOtherNode follows the log on one store while another
+// store (another node) appends. The poll is an hour, so only the
+// LISTEN/NOTIFY doorbell can wake the follower in time.
+func TestFollowerWokenByOtherNode(t *testing.T) {
+	t.Parallel()
+	pool, _ := eventstoretest.Schema(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	writer := newPostgres(t, pool, eventstore.Config{})
+	reader := newPostgres(t, pool, eventstore.Config{PollInterval: time.Hour})
+	got := make(chan int64, 10)
+	go func() {
+		_ = reader.Follow(ctx, 0, 10, func(_ context.Context, evs []eventstore.Event) error {
+			for _, e := range evs {
+				got <- e.Position
+			}
+			return nil
+		})
+	}()
+	// Let the reader reach its wait, and its listener subscribe.
+	time.Sleep(500 * time.Millisecond)
+	if _, err := writer.Append(ctx, "case-n", eventstore.NoStream, eventstoretest.Event("t", 1)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case pos := <-got:
+		if pos != 1 {
+			t.Fatalf("followed position %d, want 1", pos)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the follower was not woken by the other store's append")
+	}
+}
