@@ -33,7 +33,10 @@ func startServer(t *testing.T) *testServer {
 	// A small pool: many servers run at once against one PostgreSQL.
 	cfg.DatabaseURL = eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
 	cfg.PublicWriteLimit = 0
-	cfg.ShutdownTimeout = 5 * time.Second
+	// Over 5 s: the server waits up to 5 s for a connection the client
+	// dialled but never used (a dial race under load) before calling it
+	// idle.
+	cfg.ShutdownTimeout = 10 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
 	if err != nil {
@@ -46,6 +49,7 @@ func startServer(t *testing.T) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- p.run(ctx, ln) }()
 	t.Cleanup(func() {
+		http.DefaultClient.CloseIdleConnections()
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("run: %v", err)

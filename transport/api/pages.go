@@ -77,6 +77,7 @@ func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /report", p.reportForm)
 	s.mux.HandleFunc("POST /report", p.submitReport)
 	s.mux.Handle("GET /static/", p.static)
+	p.campaignRoutes()
 }
 
 // newPages parses the embedded templates and messages. They are part of
