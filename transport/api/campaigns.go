@@ -189,6 +189,7 @@ func (s *Server) launchCampaign(w http.ResponseWriter, r *http.Request) {
 // addMember keeps the member's contact details in the vault; the event
 // carries only the reference.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
+	var subject string
 	command(s, s.organisationKind(), func(o *organisation.Organisation, b struct {
 		Name  string `json:"name"`
 		Phone string `json:"phone"`
@@ -207,9 +208,12 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 		if _, err := o.AddMember(organisation.AddMember{Actor: cx.actor, Now: cx.now, MemberID: cx.out.MemberID, Role: b.Role, MemberSubject: "subj-check"}); err != nil {
 			return nil, err
 		}
-		subject, err := s.cfg.Vault.Put(cx.ctx, pd)
-		if err != nil {
-			return nil, err
+		// Stored once even when the decision is retried after a race.
+		if subject == "" {
+			var err error
+			if subject, err = s.cfg.Vault.Put(cx.ctx, pd); err != nil {
+				return nil, err
+			}
 		}
 		return o.AddMember(organisation.AddMember{Actor: cx.actor, Now: cx.now, MemberID: cx.out.MemberID, Role: b.Role, MemberSubject: subject})
 	})(w, r)
@@ -219,6 +223,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 // the event keeps a key derived from the campaign and the name, so the same
 // person signs once, and only the count is public.
 func (s *Server) signPetition(w http.ResponseWriter, r *http.Request) {
+	var subject string
 	command(s, s.campaignKind(), func(c *campaign.Campaign, b struct {
 		Name     string `json:"name"`
 		District string `json:"district"`
@@ -231,13 +236,14 @@ func (s *Server) signPetition(w http.ResponseWriter, r *http.Request) {
 		if _, err := c.SignPetition(cmd); err != nil {
 			return nil, err
 		}
-		if name != "" {
-			subject, err := s.cfg.Vault.Put(cx.ctx, domain.PersonalData{Name: name})
-			if err != nil {
+		if name != "" && subject == "" {
+			// Stored once even when the decision is retried after a race.
+			var err error
+			if subject, err = s.cfg.Vault.Put(cx.ctx, domain.PersonalData{Name: name}); err != nil {
 				return nil, err
 			}
-			cmd.SignerSubject = subject
 		}
+		cmd.SignerSubject = subject
 		return c.SignPetition(cmd)
 	})(w, r)
 }

@@ -40,6 +40,7 @@ type CaseLister interface {
 type Vault interface {
 	Put(ctx context.Context, data domain.PersonalData) (subject string, err error)
 	Get(ctx context.Context, subject string) (domain.PersonalData, error)
+	Erase(ctx context.Context, subject string) error
 }
 
 // Idempotency looks up a remembered answer. It returns nil when the key is
@@ -432,6 +433,13 @@ func (s *Server) recordReport(ctx context.Context, cmd casefile.Report, token st
 	out, err := s.cfg.Cases.Update(ctx, cmd.ID, opts, func(c *casefile.Case) ([]domain.Event, error) {
 		return c.Report(s.cfg.Directory, cmd)
 	})
+	if (err != nil || out.Replayed != nil) && cmd.ReporterSubject != "" {
+		// Nothing refers to the data just stored: shred it rather than
+		// keep a person's details no one can find to erase.
+		if eraseErr := s.cfg.Vault.Erase(context.WithoutCancel(ctx), cmd.ReporterSubject); eraseErr != nil {
+			s.log.WarnContext(ctx, "erase unused personal data", "err", eraseErr)
+		}
+	}
 	if err != nil {
 		return commandResponse{}, nil, err
 	}
