@@ -204,31 +204,9 @@ type campaignEventFields struct {
 	Outcome string `json:"outcome"`
 }
 
-// campaignTimeline turns a campaign's public history into what the page
-// shows. Runs of signatures collapse into one entry.
+// campaignTimeline is a campaign's timeline; signatures collapse.
 func (d *pageData) campaignTimeline(events []historyEvent) []timelineItem {
-	var out []timelineItem
-	signed := 0
-	for _, e := range events {
-		it := timelineItem{
-			Type: e.Type, Label: d.T("event." + e.Type), Actor: d.T("role." + string(e.Actor.Role)),
-			At: newStamp(e.RecordedAt), Hash: e.Hash, ShortHash: e.Hash,
-		}
-		if len(it.ShortHash) > 12 {
-			it.ShortHash = it.ShortHash[:12]
-		}
-		if e.Type == EventName(campaign.TypePetitionSigned) {
-			if signed > 0 && len(out) > 0 {
-				signed++
-				it.Label = d.Tf("event.PetitionSignedMany", signed)
-				out[len(out)-1] = it
-				continue
-			}
-			signed = 1
-			out = append(out, it)
-			continue
-		}
-		signed = 0
+	return d.timelineOf(events, EventName(campaign.TypePetitionSigned), "event.PetitionSignedMany", func(e historyEvent, it *timelineItem) {
 		var f campaignEventFields
 		_ = json.Unmarshal(e.Data, &f) // a field of another shape is simply not shown
 		if e.Type != EventName(campaign.TypeCampaignLaunched) {
@@ -240,7 +218,5 @@ func (d *pageData) campaignTimeline(events []historyEvent) []timelineItem {
 		if f.Outcome != "" {
 			it.Details = append(it.Details, detail{Label: d.T("campaign.outcome"), Value: d.T("campaign.outcome." + f.Outcome)})
 		}
-		out = append(out, it)
-	}
-	return out
+	})
 }

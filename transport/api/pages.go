@@ -521,12 +521,13 @@ type eventFields struct {
 	CampaignID string            `json:"campaign_id"`
 }
 
-// timeline turns the public history into what the page shows. Runs of
-// supports collapse into one entry, so a popular case's history stays
-// readable.
-func (d *pageData) timeline(events []historyEvent) []timelineItem {
+// timelineOf turns a public history into what a page shows: each event with
+// its label, actor, time and hash. Runs of the event named collapse into one
+// entry labelled with manyKey and the count, so a popular stream's history
+// stays readable; describe adds what any other event says.
+func (d *pageData) timelineOf(events []historyEvent, collapse, manyKey string, describe func(e historyEvent, it *timelineItem)) []timelineItem {
 	var out []timelineItem
-	supports := 0
+	run := 0
 	for _, e := range events {
 		it := timelineItem{
 			Type: e.Type, Label: d.T("event." + e.Type), Actor: d.T("role." + string(e.Actor.Role)),
@@ -535,18 +536,27 @@ func (d *pageData) timeline(events []historyEvent) []timelineItem {
 		if len(it.ShortHash) > 12 {
 			it.ShortHash = it.ShortHash[:12]
 		}
-		if e.Type == EventName(casefile.TypeCaseSupported) {
-			if supports > 0 && len(out) > 0 {
-				supports++
-				it.Label = d.Tf("event.CaseSupportedMany", supports)
+		if e.Type == collapse {
+			if run > 0 && len(out) > 0 {
+				run++
+				it.Label = d.Tf(manyKey, run)
 				out[len(out)-1] = it
 				continue
 			}
-			supports = 1
+			run = 1
 			out = append(out, it)
 			continue
 		}
-		supports = 0
+		run = 0
+		describe(e, &it)
+		out = append(out, it)
+	}
+	return out
+}
+
+// timeline is a case's timeline; supports collapse.
+func (d *pageData) timeline(events []historyEvent) []timelineItem {
+	return d.timelineOf(events, EventName(casefile.TypeCaseSupported), "event.CaseSupportedMany", func(e historyEvent, it *timelineItem) {
 		var f eventFields
 		_ = json.Unmarshal(e.Data, &f) // a field of another shape is simply not shown
 		it.Text = firstNonEmpty(f.Note, f.Reason, f.Response, f.Body)
@@ -581,9 +591,7 @@ func (d *pageData) timeline(events []historyEvent) []timelineItem {
 		if f.CampaignID != "" {
 			it.Details = append(it.Details, detail{Label: d.T("tl.campaign"), Value: f.CampaignID})
 		}
-		out = append(out, it)
-	}
-	return out
+	})
 }
 
 func firstNonEmpty(xs ...string) string {
