@@ -1,11 +1,9 @@
 package caselist
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -55,31 +53,8 @@ func (f *Filter) normalise() error {
 	return nil
 }
 
-type cursor struct {
-	created time.Time
-	id      string
-}
-
-func encodeCursor(c casefile.Case) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "|" + c.ID))
-}
-
-var errBadCursor = domain.Invalid("cursor", "not a cursor this server gave")
-
-func decodeCursor(s string) (*cursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, errBadCursor
-	}
-	micros, id, ok := strings.Cut(string(b), "|")
-	n, err := strconv.ParseInt(micros, 10, 64)
-	if !ok || err != nil || id == "" {
-		return nil, errBadCursor
-	}
-	return &cursor{created: time.UnixMicro(n).UTC(), id: id}, nil
+func cursorOf(c casefile.Case) string {
+	return projections.Cursor{CreatedAt: c.CreatedAt, ID: c.ID}.String()
 }
 
 // FeedItem is a public event as the live feed and the board show it:

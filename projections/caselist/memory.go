@@ -56,7 +56,7 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	if err := f.normalise(); err != nil {
 		return Page{}, err
 	}
-	cur, err := decodeCursor(f.Cursor)
+	cur, err := projections.ParseCursor(f.Cursor)
 	if err != nil {
 		return Page{}, err
 	}
@@ -77,13 +77,13 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	var page Page
 	if len(all) > f.Limit {
 		all = all[:f.Limit]
-		page.NextCursor = encodeCursor(all[f.Limit-1])
+		page.NextCursor = cursorOf(all[f.Limit-1])
 	}
 	page.Items = all
 	return page, nil
 }
 
-func matches(c *casefile.Case, f Filter, cur *cursor) bool {
+func matches(c *casefile.Case, f Filter, cur *projections.Cursor) bool {
 	switch {
 	case f.Status != "" && string(c.Status) != f.Status,
 		f.District != "" && c.District != f.District,
@@ -93,10 +93,5 @@ func matches(c *casefile.Case, f Filter, cur *cursor) bool {
 		f.Q != "" && !strings.Contains(searchText(c), f.Q):
 		return false
 	}
-	if cur != nil {
-		if c.CreatedAt.After(cur.created) || (c.CreatedAt.Equal(cur.created) && c.ID >= cur.id) {
-			return false
-		}
-	}
-	return true
+	return cur.After(c.CreatedAt, c.ID)
 }

@@ -147,7 +147,7 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if err := f.normalise(); err != nil {
 		return Page{}, err
 	}
-	cur, err := decodeCursor(f.Cursor)
+	cur, err := projections.ParseCursor(f.Cursor)
 	if err != nil {
 		return Page{}, err
 	}
@@ -174,35 +174,14 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if f.Q != "" {
 		where = append(where, "search LIKE "+arg("%"+escapeLike(f.Q)+"%"))
 	}
-	if cur != nil {
-		where = append(where, "(created_at, id) < ("+arg(cur.created)+", "+arg(cur.id)+")")
-	}
-	q := "SELECT state FROM case_list"
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit+1)
-	rows, err := p.pool.Query(ctx, q, args...)
+	items, err := projections.NewestFirst[casefile.Case](ctx, p.pool, "case_list", where, args, cur, f.Limit)
 	if err != nil {
-		return Page{}, fmt.Errorf("list cases: %w", err)
+		return Page{}, err
 	}
-	var (
-		page  Page
-		state []byte
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
-		var c casefile.Case
-		if err := json.Unmarshal(state, &c); err != nil {
-			return err
-		}
-		page.Items = append(page.Items, c)
-		return nil
-	}); err != nil {
-		return Page{}, fmt.Errorf("list cases: %w", err)
-	}
+	page := Page{Items: items}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+		page.NextCursor = cursorOf(page.Items[f.Limit-1])
 	}
 	return page, nil
 }

@@ -73,7 +73,7 @@ func (m *Memory) Campaigns(_ context.Context, f CampaignFilter) (CampaignPage, e
 	if err := f.normalise(); err != nil {
 		return CampaignPage{}, err
 	}
-	curAt, curID, err := decodeCursor(f.Cursor)
+	cur, err := projections.ParseCursor(f.Cursor)
 	if err != nil {
 		return CampaignPage{}, err
 	}
@@ -89,14 +89,14 @@ func (m *Memory) Campaigns(_ context.Context, f CampaignFilter) (CampaignPage, e
 		case f.Theme != "" && string(c.Theme) != f.Theme,
 			f.Status != "" && string(c.Status) != f.Status,
 			f.Organisation != "" && !slices.Contains(organisationsOf(&c), f.Organisation),
-			curID != "" && (c.CreatedAt.After(curAt) || (c.CreatedAt.Equal(curAt) && c.ID >= curID)):
+			!cur.After(c.CreatedAt, c.ID):
 			continue
 		}
 		page.Items = append(page.Items, c)
 	}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+		page.NextCursor = cursorOf(page.Items[f.Limit-1])
 	}
 	return page, nil
 }

@@ -1,11 +1,9 @@
 package network
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -186,24 +184,6 @@ func organisationsOf(c *campaign.Campaign) []string {
 	return out
 }
 
-func encodeCursor(c campaign.Campaign) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "|" + c.ID))
-}
-
-var errBadCursor = domain.Invalid("cursor", "not a cursor this server gave")
-
-func decodeCursor(s string) (time.Time, string, error) {
-	if s == "" {
-		return time.Time{}, "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return time.Time{}, "", errBadCursor
-	}
-	micros, id, ok := strings.Cut(string(b), "|")
-	n, err := strconv.ParseInt(micros, 10, 64)
-	if !ok || err != nil || id == "" {
-		return time.Time{}, "", errBadCursor
-	}
-	return time.UnixMicro(n).UTC(), id, nil
+func cursorOf(c campaign.Campaign) string {
+	return projections.Cursor{CreatedAt: c.CreatedAt, ID: c.ID}.String()
 }

@@ -137,7 +137,7 @@ func (p *Postgres) Campaigns(ctx context.Context, f CampaignFilter) (CampaignPag
 	if err := f.normalise(); err != nil {
 		return CampaignPage{}, err
 	}
-	curAt, curID, err := decodeCursor(f.Cursor)
+	cur, err := projections.ParseCursor(f.Cursor)
 	if err != nil {
 		return CampaignPage{}, err
 	}
@@ -158,35 +158,14 @@ func (p *Postgres) Campaigns(ctx context.Context, f CampaignFilter) (CampaignPag
 	if f.Organisation != "" {
 		where = append(where, "organisations @> ARRAY["+arg(f.Organisation)+"]::text[]")
 	}
-	if curID != "" {
-		where = append(where, "(created_at, id) < ("+arg(curAt)+", "+arg(curID)+")")
-	}
-	q := "SELECT state FROM campaign_list"
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit+1)
-	rows, err := p.pool.Query(ctx, q, args...)
+	items, err := projections.NewestFirst[campaign.Campaign](ctx, p.pool, "campaign_list", where, args, cur, f.Limit)
 	if err != nil {
-		return CampaignPage{}, fmt.Errorf("list campaigns: %w", err)
+		return CampaignPage{}, err
 	}
-	var (
-		page  CampaignPage
-		state []byte
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
-		var c campaign.Campaign
-		if err := json.Unmarshal(state, &c); err != nil {
-			return err
-		}
-		page.Items = append(page.Items, c)
-		return nil
-	}); err != nil {
-		return CampaignPage{}, fmt.Errorf("list campaigns: %w", err)
-	}
+	page := CampaignPage{Items: items}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[f.Limit-1])
+		page.NextCursor = cursorOf(page.Items[f.Limit-1])
 	}
 	return page, nil
 }
