@@ -17,6 +17,9 @@ const (
 	KindConflict
 	KindForbidden
 	KindUnauthenticated
+	// KindUnavailable is a dependency (the database) that does not answer,
+	// or answered too late to tell what happened: the caller may retry.
+	KindUnavailable
 )
 
 // Sentinel errors shared by every aggregate.
@@ -24,7 +27,28 @@ var (
 	ErrNotFound        = errors.New("not found")
 	ErrForbidden       = errors.New("forbidden")
 	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrOutcomeUnknown says a write may or may not have been recorded:
+	// the connection was lost after the commit was sent, and the store
+	// could not look the write up. A retry with the same idempotency key
+	// is safe.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
+	// ErrUnavailable says a dependency does not answer; nothing was done.
+	ErrUnavailable = errors.New("unavailable")
 )
+
+// NotFoundError names the stream that does not exist, so that a command
+// touching two streams can tell which one is missing.
+type NotFoundError struct {
+	Stream string
+}
+
+func (e *NotFoundError) Error() string { return e.Stream + ": not found" }
+
+// Is makes errors.Is(err, ErrNotFound) hold for every *NotFoundError.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// NotFound returns a *NotFoundError for stream.
+func NotFound(stream string) error { return &NotFoundError{Stream: stream} }
 
 // InvalidError reports input that breaks a rule; Field names the offending
 // field in the wire format (snake_case) so clients can point at it.
@@ -103,6 +127,8 @@ func KindOf(err error) Kind {
 		return KindForbidden
 	case errors.Is(err, ErrUnauthenticated):
 		return KindUnauthenticated
+	case errors.Is(err, ErrOutcomeUnknown), errors.Is(err, ErrUnavailable):
+		return KindUnavailable
 	default:
 		return KindInternal
 	}

@@ -45,6 +45,13 @@ type Outcome struct {
 	Position int64
 	Events   []Recorded
 	Replayed *Response
+	// Status is the stream's status after the command, Created the id of
+	// what the command created inside the stream (an activity, a
+	// commitment, a member) and TrackingToken a new report's secret: the
+	// application services fill them in.
+	Status        string
+	Created       string
+	TrackingToken string
 }
 
 // Recorded is an event as the log holds it, for histories and feeds.

@@ -55,7 +55,7 @@ func (r *Repository[T]) Load(ctx context.Context, stream string) (*T, int64, err
 		return nil, 0, err
 	}
 	if len(events) == 0 {
-		return nil, 0, fmt.Errorf("%s: %w", stream, domain.ErrNotFound)
+		return nil, 0, domain.NotFound(stream)
 	}
 	state := r.codec.New()
 	for _, e := range events {
@@ -158,7 +158,7 @@ func (r *Repository[T]) History(ctx context.Context, stream string) (domain.Hist
 		return domain.History{}, err
 	}
 	if len(events) == 0 {
-		return domain.History{}, fmt.Errorf("%s: %w", stream, domain.ErrNotFound)
+		return domain.History{}, domain.NotFound(stream)
 	}
 	h := domain.History{Stream: stream, Verified: true}
 	if err := r.store.VerifyStream(ctx, stream); err != nil {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
@@ -75,12 +76,11 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		net := network.NewMemory()
 		p.closers = append(p.closers, store.Close)
 		apiCfg.Ephemeral = true
-		repos := newRepositories(store)
-		apiCfg.Cases, apiCfg.Campaigns, apiCfg.Organisations, apiCfg.Linker = repos.cases, repos.campaigns, repos.organisations, repos
+		vault := eventstore.NewMemoryVault()
+		svc := p.wireServices(&apiCfg, newRepositories(store), vault)
 		apiCfg.Network, apiCfg.Resolved = net, list
-		p.workers = append(p.workers, slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}.Run)
+		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
-		apiCfg.Vault = eventstore.NewMemoryVault()
 		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
@@ -118,11 +118,9 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		list := caselist.NewPostgres(pool)
 		net := network.NewPostgres(pool)
 		apiCfg.ReadyFunc = pool.Ping
-		repos := newRepositories(store)
-		apiCfg.Cases, apiCfg.Campaigns, apiCfg.Organisations, apiCfg.Linker = repos.cases, repos.campaigns, repos.organisations, repos
+		svc := p.wireServices(&apiCfg, newRepositories(store), eventstore.NewVault(pool))
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
-		apiCfg.Vault = eventstore.NewVault(pool)
 		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
@@ -149,7 +147,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			},
 		})
 		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
-		sla := slaWatch{overdue: list, cases: apiCfg.Cases, every: time.Minute, log: logger}
+		sla := slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}
 		p.workers = append(p.workers, runner.Run, netRunner.Run, rl.Run, router.Run, sla.Run, forgetIdempotency(store, logger))
 	}
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
@@ -162,6 +160,16 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	return p, nil
+}
+
+// wireServices gives the API the repositories to read from and the
+// services to change state through, over one store and one vault.
+func (p *program) wireServices(cfg *api.Config, repos repositories, vault domain.Vault) services {
+	svc := newServices(repos, cfg.Directory, newPorts(vault))
+	cfg.Cases, cfg.Campaigns, cfg.Organisations = repos.cases, repos.campaigns, repos.organisations
+	cfg.CaseService, cfg.CampaignService, cfg.OrganisationService = svc.cases, svc.campaigns, svc.organisations
+	cfg.Vault = vault
+	return svc
 }
 
 // run serves on ln and runs the background workers until ctx ends, then

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
-	"github.com/citizenhouse/bayt/domain/casefile"
 )
 
 // slaWatch records SLABreached on every case whose due date passed without
@@ -18,11 +17,12 @@ type slaWatch struct {
 		Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error)
 	}
 	cases interface {
-		Update(ctx context.Context, id string, opts domain.UpdateOptions, decide func(*casefile.Case) ([]domain.Event, error)) (domain.Outcome, error)
+		RecordSLABreach(ctx context.Context, id string, opts domain.UpdateOptions) (domain.Outcome, error)
 	}
 	every time.Duration
 	log   *slog.Logger
-	// nowFunc is the clock; time.Now when nil.
+	// nowFunc is the clock that finds overdue cases; time.Now when nil.
+	// The breach itself is dated by the case service's clock.
 	nowFunc func() time.Time
 }
 
@@ -53,9 +53,7 @@ func (w slaWatch) sweep(ctx context.Context) {
 	}
 	sctx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.System})
 	for _, id := range ids {
-		_, err := w.cases.Update(sctx, id, domain.UpdateOptions{IfMatch: domain.AnyVersion}, func(c *casefile.Case) ([]domain.Event, error) {
-			return c.RecordSLABreach(casefile.RecordSLABreach{Actor: domain.System, Now: now})
-		})
+		_, err := w.cases.RecordSLABreach(sctx, id, domain.UpdateOptions{IfMatch: domain.AnyVersion})
 		if err != nil && ctx.Err() == nil {
 			w.log.Warn("record SLA breach", "case", id, "err", err)
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections/caselist"
 )
@@ -27,8 +29,10 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 	store := eventstore.New(ts.pool, eventstore.Config{})
 	defer store.Close()
 	later := time.Now().Add(31 * 24 * time.Hour) // past the roads SLA of 30 days
-	w := slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: eventstore.NewRepository(store, caseCodec()),
-		every: time.Hour, log: discardLogger(), nowFunc: func() time.Time { return later }}
+	ports := newPorts(eventstore.NewVault(ts.pool))
+	ports.NowFunc = func() time.Time { return later }
+	cases := casefile.NewService(eventstore.NewRepository(store, caseCodec()), directory.Default(), ports)
+	w := slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: cases, every: time.Hour, log: discardLogger(), nowFunc: ports.NowFunc}
 
 	breaches := func() int {
 		var h struct {

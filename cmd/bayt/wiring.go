@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
+	"github.com/oklog/ulid/v2"
 )
 
 // follower is what both event stores offer to readers of the log.
@@ -89,6 +92,27 @@ func newRepositories(store eventstore.Streams) repositories {
 		campaigns:     eventstore.NewRepository(store, campaignCodec()),
 		organisations: eventstore.NewRepository(store, organisationCodec()),
 	}
+}
+
+// services are the domain's application services over one store: the one
+// way every surface changes state.
+type services struct {
+	cases         *casefile.Service
+	campaigns     *campaign.Service
+	organisations *organisation.Service
+}
+
+func newServices(repos repositories, dir *directory.Directory, ports domain.Ports) services {
+	return services{
+		cases:         casefile.NewService(repos.cases, dir, ports),
+		campaigns:     campaign.NewService(repos.campaigns, repos.organisations, repos, dir, ports),
+		organisations: organisation.NewService(repos.organisations, dir, ports),
+	}
+}
+
+// newPorts gives the services the wall clock and ULIDs.
+func newPorts(vault domain.Vault) domain.Ports {
+	return domain.Ports{Vault: vault, NowFunc: time.Now, NewIDFunc: func() string { return ulid.Make().String() }}
 }
 
 // Link changes a campaign and a case in one append.

@@ -5,37 +5,25 @@ import (
 	"errors"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
-	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/projections/network"
-	"github.com/oklog/ulid/v2"
 )
 
-// CampaignRepository loads and changes campaigns.
-type CampaignRepository interface {
+// CampaignReader reads campaigns and their history.
+type CampaignReader interface {
 	Load(ctx context.Context, id string) (*campaign.Campaign, int64, error)
-	updater[campaign.Campaign]
 	History(ctx context.Context, id string) (domain.History, error)
 }
 
-// OrganisationRepository loads and changes organisations.
-type OrganisationRepository interface {
+// OrganisationReader reads organisations and their history.
+type OrganisationReader interface {
 	Load(ctx context.Context, id string) (*organisation.Organisation, int64, error)
-	updater[organisation.Organisation]
 	History(ctx context.Context, id string) (domain.History, error)
-}
-
-// CaseLinker changes a campaign and a case in one atomic append, so a link
-// is recorded on both sides or on neither.
-type CaseLinker interface {
-	Link(ctx context.Context, campaignID, caseID string, opts domain.UpdateOptions,
-		decide func(*campaign.Campaign, *casefile.Case) ([]domain.Event, []domain.Event, error)) (domain.Outcome, error)
 }
 
 // NetworkLister reads the campaign and organisation lists.
@@ -50,297 +38,111 @@ type ResolvedCounter interface {
 	CountResolved(ctx context.Context, ids []string) (int, error)
 }
 
-func (s *Server) campaignKind() kind[campaign.Campaign] {
-	return kind[campaign.Campaign]{repo: s.cfg.Campaigns, validID: campaign.ValidID, apply: (*campaign.Campaign).Apply,
-		status: func(c *campaign.Campaign) string { return string(c.Status) }}
-}
-
-func (s *Server) organisationKind() kind[organisation.Organisation] {
-	return kind[organisation.Organisation]{repo: s.cfg.Organisations, validID: organisation.ValidID, apply: (*organisation.Organisation).Apply,
-		status: func(o *organisation.Organisation) string { return "registered" }}
-}
-
 func (s *Server) networkRoutes() {
 	if s.cfg.Campaigns == nil {
 		return
 	}
-	ck, ok := s.campaignKind(), s.organisationKind()
-	s.mux.HandleFunc("POST /api/v1/organisations", s.registerOrganisation)
-	s.mux.HandleFunc("GET /api/v1/organisations", s.listOrganisations)
-	s.mux.HandleFunc("GET /api/v1/organisations/{id}", s.getOrganisation)
-	s.mux.HandleFunc("GET /api/v1/organisations/{id}/history", s.history(organisation.ValidID, s.cfg.Organisations.History, organisationPublic))
-	s.mux.HandleFunc("POST /api/v1/organisations/{id}/members", s.addMember)
-	s.mux.HandleFunc("DELETE /api/v1/organisations/{id}/members/{member_id}", command(s, ok, func(o *organisation.Organisation, _ struct{}, cx cmdContext) ([]domain.Event, error) {
-		return o.RemoveMember(organisation.RemoveMember{Actor: cx.actor, Now: cx.now, MemberID: cx.path("member_id")})
-	}))
-
-	s.mux.HandleFunc("POST /api/v1/campaigns", s.launchCampaign)
-	s.mux.HandleFunc("GET /api/v1/campaigns", s.listCampaigns)
-	s.mux.HandleFunc("GET /api/v1/campaigns/{id}", s.getCampaign)
-	s.mux.HandleFunc("GET /api/v1/campaigns/{id}/history", s.history(campaign.ValidID, s.cfg.Campaigns.History, campaignPublic))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/cases", s.linkCase(true))
-	s.mux.HandleFunc("DELETE /api/v1/campaigns/{id}/cases/{case_id}", s.linkCase(false))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/partners", command(s, ck, func(c *campaign.Campaign, b struct {
-		OrganisationID string `json:"organisation_id"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		if err := s.organisationExists(cx.ctx, b.OrganisationID, "organisation_id", cx.actor); err != nil {
-			return nil, err
-		}
-		return c.JoinPartner(campaign.JoinPartner{Actor: cx.actor, Now: cx.now, OrganisationID: b.OrganisationID})
-	}))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/activities", command(s, ck, func(c *campaign.Campaign, b struct {
-		Kind         campaign.ActivityKind `json:"kind"`
-		Title        string                `json:"title"`
-		ScheduledFor time.Time             `json:"scheduled_for"`
-		Place        string                `json:"place"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		cx.out.ActivityID = campaign.ActivityPrefix + ulid.Make().String()
-		return c.PlanActivity(campaign.PlanActivity{Actor: cx.actor, Now: cx.now, ActivityID: cx.out.ActivityID, Kind: b.Kind,
-			Title: b.Title, ScheduledFor: b.ScheduledFor, Place: b.Place})
-	}))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/activities/{activity_id}/held", command(s, ck, func(c *campaign.Campaign, b struct {
-		Attendance campaign.Attendance `json:"attendance"`
-		Minutes    string              `json:"minutes"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		cx.out.ActivityID = cx.path("activity_id")
-		return c.HoldActivity(campaign.HoldActivity{Actor: cx.actor, Now: cx.now, ActivityID: cx.out.ActivityID, Attendance: b.Attendance, Minutes: b.Minutes})
-	}))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/signatures", s.signPetition)
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments", command(s, ck, func(c *campaign.Campaign, b struct {
-		Text  string    `json:"text"`
-		DueBy time.Time `json:"due_by"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		cx.out.CommitmentID = campaign.CommitmentPrefix + ulid.Make().String()
-		return c.RecordCommitment(campaign.RecordCommitment{Actor: cx.actor, Now: cx.now, CommitmentID: cx.out.CommitmentID, Text: b.Text, DueBy: b.DueBy})
-	}))
-	type settleBody struct {
-		Note string `json:"note"`
-	}
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments/{commitment_id}/fulfilled", command(s, ck, func(c *campaign.Campaign, b settleBody, cx cmdContext) ([]domain.Event, error) {
-		cx.out.CommitmentID = cx.path("commitment_id")
-		return c.FulfilCommitment(campaign.FulfilCommitment{Actor: cx.actor, Now: cx.now, CommitmentID: cx.out.CommitmentID, Note: b.Note})
-	}))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments/{commitment_id}/broken", command(s, ck, func(c *campaign.Campaign, b settleBody, cx cmdContext) ([]domain.Event, error) {
-		cx.out.CommitmentID = cx.path("commitment_id")
-		return c.BreakCommitment(campaign.BreakCommitment{Actor: cx.actor, Now: cx.now, CommitmentID: cx.out.CommitmentID, Note: b.Note})
-	}))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/updates", command(s, ck, func(c *campaign.Campaign, b struct {
-		Body string `json:"body"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.PublishUpdate(campaign.PublishUpdate{Actor: cx.actor, Now: cx.now, Body: b.Body})
-	}))
-	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/close", command(s, ck, func(c *campaign.Campaign, b struct {
-		Outcome campaign.Outcome `json:"outcome"`
-		Summary string           `json:"summary"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Close(campaign.Close{Actor: cx.actor, Now: cx.now, Outcome: b.Outcome, Summary: b.Summary})
-	}))
-}
-
-// organisationExists checks a reference to an organisation, for staff only:
-// others learn nothing from the answer but "forbidden" from the domain.
-func (s *Server) organisationExists(ctx context.Context, id, field string, actor domain.Actor) error {
-	if !actor.Role.Staff() || id == "" || !organisation.ValidID(id) {
-		return nil // the domain refuses the actor or the id itself
-	}
-	if _, _, err := s.cfg.Organisations.Load(ctx, id); errors.Is(err, domain.ErrNotFound) {
-		return domain.Invalid(field, "no such organisation")
-	} else if err != nil {
-		return err
-	}
-	return nil
-}
-
-// create runs a command that opens a new stream, named with prefix and a
-// new ULID; it answers 201.
-func create[T, B any](s *Server, w http.ResponseWriter, r *http.Request, k kind[T], prefix string,
-	decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) {
-	handle(s, w, r, k, prefix+ulid.Make().String(), true, decide)
-}
-
-func (s *Server) registerOrganisation(w http.ResponseWriter, r *http.Request) {
-	create(s, w, r, s.organisationKind(), organisation.StreamPrefix, func(o *organisation.Organisation, b struct {
+	cs, os := s.cfg.CampaignService, s.cfg.OrganisationService
+	s.mux.HandleFunc("POST /api/v1/organisations", creation(s, func(cx cmdContext, b struct {
 		Name           string            `json:"name"`
 		Kind           organisation.Kind `json:"kind"`
 		Themes         []directory.Theme `json:"themes"`
 		DepartmentCode string            `json:"department_code"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return o.Register(s.cfg.Directory, organisation.Register{Actor: cx.actor, Now: cx.now, ID: cx.out.ID, Name: b.Name,
-			Kind: b.Kind, Themes: b.Themes, DepartmentCode: b.DepartmentCode})
-	})
-}
+	}) (domain.Outcome, error) {
+		return os.Register(cx.ctx, organisation.Register{Actor: cx.actor, Name: b.Name, Kind: b.Kind, Themes: b.Themes, DepartmentCode: b.DepartmentCode}, cx.opts)
+	}))
+	s.mux.HandleFunc("GET /api/v1/organisations", s.listOrganisations)
+	s.mux.HandleFunc("GET /api/v1/organisations/{id}", s.getOrganisation)
+	s.mux.HandleFunc("GET /api/v1/organisations/{id}/history", s.history(organisation.ValidID, s.cfg.Organisations.History, organisationPublic))
+	s.mux.HandleFunc("POST /api/v1/organisations/{id}/members", command(s, organisation.ValidID, createsMember, func(cx cmdContext, b struct {
+		Name  string `json:"name"`
+		Phone string `json:"phone"`
+		Email string `json:"email"`
+		Role  string `json:"role"`
+	}) (domain.Outcome, error) {
+		return os.AddMember(cx.ctx, cx.id, organisation.AddMember{Actor: cx.actor, Role: b.Role},
+			domain.PersonalData{Name: b.Name, Phone: b.Phone, Email: b.Email}, cx.opts)
+	}))
+	s.mux.HandleFunc("DELETE /api/v1/organisations/{id}/members/{member_id}", command(s, organisation.ValidID, createsMember, func(cx cmdContext, _ struct{}) (domain.Outcome, error) {
+		return os.RemoveMember(cx.ctx, cx.id, organisation.RemoveMember{Actor: cx.actor, MemberID: cx.path("member_id")}, cx.opts)
+	}))
 
-func (s *Server) launchCampaign(w http.ResponseWriter, r *http.Request) {
-	create(s, w, r, s.campaignKind(), campaign.StreamPrefix, func(c *campaign.Campaign, b struct {
+	s.mux.HandleFunc("POST /api/v1/campaigns", creation(s, func(cx cmdContext, b struct {
 		Title            string          `json:"title"`
 		Demand           string          `json:"demand"`
 		Theme            directory.Theme `json:"theme"`
 		TargetDepartment string          `json:"target_department"`
 		LeadOrganisation string          `json:"lead_organisation"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		if err := s.organisationExists(cx.ctx, b.LeadOrganisation, "lead_organisation", cx.actor); err != nil {
-			return nil, err
-		}
-		return c.Launch(s.cfg.Directory, campaign.Launch{Actor: cx.actor, Now: cx.now, ID: cx.out.ID, Title: b.Title, Demand: b.Demand,
-			Theme: b.Theme, TargetDepartment: b.TargetDepartment, LeadOrganisation: b.LeadOrganisation})
-	})
-}
-
-// addMember keeps the member's contact details in the vault; the event
-// carries only the reference.
-func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
-	var subject string
-	command(s, s.organisationKind(), func(o *organisation.Organisation, b struct {
-		Name  string `json:"name"`
-		Phone string `json:"phone"`
-		Email string `json:"email"`
-		Role  string `json:"role"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		pd := domain.PersonalData{Name: strings.TrimSpace(b.Name), Phone: strings.TrimSpace(b.Phone), Email: strings.TrimSpace(b.Email)}
-		if pd.Name == "" {
-			return nil, domain.Invalid("name", "required")
-		}
-		if err := validatePersonalData(pd); err != nil {
-			return nil, err
-		}
-		// Refuse before storing anything when the actor may not add.
-		cx.out.MemberID = organisation.MemberPrefix + ulid.Make().String()
-		if _, err := o.AddMember(organisation.AddMember{Actor: cx.actor, Now: cx.now, MemberID: cx.out.MemberID, Role: b.Role, MemberSubject: "subj-check"}); err != nil {
-			return nil, err
-		}
-		// Stored once even when the decision is retried after a race.
-		if subject == "" {
-			var err error
-			if subject, err = s.cfg.Vault.Put(cx.ctx, pd); err != nil {
-				return nil, err
-			}
-		}
-		return o.AddMember(organisation.AddMember{Actor: cx.actor, Now: cx.now, MemberID: cx.out.MemberID, Role: b.Role, MemberSubject: subject})
-	})(w, r)
-}
-
-// signPetition records a signature. The signer's name goes to the vault;
-// the event keeps a key derived from the campaign and the name, so the same
-// person signs once, and only the count is public.
-func (s *Server) signPetition(w http.ResponseWriter, r *http.Request) {
-	var subject string
-	command(s, s.campaignKind(), func(c *campaign.Campaign, b struct {
+	}) (domain.Outcome, error) {
+		return cs.Launch(cx.ctx, campaign.Launch{Actor: cx.actor, Title: b.Title, Demand: b.Demand, Theme: b.Theme,
+			TargetDepartment: b.TargetDepartment, LeadOrganisation: b.LeadOrganisation}, cx.opts)
+	}))
+	s.mux.HandleFunc("GET /api/v1/campaigns", s.listCampaigns)
+	s.mux.HandleFunc("GET /api/v1/campaigns/{id}", s.getCampaign)
+	s.mux.HandleFunc("GET /api/v1/campaigns/{id}/history", s.history(campaign.ValidID, s.cfg.Campaigns.History, campaignPublic))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/cases", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
+		CaseID string `json:"case_id"`
+	}) (domain.Outcome, error) {
+		return cs.LinkCase(cx.ctx, cx.id, b.CaseID, cx.actor, true, cx.opts)
+	}))
+	s.mux.HandleFunc("DELETE /api/v1/campaigns/{id}/cases/{case_id}", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, _ struct{}) (domain.Outcome, error) {
+		return cs.LinkCase(cx.ctx, cx.id, cx.path("case_id"), cx.actor, false, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/partners", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
+		OrganisationID string `json:"organisation_id"`
+	}) (domain.Outcome, error) {
+		return cs.JoinPartner(cx.ctx, cx.id, campaign.JoinPartner{Actor: cx.actor, OrganisationID: b.OrganisationID}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/activities", command(s, campaign.ValidID, createsActivity, func(cx cmdContext, b struct {
+		Kind         campaign.ActivityKind `json:"kind"`
+		Title        string                `json:"title"`
+		ScheduledFor time.Time             `json:"scheduled_for"`
+		Place        string                `json:"place"`
+	}) (domain.Outcome, error) {
+		return cs.PlanActivity(cx.ctx, cx.id, campaign.PlanActivity{Actor: cx.actor, Kind: b.Kind, Title: b.Title,
+			ScheduledFor: b.ScheduledFor, Place: b.Place}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/activities/{activity_id}/held", command(s, campaign.ValidID, createsActivity, func(cx cmdContext, b struct {
+		Attendance campaign.Attendance `json:"attendance"`
+		Minutes    string              `json:"minutes"`
+	}) (domain.Outcome, error) {
+		return cs.HoldActivity(cx.ctx, cx.id, campaign.HoldActivity{Actor: cx.actor, ActivityID: cx.path("activity_id"),
+			Attendance: b.Attendance, Minutes: b.Minutes}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/signatures", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
 		Name     string `json:"name"`
 		District string `json:"district"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		name := strings.Join(strings.Fields(b.Name), " ")
-		if len([]rune(name)) > 200 {
-			return nil, domain.Invalid("name", "at most 200 characters")
-		}
-		cmd := campaign.SignPetition{Actor: cx.actor, Now: cx.now, District: b.District, SignerKey: campaign.SignerKey(c.ID, name)}
-		if _, err := c.SignPetition(cmd); err != nil {
-			return nil, err
-		}
-		if name != "" && subject == "" {
-			// Stored once even when the decision is retried after a race.
-			var err error
-			if subject, err = s.cfg.Vault.Put(cx.ctx, domain.PersonalData{Name: name}); err != nil {
-				return nil, err
-			}
-		}
-		cmd.SignerSubject = subject
-		return c.SignPetition(cmd)
-	})(w, r)
+	}) (domain.Outcome, error) {
+		return cs.SignPetition(cx.ctx, cx.id, campaign.SignPetition{Actor: cx.actor, District: b.District}, b.Name, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments", command(s, campaign.ValidID, createsCommitment, func(cx cmdContext, b struct {
+		Text  string    `json:"text"`
+		DueBy time.Time `json:"due_by"`
+	}) (domain.Outcome, error) {
+		return cs.RecordCommitment(cx.ctx, cx.id, campaign.RecordCommitment{Actor: cx.actor, Text: b.Text, DueBy: b.DueBy}, cx.opts)
+	}))
+	type settleBody struct {
+		Note string `json:"note"`
+	}
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments/{commitment_id}/fulfilled", command(s, campaign.ValidID, createsCommitment, func(cx cmdContext, b settleBody) (domain.Outcome, error) {
+		return cs.FulfilCommitment(cx.ctx, cx.id, campaign.FulfilCommitment{Actor: cx.actor, CommitmentID: cx.path("commitment_id"), Note: b.Note}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments/{commitment_id}/broken", command(s, campaign.ValidID, createsCommitment, func(cx cmdContext, b settleBody) (domain.Outcome, error) {
+		return cs.BreakCommitment(cx.ctx, cx.id, campaign.BreakCommitment{Actor: cx.actor, CommitmentID: cx.path("commitment_id"), Note: b.Note}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/updates", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
+		Body string `json:"body"`
+	}) (domain.Outcome, error) {
+		return cs.PublishUpdate(cx.ctx, cx.id, campaign.PublishUpdate{Actor: cx.actor, Body: b.Body}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/close", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
+		Outcome campaign.Outcome `json:"outcome"`
+		Summary string           `json:"summary"`
+	}) (domain.Outcome, error) {
+		return cs.Close(cx.ctx, cx.id, campaign.Close{Actor: cx.actor, Outcome: b.Outcome, Summary: b.Summary}, cx.opts)
+	}))
 }
 
-// linkCase links (or unlinks) a case and a campaign: both streams record
-// it in one append.
-func (s *Server) linkCase(link bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r, actor, err := s.withActor(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		raw, err := readBody(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		var body struct {
-			CaseID string `json:"case_id"`
-		}
-		if err := decodeStrict(raw, &body); err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		id, caseID := r.PathValue("id"), body.CaseID
-		if !link {
-			caseID = r.PathValue("case_id")
-		}
-		if !campaign.ValidID(id) {
-			s.writeProblem(w, r, domain.ErrNotFound)
-			return
-		}
-		if !casefile.ValidID(caseID) {
-			s.writeProblem(w, r, domain.Invalid("case_id", "not a case id"))
-			return
-		}
-		opts, ok := s.commandOptions(w, r, actor, raw)
-		if !ok {
-			return
-		}
-		now := s.now()
-		out := &commandResponse{ID: id}
-		if opts.Idempotency != nil {
-			opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-				resp := *out
-				resp.Version, resp.Position = o.Version, o.Position
-				return jsonResponse(http.StatusOK, resp)
-			}
-		}
-		res, err := s.cfg.Linker.Link(r.Context(), id, caseID, opts, func(c *campaign.Campaign, k *casefile.Case) ([]domain.Event, []domain.Event, error) {
-			var (
-				evC, evK []domain.Event
-				err      error
-			)
-			if link {
-				evC, err = c.LinkCase(campaign.LinkCase{Actor: actor, Now: now, CaseID: caseID})
-				if err == nil {
-					evK, err = k.LinkCampaign(casefile.LinkCampaign{Actor: actor, Now: now, CampaignID: id})
-				}
-			} else {
-				evC, err = c.UnlinkCase(campaign.UnlinkCase{Actor: actor, Now: now, CaseID: caseID})
-				if err == nil && slicesContains(k.CampaignIDs, id) {
-					evK, err = k.UnlinkCampaign(casefile.UnlinkCampaign{Actor: actor, Now: now, CampaignID: id})
-				}
-			}
-			for _, e := range evC {
-				c.Apply(e)
-			}
-			out.Status = string(c.Status)
-			return evC, evK, err
-		})
-		if errors.Is(err, domain.ErrNotFound) && !strings.Contains(err.Error(), id) {
-			err = domain.Invalid("case_id", "no such case")
-		}
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		if res.Replayed != nil {
-			writeStored(w, *res.Replayed)
-			return
-		}
-		out.Version, out.Position = res.Version, res.Position
-		w.Header().Set("ETag", etag(res.Version))
-		writeJSON(w, http.StatusOK, out)
-	}
-}
-
-func slicesContains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
 
 // campaignView is a campaign as API.md shows it, with its tracker figures.
 type campaignView struct {

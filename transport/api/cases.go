@@ -2,10 +2,7 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -17,15 +14,11 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections/caselist"
-	"github.com/oklog/ulid/v2"
 )
 
-// CaseRepository loads and changes cases. Update decides against the
-// current state and appends at the version decided on; see
-// eventstore.Repository.
-type CaseRepository interface {
+// CaseReader reads cases and their history.
+type CaseReader interface {
 	Load(ctx context.Context, id string) (*casefile.Case, int64, error)
-	Update(ctx context.Context, id string, opts domain.UpdateOptions, decide func(*casefile.Case) ([]domain.Event, error)) (domain.Outcome, error)
 	History(ctx context.Context, id string) (domain.History, error)
 }
 
@@ -34,13 +27,11 @@ type CaseLister interface {
 	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
 }
 
-// Vault keeps personal data outside events. Get returns an error wrapping
-// domain.ErrNotFound for an unknown subject and domain.ErrErased for an erased
-// one; either way the caller shows nothing.
+// Vault reads personal data for staff. Get returns an error wrapping
+// domain.ErrNotFound for an unknown subject and domain.ErrErased for an
+// erased one; either way the caller shows nothing.
 type Vault interface {
-	Put(ctx context.Context, data domain.PersonalData) (subject string, err error)
 	Get(ctx context.Context, subject string) (domain.PersonalData, error)
-	Erase(ctx context.Context, subject string) error
 }
 
 // Idempotency looks up a remembered answer. It returns nil when the key is
@@ -51,103 +42,84 @@ type Idempotency interface {
 }
 
 func (s *Server) caseRoutes() {
+	cs := s.cfg.CaseService
 	s.mux.HandleFunc("POST /api/v1/cases", s.reportCase)
 	s.mux.HandleFunc("GET /api/v1/cases", s.listCases)
 	s.mux.HandleFunc("GET /api/v1/cases/{id}", s.getCase)
 	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.history(casefile.ValidID, s.cfg.Cases.History, casePublic))
 
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/triage", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/triage", caseCommand(s, func(cx cmdContext, b struct {
 		Priority casefile.Priority `json:"priority"`
 		Category string            `json:"category"`
 		Note     string            `json:"note"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Triage(s.cfg.Directory, casefile.Triage{Actor: cx.actor, Now: cx.now, Priority: b.Priority, Category: b.Category, Note: b.Note})
+	}) (domain.Outcome, error) {
+		return cs.Triage(cx.ctx, cx.id, casefile.Triage{Actor: cx.actor, Priority: b.Priority, Category: b.Category, Note: b.Note}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/reject", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/reject", caseCommand(s, func(cx cmdContext, b struct {
 		Reason string `json:"reason"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Reject(casefile.Reject{Actor: cx.actor, Now: cx.now, Reason: b.Reason})
+	}) (domain.Outcome, error) {
+		return cs.Reject(cx.ctx, cx.id, casefile.Reject{Actor: cx.actor, Reason: b.Reason}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/merge", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/merge", caseCommand(s, func(cx cmdContext, b struct {
 		Into string `json:"into"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		if b.Into != "" && b.Into != c.ID && cx.actor.Role.Staff() {
-			if _, _, err := s.cfg.Cases.Load(cx.ctx, b.Into); errors.Is(err, domain.ErrNotFound) {
-				return nil, domain.Invalid("into", "no such case")
-			} else if err != nil {
-				return nil, err
-			}
-		}
-		return c.Merge(casefile.Merge{Actor: cx.actor, Now: cx.now, Into: b.Into})
+	}) (domain.Outcome, error) {
+		return cs.Merge(cx.ctx, cx.id, casefile.Merge{Actor: cx.actor, Into: b.Into}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/forward", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/forward", caseCommand(s, func(cx cmdContext, b struct {
 		Department string `json:"department"`
 		Note       string `json:"note"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Forward(s.cfg.Directory, casefile.Forward{Actor: cx.actor, Now: cx.now, Department: b.Department, Note: b.Note})
+	}) (domain.Outcome, error) {
+		return cs.Forward(cx.ctx, cx.id, casefile.Forward{Actor: cx.actor, Department: b.Department, Note: b.Note}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/acknowledge", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/acknowledge", caseCommand(s, func(cx cmdContext, b struct {
 		Reference string `json:"reference"`
 		Note      string `json:"note"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Acknowledge(casefile.Acknowledge{Actor: cx.actor, Now: cx.now, Reference: b.Reference, Note: b.Note})
+	}) (domain.Outcome, error) {
+		return cs.Acknowledge(cx.ctx, cx.id, casefile.Acknowledge{Actor: cx.actor, Reference: b.Reference, Note: b.Note}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/answer", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/answer", caseCommand(s, func(cx cmdContext, b struct {
 		Response   string     `json:"response"`
 		PlannedFor *time.Time `json:"planned_for"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Answer(casefile.Answer{Actor: cx.actor, Now: cx.now, Response: b.Response, PlannedFor: b.PlannedFor})
+	}) (domain.Outcome, error) {
+		return cs.Answer(cx.ctx, cx.id, casefile.Answer{Actor: cx.actor, Response: b.Response, PlannedFor: b.PlannedFor}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/resolve", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/resolve", caseCommand(s, func(cx cmdContext, b struct {
 		Note string `json:"note"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Resolve(casefile.Resolve{Actor: cx.actor, Now: cx.now, Note: b.Note})
+	}) (domain.Outcome, error) {
+		return cs.Resolve(cx.ctx, cx.id, casefile.Resolve{Actor: cx.actor, Note: b.Note}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/confirm", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/confirm", caseCommand(s, func(cx cmdContext, b struct {
 		Note          string `json:"note"`
 		TrackingToken string `json:"tracking_token"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Confirm(casefile.Confirm{Actor: asReporter(c, cx.actor, b.TrackingToken), Now: cx.now, Note: b.Note})
+	}) (domain.Outcome, error) {
+		return cs.Confirm(cx.ctx, cx.id, casefile.Confirm{Actor: cx.actor, Note: b.Note}, b.TrackingToken, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/reopen", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/reopen", caseCommand(s, func(cx cmdContext, b struct {
 		Reason        string `json:"reason"`
 		TrackingToken string `json:"tracking_token"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Reopen(s.cfg.Directory, casefile.Reopen{Actor: asReporter(c, cx.actor, b.TrackingToken), Now: cx.now, Reason: b.Reason})
+	}) (domain.Outcome, error) {
+		return cs.Reopen(cx.ctx, cx.id, casefile.Reopen{Actor: cx.actor, Reason: b.Reason}, b.TrackingToken, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/comments", caseCommand(s, func(c *casefile.Case, b struct {
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/comments", caseCommand(s, func(cx cmdContext, b struct {
 		Body       string              `json:"body"`
 		Visibility casefile.Visibility `json:"visibility"`
-	}, cx cmdContext) ([]domain.Event, error) {
-		return c.Comment(casefile.Comment{Actor: cx.actor, Now: cx.now, Body: b.Body, Visibility: b.Visibility})
+	}) (domain.Outcome, error) {
+		return cs.Comment(cx.ctx, cx.id, casefile.Comment{Actor: cx.actor, Body: b.Body, Visibility: b.Visibility}, cx.opts)
 	}))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/support", caseCommand(s, func(c *casefile.Case, _ struct{}, cx cmdContext) ([]domain.Event, error) {
-		return c.Support(casefile.Support{Actor: cx.actor, Now: cx.now})
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/support", caseCommand(s, func(cx cmdContext, _ struct{}) (domain.Outcome, error) {
+		return cs.Support(cx.ctx, cx.id, casefile.Support{Actor: cx.actor}, cx.opts)
 	}))
 }
 
-// asReporter makes an anonymous caller the case's reporter when the
-// tracking token they send is the one the case was reported with.
-func asReporter(c *casefile.Case, a domain.Actor, token string) domain.Actor {
-	if token == "" || a.Role != domain.RolePublic || len(c.TrackingTokenHash) == 0 {
-		return a
-	}
-	sum := sha256.Sum256([]byte(token))
-	if subtle.ConstantTimeCompare(sum[:], c.TrackingTokenHash) == 1 {
-		return domain.Actor{Role: domain.RoleReporter}
-	}
-	return a
-}
-
-// cmdContext is what a command handler gets besides the state and body.
-// A handler that creates a part of the stream (an activity, a commitment)
-// names it in out.
+// cmdContext is what a command handler gets besides its body: the stream
+// it acts on ("" for a new one), the acting user and the update options
+// read from the request.
 type cmdContext struct {
 	ctx   context.Context
 	r     *http.Request
+	id    string
 	actor domain.Actor
-	now   time.Time
-	out   *commandResponse
+	opts  domain.UpdateOptions
 }
 
 // path returns a wildcard of the request's path.
@@ -165,41 +137,57 @@ type commandResponse struct {
 	MemberID      string `json:"member_id,omitempty"`
 }
 
-// updater changes one kind of aggregate; see eventstore.Repository.
-type updater[T any] interface {
-	Update(ctx context.Context, id string, opts domain.UpdateOptions, decide func(*T) ([]domain.Event, error)) (domain.Outcome, error)
+// created names the field of commandResponse that carries what a command
+// created inside its stream.
+type created int
+
+const (
+	createsNothing created = iota
+	createsActivity
+	createsCommitment
+	createsMember
+)
+
+func newCommandResponse(o domain.Outcome, c created) commandResponse {
+	resp := commandResponse{ID: o.Stream, Status: o.Status, Version: o.Version, Position: o.Position, TrackingToken: o.TrackingToken}
+	switch c {
+	case createsActivity:
+		resp.ActivityID = o.Created
+	case createsCommitment:
+		resp.CommitmentID = o.Created
+	case createsMember:
+		resp.MemberID = o.Created
+	}
+	return resp
 }
 
-// kind describes one kind of stream to the command handlers.
-type kind[T any] struct {
-	repo    updater[T]
-	validID func(string) bool
-	apply   func(*T, domain.Event)
-	status  func(*T) string
+// commandFunc runs one command through a domain service.
+type commandFunc[B any] func(cx cmdContext, body B) (domain.Outcome, error)
+
+func caseCommand[B any](s *Server, run commandFunc[B]) http.HandlerFunc {
+	return command(s, casefile.ValidID, createsNothing, run)
 }
 
-func (s *Server) caseKind() kind[casefile.Case] {
-	return kind[casefile.Case]{repo: s.cfg.Cases, validID: casefile.ValidID, apply: (*casefile.Case).Apply,
-		status: func(c *casefile.Case) string { return string(c.Status) }}
-}
-
-func caseCommand[B any](s *Server, decide func(c *casefile.Case, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
-	return command(s, s.caseKind(), decide)
-}
-
-// command builds the handler of one command on an existing stream.
-func command[T, B any](s *Server, k kind[T], decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) http.HandlerFunc {
+// command builds the handler of one command on the existing stream named
+// by the path's id.
+func command[B any](s *Server, validID func(string) bool, c created, run commandFunc[B]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		handle(s, w, r, k, r.PathValue("id"), false, decide)
+		handle(s, w, r, validID, http.StatusOK, c, run)
 	}
 }
 
-// handle runs one command on the stream id: it authenticates, decodes the
-// body strictly, honours If-Match and Idempotency-Key, decides against the
-// current state and appends. With create, the stream must be new and the
-// answer is 201.
-func handle[T, B any](s *Server, w http.ResponseWriter, r *http.Request, k kind[T], id string, create bool,
-	decide func(state *T, body B, cx cmdContext) ([]domain.Event, error)) {
+// creation builds the handler of a command that opens a new stream; it
+// answers 201.
+func creation[B any](s *Server, run commandFunc[B]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		handle(s, w, r, nil, http.StatusCreated, createsNothing, run)
+	}
+}
+
+// handle runs one command: it authenticates, decodes the body strictly,
+// checks the path's id (when validID is set), honours If-Match and
+// Idempotency-Key, and answers with the outcome.
+func handle[B any](s *Server, w http.ResponseWriter, r *http.Request, validID func(string) bool, status int, c created, run commandFunc[B]) {
 	r, actor, err := s.withActor(r)
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -215,50 +203,36 @@ func handle[T, B any](s *Server, w http.ResponseWriter, r *http.Request, k kind[
 		s.writeProblem(w, r, err)
 		return
 	}
-	if !k.validID(id) {
-		s.writeProblem(w, r, domain.ErrNotFound)
-		return
+	var id string
+	if validID != nil {
+		if id = r.PathValue("id"); !validID(id) {
+			s.writeProblem(w, r, domain.ErrNotFound)
+			return
+		}
 	}
 	opts, ok := s.commandOptions(w, r, actor, raw)
 	if !ok {
 		return
 	}
-	opts.Create = create
-	status := http.StatusOK
-	if create {
-		status = http.StatusCreated
-	}
-	out := &commandResponse{ID: id}
-	cx := cmdContext{ctx: r.Context(), r: r, actor: actor, now: s.now(), out: out}
 	if opts.Idempotency != nil {
 		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-			resp := *out
-			resp.Version, resp.Position = o.Version, o.Position
-			return jsonResponse(status, resp)
+			return jsonResponse(status, newCommandResponse(o, c))
 		}
 	}
-	res, err := k.repo.Update(r.Context(), id, opts, func(state *T) ([]domain.Event, error) {
-		events, err := decide(state, body, cx)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range events {
-			k.apply(state, e)
-		}
-		out.Status = k.status(state)
-		return events, nil
-	})
+	out, err := run(cmdContext{ctx: r.Context(), r: r, id: id, actor: actor, opts: opts}, body)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	if res.Replayed != nil {
-		writeStored(w, *res.Replayed)
+	if out.Replayed != nil {
+		writeStored(w, *out.Replayed)
 		return
 	}
-	out.Version, out.Position = res.Version, res.Position
-	w.Header().Set("ETag", etag(res.Version))
-	writeJSON(w, status, out)
+	w.Header().Set("ETag", etag(out.Version))
+	if status == http.StatusCreated && casefile.ValidID(out.Stream) {
+		w.Header().Set("Location", "/api/v1/cases/"+out.Stream)
+	}
+	writeJSON(w, status, newCommandResponse(out, c))
 }
 
 // commandOptions reads If-Match and Idempotency-Key, answers a repeated
@@ -348,127 +322,16 @@ type reportRequest struct {
 }
 
 func (s *Server) reportCase(w http.ResponseWriter, r *http.Request) {
-	r, actor, err := s.withActor(r)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	raw, err := readBody(r)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	var body reportRequest
-	if err := decodeStrict(raw, &body); err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	opts, ok := s.commandOptions(w, r, actor, raw)
-	if !ok {
-		return
-	}
-	var pd domain.PersonalData
-	if body.Reporter != nil {
-		pd = domain.PersonalData{Name: body.Reporter.Name, Phone: body.Reporter.Phone, Email: body.Reporter.Email}
-	}
-	cmd, token, err := s.draftReport(casefile.Report{
-		Actor: actor, Title: body.Title, Description: body.Description, Category: body.Category,
-		District: body.District, Location: body.Location, Address: body.Address, Language: body.Language,
-	}, &pd)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	resp, replayed, err := s.recordReport(r.Context(), cmd, token, pd, opts)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	if replayed != nil {
-		writeStored(w, *replayed)
-		return
-	}
-	w.Header().Set("ETag", etag(resp.Version))
-	w.Header().Set("Location", "/api/v1/cases/"+resp.ID)
-	writeJSON(w, http.StatusCreated, resp)
-}
-
-// draftReport completes a report command (id, time, tracking token) and
-// decides it once against an empty case, with the reporter's contact
-// details checked too, so that bad input is refused, every problem at
-// once, before anything is stored. pd is trimmed in place.
-func (s *Server) draftReport(cmd casefile.Report, pd *domain.PersonalData) (casefile.Report, string, error) {
-	cmd.Now = s.now()
-	cmd.ID = casefile.StreamPrefix + ulid.Make().String()
-	token := newSecret()
-	sum := sha256.Sum256([]byte(token))
-	cmd.TrackingTokenHash = sum[:]
-	*pd = domain.PersonalData{Name: strings.TrimSpace(pd.Name), Phone: strings.TrimSpace(pd.Phone), Email: strings.TrimSpace(pd.Email)}
-	_, err := (&casefile.Case{}).Report(s.cfg.Directory, cmd)
-	if err := errors.Join(err, validatePersonalData(*pd)); err != nil {
-		return cmd, "", err
-	}
-	return cmd, token, nil
-}
-
-// recordReport stores the reporter in the vault and appends the report.
-// A repeated idempotent request returns the first answer as replayed.
-func (s *Server) recordReport(ctx context.Context, cmd casefile.Report, token string, pd domain.PersonalData, opts domain.UpdateOptions) (commandResponse, *domain.Response, error) {
-	if !pd.Empty() {
-		subject, err := s.cfg.Vault.Put(ctx, pd)
-		if err != nil {
-			return commandResponse{}, nil, err
+	creation(s, func(cx cmdContext, b reportRequest) (domain.Outcome, error) {
+		var pd domain.PersonalData
+		if b.Reporter != nil {
+			pd = domain.PersonalData{Name: b.Reporter.Name, Phone: b.Reporter.Phone, Email: b.Reporter.Email}
 		}
-		cmd.ReporterSubject = subject
-	}
-	resp := commandResponse{ID: cmd.ID, Status: string(casefile.StatusReported), TrackingToken: token}
-	opts.Create = true
-	if opts.Idempotency != nil {
-		opts.Idempotency.ResponseFunc = func(o domain.Outcome) (domain.Response, error) {
-			r := resp
-			r.Version, r.Position = o.Version, o.Position
-			return jsonResponse(http.StatusCreated, r)
-		}
-	}
-	out, err := s.cfg.Cases.Update(ctx, cmd.ID, opts, func(c *casefile.Case) ([]domain.Event, error) {
-		return c.Report(s.cfg.Directory, cmd)
-	})
-	if (err != nil || out.Replayed != nil) && cmd.ReporterSubject != "" {
-		// Nothing refers to the data just stored: shred it rather than
-		// keep a person's details no one can find to erase.
-		if eraseErr := s.cfg.Vault.Erase(context.WithoutCancel(ctx), cmd.ReporterSubject); eraseErr != nil {
-			s.log.WarnContext(ctx, "erase unused personal data", "err", eraseErr)
-		}
-	}
-	if err != nil {
-		return commandResponse{}, nil, err
-	}
-	if out.Replayed != nil {
-		return commandResponse{}, out.Replayed, nil
-	}
-	resp.Version, resp.Position = out.Version, out.Position
-	return resp, nil, nil
-}
-
-func validatePersonalData(p domain.PersonalData) error {
-	var errs []error
-	if len([]rune(p.Name)) > 200 {
-		errs = append(errs, domain.Invalid("reporter.name", "at most 200 characters"))
-	}
-	if len(p.Phone) > 40 {
-		errs = append(errs, domain.Invalid("reporter.phone", "at most 40 characters"))
-	}
-	if len(p.Email) > 254 || (p.Email != "" && !strings.Contains(p.Email, "@")) {
-		errs = append(errs, domain.Invalid("reporter.email", "not an email address"))
-	}
-	return errors.Join(errs...)
-}
-
-// newSecret returns 32 random bytes, base64url: a tracking token.
-func newSecret() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
+		return s.cfg.CaseService.Report(cx.ctx, casefile.Report{
+			Actor: cx.actor, Title: b.Title, Description: b.Description, Category: b.Category,
+			District: b.District, Location: b.Location, Address: b.Address, Language: b.Language,
+		}, pd, cx.opts)
+	})(w, r)
 }
 
 // streamRead authenticates a read of the stream named in r's path. It

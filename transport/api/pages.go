@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
@@ -701,11 +700,11 @@ func (p *pages) showForm(w http.ResponseWriter, r *http.Request, d *pageData, st
 	p.render(w, r, status, "report", d)
 }
 
-// The vault's limits, as validatePersonalData enforces them.
+// The vault's limits.
 const (
-	maxName  = 200
-	maxPhone = 40
-	maxEmail = 254
+	maxName  = domain.MaxPersonName
+	maxPhone = domain.MaxPhone
+	maxEmail = domain.MaxEmail
 )
 
 type reportedBody struct {
@@ -797,14 +796,6 @@ func (p *pages) sameOrigin(r *http.Request) bool {
 // and a changed one is a new report.
 func (p *pages) report(ctx context.Context, r *http.Request, in reportInput, lang string) (commandResponse, error) {
 	s := p.s
-	pd := domain.PersonalData{Name: in.Name, Phone: in.Phone, Email: in.Email}
-	cmd, token, err := s.draftReport(casefile.Report{
-		Actor: domain.Anonymous, Title: in.Title, Description: in.Description, Category: in.Category,
-		District: in.District, Address: in.Address, Language: lang,
-	}, &pd)
-	if err := errors.Join(err, validUTF8(pd)); err != nil {
-		return commandResponse{}, err
-	}
 	opts := domain.UpdateOptions{IfMatch: domain.AnyVersion}
 	if in.Key != "" {
 		h := sha256.New()
@@ -819,32 +810,24 @@ func (p *pages) report(ctx context.Context, r *http.Request, in reportInput, lan
 		if stored != nil {
 			return storedReport(*stored)
 		}
-		opts.Idempotency = &domain.Idempotency{Key: key, RequestHash: hash}
+		opts.Idempotency = &domain.Idempotency{Key: key, RequestHash: hash, ResponseFunc: func(o domain.Outcome) (domain.Response, error) {
+			return jsonResponse(http.StatusCreated, newCommandResponse(o, createsNothing))
+		}}
 	}
 	if !s.limiter.allow(clientAddress(r), s.now()) {
 		return commandResponse{}, errPageRateLimited
 	}
-	resp, replayed, err := s.recordReport(ctx, cmd, token, pd, opts)
+	out, err := s.cfg.CaseService.Report(ctx, casefile.Report{
+		Actor: domain.Anonymous, Title: in.Title, Description: in.Description, Category: in.Category,
+		District: in.District, Address: in.Address, Language: lang,
+	}, domain.PersonalData{Name: in.Name, Phone: in.Phone, Email: in.Email}, opts)
 	if err != nil {
 		return commandResponse{}, err
 	}
-	if replayed != nil {
-		return storedReport(*replayed)
+	if out.Replayed != nil {
+		return storedReport(*out.Replayed)
 	}
-	return resp, nil
-}
-
-// validUTF8 refuses contact details that are not UTF-8; the case's own
-// texts are checked by the domain. A form post, unlike a JSON body, is not
-// checked on the way in.
-func validUTF8(pd domain.PersonalData) error {
-	var errs []error
-	for field, v := range map[string]string{"reporter.name": pd.Name, "reporter.phone": pd.Phone, "reporter.email": pd.Email} {
-		if !utf8.ValidString(v) {
-			errs = append(errs, domain.Invalid(field, "must be valid UTF-8"))
-		}
-	}
-	return errors.Join(errs...)
+	return newCommandResponse(out, createsNothing), nil
 }
 
 // storedReport reads the remembered answer to an earlier, identical post.

@@ -15,6 +15,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/campaign"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/domain/directory"
 )
 
@@ -27,17 +30,21 @@ type Config struct {
 	ReadyFunc   func(ctx context.Context) error
 	Logger      *slog.Logger
 	Directory   *directory.Directory
-	Cases       CaseRepository
+	Cases       CaseReader
 	CaseList    CaseLister
 	Vault       Vault
+	// CaseService, CampaignService and OrganisationService change state:
+	// every command goes through them.
+	CaseService         *casefile.Service
+	CampaignService     *campaign.Service
+	OrganisationService *organisation.Service
 	Tokens      Authenticator
 	Idempotency Idempotency
 	Boards      Boards
 	// The network of associations and its campaigns; nil leaves those
 	// endpoints out.
-	Campaigns     CampaignRepository
-	Organisations OrganisationRepository
-	Linker        CaseLinker
+	Campaigns     CampaignReader
+	Organisations OrganisationReader
 	Network       NetworkLister
 	Resolved      ResolvedCounter
 	// Live serves the WebSocket feed at /api/v1/live; nil leaves it out.
@@ -63,7 +70,8 @@ type Server struct {
 // New returns a Server serving cfg.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil ||
-		cfg.Vault == nil || cfg.Tokens == nil || cfg.Idempotency == nil || cfg.Boards == nil {
+		cfg.Vault == nil || cfg.Tokens == nil || cfg.Idempotency == nil || cfg.Boards == nil || cfg.CaseService == nil ||
+		(cfg.Campaigns != nil && (cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) {
 		panic("api: missing dependency")
 	}
 	if cfg.NowFunc == nil {
