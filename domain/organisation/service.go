@@ -106,4 +106,3 @@ func Exists(ctx context.Context, repo Repository, actor domain.Actor, id, field 
 	}
 	return nil
 }
-

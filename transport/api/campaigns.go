@@ -143,7 +143,6 @@ func (s *Server) networkRoutes() {
 	}))
 }
 
-
 // campaignView is a campaign as API.md shows it, with its tracker figures.
 type campaignView struct {
 	ID               string              `json:"id"`

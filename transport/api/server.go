@@ -17,8 +17,8 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
-	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
 // Config holds what the server needs; cmd/bayt fills it.
@@ -27,20 +27,20 @@ type Config struct {
 	// because no PostgreSQL was configured. Every page and /readyz say so.
 	Ephemeral bool
 	// ReadyFunc reports whether the server's dependencies answer.
-	ReadyFunc   func(ctx context.Context) error
-	Logger      *slog.Logger
-	Directory   *directory.Directory
-	Cases       CaseReader
-	CaseList    CaseLister
-	Vault       Vault
+	ReadyFunc func(ctx context.Context) error
+	Logger    *slog.Logger
+	Directory *directory.Directory
+	Cases     CaseReader
+	CaseList  CaseLister
+	Vault     Vault
 	// CaseService, CampaignService and OrganisationService change state:
 	// every command goes through them.
 	CaseService         *casefile.Service
 	CampaignService     *campaign.Service
 	OrganisationService *organisation.Service
-	Tokens      Authenticator
-	Idempotency Idempotency
-	Boards      Boards
+	Tokens              Authenticator
+	Idempotency         Idempotency
+	Boards              Boards
 	// The network of associations and its campaigns; nil leaves those
 	// endpoints out.
 	Campaigns     CampaignReader
