@@ -12,12 +12,13 @@ import (
 // Vault keeps personal data outside events, encrypted per person. Put
 // stores data and returns the subject reference events may carry. Get
 // returns an error wrapping ErrNotFound for an unknown subject and ErrErased
-// for an erased one. Erase shreds a subject for good; erasing an unknown or
-// erased subject is not an error. All methods are safe for concurrent use.
+// for an erased one. Discard removes a subject that no event refers to,
+// leaving no trace (erasing a person events refer to is an operator's act,
+// outside the services). All methods are safe for concurrent use.
 type Vault interface {
 	Put(ctx context.Context, data PersonalData) (subject string, err error)
 	Get(ctx context.Context, subject string) (PersonalData, error)
-	Erase(ctx context.Context, subject string) error
+	Discard(ctx context.Context, subject string) error
 }
 
 // Ports are what every application service needs from outside the domain:
@@ -97,7 +98,7 @@ func Complete(opts UpdateOptions, fill func(*Outcome)) UpdateOptions {
 	return opts
 }
 
-// Forget shreds subject, stored in the vault for a command that did not
+// Forget discards subject, stored in the vault for a command that did not
 // record it: nothing refers to the data, and no one could find it to erase
 // it. It keeps the data when the command's outcome is unknown (the events
 // may have committed and refer to it) and when the outcome replayed an
@@ -107,8 +108,8 @@ func Forget(ctx context.Context, vault Vault, subject string, out Outcome, err e
 	if subject == "" || errors.Is(err, ErrOutcomeUnknown) || (err == nil && out.Replayed == nil) {
 		return nil
 	}
-	if eraseErr := vault.Erase(context.WithoutCancel(ctx), subject); eraseErr != nil {
-		return fmt.Errorf("erase unused personal data: %w", eraseErr)
+	if discardErr := vault.Discard(context.WithoutCancel(ctx), subject); discardErr != nil {
+		return fmt.Errorf("discard unused personal data: %w", discardErr)
 	}
 	return nil
 }

@@ -203,3 +203,16 @@ ON CONFLICT (subject) DO NOTHING`, subject)
 	}
 	return nil
 }
+
+// Discard removes subject's key and data without a trace, for data stored
+// for a command that was not recorded: no event refers to the subject, so
+// there is no erasure to remember. Discarding an unknown subject succeeds.
+func (v *Vault) Discard(ctx context.Context, subject string) error {
+	_, err := v.pool.Exec(ctx, `
+WITH k AS (DELETE FROM vault_keys WHERE subject = $1)
+DELETE FROM vault_data WHERE subject = $1`, subject)
+	if err != nil {
+		return fmt.Errorf("discard personal data of %s: %w", subject, translate(err))
+	}
+	return nil
+}

@@ -77,3 +77,15 @@ func (m *MemoryVault) Erase(ctx context.Context, subject string) error {
 	m.erased[subject] = true
 	return nil
 }
+
+// Discard removes subject entirely, as Vault.Discard does.
+func (m *MemoryVault) Discard(ctx context.Context, subject string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.keys, subject)
+	delete(m.data, subject)
+	return nil
+}

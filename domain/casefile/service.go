@@ -70,6 +70,10 @@ func (s *Service) Report(ctx context.Context, cmd Report, reporter domain.Person
 	if err := errors.Join(err, reporter.Check("reporter.")); err != nil {
 		return domain.Outcome{}, err
 	}
+	if opts.IfMatch != domain.AnyVersion && opts.IfMatch != 0 {
+		// A new case has no version to match: refused before the vault.
+		return domain.Outcome{}, &domain.VersionConflictError{Stream: cmd.ID, Expected: opts.IfMatch, Actual: 0}
+	}
 	if !reporter.Empty() {
 		subject, err := s.ports.Vault.Put(ctx, reporter)
 		if err != nil {

@@ -1,0 +1,163 @@
+package casefile_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
+)
+
+// memVault is the vault port in memory: enough to see what a service
+// leaves behind.
+type memVault struct {
+	mu   sync.Mutex
+	n    int
+	data map[string]domain.PersonalData
+}
+
+func (v *memVault) Put(_ context.Context, d domain.PersonalData) (string, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.n++
+	s := "subj-" + string(rune('a'+v.n))
+	v.data[s] = d
+	return s, nil
+}
+
+func (v *memVault) Get(_ context.Context, s string) (domain.PersonalData, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	d, ok := v.data[s]
+	if !ok {
+		return d, domain.ErrNotFound
+	}
+	return d, nil
+}
+
+func (v *memVault) Discard(_ context.Context, s string) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	delete(v.data, s)
+	return nil
+}
+
+func (v *memVault) held() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.data)
+}
+
+// appendRepo decides like a repository and then answers what the append
+// would have: the outcome of a store the test cannot otherwise make fail.
+type appendRepo struct {
+	decided []domain.Event
+	out     domain.Outcome
+	err     error
+}
+
+func (r *appendRepo) Load(context.Context, string) (*casefile.Case, int64, error) {
+	return nil, 0, domain.ErrNotFound
+}
+
+func (r *appendRepo) Update(_ context.Context, id string, _ domain.UpdateOptions, decide func(*casefile.Case) ([]domain.Event, error)) (domain.Outcome, error) {
+	events, err := decide(&casefile.Case{})
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	r.decided = events
+	out := r.out
+	out.Stream = id
+	return out, r.err
+}
+
+func TestReportVaultEntry(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	report := casefile.Report{Actor: domain.Anonymous, Title: "حفرة", Description: "عميقة", Category: "roads", District: "Medina"}
+	reporter := domain.PersonalData{Name: "  Amal  ", Phone: "+216 20 000 000"}
+	for _, tc := range []struct {
+		name     string
+		repo     *appendRepo
+		opts     domain.UpdateOptions
+		wantErr  error
+		wantHeld int
+	}{
+		{"OK", &appendRepo{out: domain.Outcome{Version: 1, Position: 7}}, domain.UpdateOptions{IfMatch: domain.AnyVersion}, nil, 1},
+		{"RefusedByStoreDiscards", &appendRepo{err: &domain.VersionConflictError{Actual: 1}}, domain.UpdateOptions{IfMatch: domain.AnyVersion}, &domain.VersionConflictError{}, 0},
+		{"ReplayDiscards", &appendRepo{out: domain.Outcome{Replayed: &domain.Response{Status: 201}}}, domain.UpdateOptions{IfMatch: domain.AnyVersion}, nil, 0},
+		{"OutcomeUnknownKeeps", &appendRepo{err: domain.ErrOutcomeUnknown}, domain.UpdateOptions{IfMatch: domain.AnyVersion}, domain.ErrOutcomeUnknown, 1},
+		{"StaleIfMatchStoresNothing", &appendRepo{}, domain.UpdateOptions{IfMatch: 1}, &domain.VersionConflictError{}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vault := &memVault{data: map[string]domain.PersonalData{}}
+			svc := casefile.NewService(tc.repo, directory.Default(), domain.Ports{Vault: vault,
+				NowFunc: func() time.Time { return at }, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" }})
+			out, err := svc.Report(context.Background(), report, reporter, tc.opts)
+			var vc *domain.VersionConflictError
+			switch {
+			case tc.wantErr == nil && err != nil:
+				t.Fatalf("err = %v", err)
+			case errors.As(tc.wantErr, &vc) && !errors.As(err, &vc):
+				t.Fatalf("err = %v, want a version conflict", err)
+			case errors.Is(tc.wantErr, domain.ErrOutcomeUnknown) && !errors.Is(err, domain.ErrOutcomeUnknown):
+				t.Fatalf("err = %v, want outcome unknown", err)
+			}
+			if n := vault.held(); n != tc.wantHeld {
+				t.Fatalf("vault holds %d entries, want %d", n, tc.wantHeld)
+			}
+			if tc.name != "OK" {
+				return
+			}
+			if out.TrackingToken == "" || out.Status != "reported" || out.Stream != "case-01JDZ0000000000000000000AB" {
+				t.Fatalf("outcome = %+v", out)
+			}
+			rep := tc.repo.decided[0].(*casefile.CaseReported)
+			if pd, err := vault.Get(context.Background(), rep.ReporterSubject); err != nil || pd.Name != "Amal" {
+				t.Fatalf("vault holds %+v, %v for the reporter, want the trimmed name", pd, err)
+			}
+			if !rep.At.Equal(at) {
+				t.Fatalf("reported at %v, want the service's clock %v", rep.At, at)
+			}
+		})
+	}
+}
+
+func TestReportBadInputStoresNothing(t *testing.T) {
+	t.Parallel()
+	vault := &memVault{data: map[string]domain.PersonalData{}}
+	repo := &appendRepo{}
+	svc := casefile.NewService(repo, directory.Default(), domain.Ports{Vault: vault, NowFunc: time.Now, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" }})
+	_, err := svc.Report(context.Background(), casefile.Report{Actor: domain.Anonymous, Title: "", Category: "roads", District: "Medina"},
+		domain.PersonalData{Email: "not an address"}, domain.UpdateOptions{IfMatch: domain.AnyVersion})
+	var inv *domain.InvalidError
+	if !errors.As(err, &inv) {
+		t.Fatalf("err = %v, want invalid input", err)
+	}
+	for _, field := range []string{"title", "reporter.email"} {
+		if !containsField(err, field) {
+			t.Errorf("error %v does not name %s", err, field)
+		}
+	}
+	if vault.held() != 0 || repo.decided != nil {
+		t.Fatalf("a refused report stored %d vault entries and decided %v", vault.held(), repo.decided)
+	}
+}
+
+func containsField(err error, field string) bool {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if containsField(e, field) {
+				return true
+			}
+		}
+		return false
+	}
+	var inv *domain.InvalidError
+	return errors.As(err, &inv) && inv.Field == field
+}
