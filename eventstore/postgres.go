@@ -38,6 +38,10 @@ type Config struct {
 	// in which a reader could otherwise see a later position before an
 	// earlier one commits.
 	InTxFunc func()
+	// CommitErrFunc, when set, gets the error of every append's COMMIT
+	// round trip and returns the one the store acts on. Tests use it to
+	// lose the connection after a commit succeeded.
+	CommitErrFunc func(error) error
 }
 
 func (c *Config) setDefaults() {
@@ -230,7 +234,7 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	}
 	results := make([]outcome, len(live))
 	last, err := s.commitTx(ctx, live, results)
-	if err != nil && len(live) > 1 && ctx.Err() == nil {
+	if err != nil && len(live) > 1 && ctx.Err() == nil && !errors.Is(err, domain.ErrOutcomeUnknown) {
 		// One request the database refuses (a value it cannot store) must
 		// not fail the others it was batched with: commit each alone.
 		for _, p := range live {
@@ -242,6 +246,10 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	}
 	if err != nil {
 		err = fmt.Errorf("append: %w", translate(err))
+		var vc *domain.VersionConflictError
+		if len(live) == 1 && errors.As(err, &vc) && vc.Actual < 0 {
+			err = s.backstopConflict(ctx, live[0].req, err)
+		}
 		for _, p := range live {
 			p.done <- outcome{err: err}
 		}
@@ -289,13 +297,73 @@ func (s *Store) commitTx(ctx context.Context, live []*pending, results []outcome
 		b = &pgx.Batch{}
 	}
 	b.Queue("COMMIT")
-	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+	err = conn.SendBatch(ctx, b).Close()
+	if s.cfg.CommitErrFunc != nil {
+		err = s.cfg.CommitErrFunc(err)
+	}
+	if err != nil && len(p.accepted) > 0 && !refusedByServer(err) {
+		// The connection failed with COMMIT sent: the batch may be in the
+		// log. Answering "failed" for an append that committed would make
+		// a caller discard data its events refer to, or retry into a
+		// duplicate; look it up instead.
+		committed, lookupErr := s.committed(ctx, p.accepted[0])
+		switch {
+		case lookupErr != nil:
+			return 0, fmt.Errorf("%w: %w (looking it up: %w)", domain.ErrOutcomeUnknown, err, lookupErr)
+		case committed:
+			err = nil
+		}
+	}
+	if err != nil {
 		return 0, err
 	}
 	if len(p.accepted) == 0 {
 		return 0, nil
 	}
 	return p.position, nil
+}
+
+// backstopConflict names the stream and current version of a request the
+// unique (stream, version) backstop refused: a writer that did not take the
+// append lock got there first. It reads the heads of req's streams and
+// reports the first that moved; err when it cannot tell.
+func (s *Store) backstopConflict(ctx context.Context, req Request, err error) error {
+	for _, a := range req.Appends {
+		var version int64
+		if qerr := s.pool.QueryRow(ctx, "SELECT version FROM streams WHERE id = $1", a.Stream).Scan(&version); qerr != nil {
+			continue
+		}
+		if a.Expected >= 0 && version != a.Expected {
+			return &domain.VersionConflictError{Stream: a.Stream, Expected: a.Expected, Actual: version}
+		}
+	}
+	return err
+}
+
+// refusedByServer reports whether err is PostgreSQL's own answer, which
+// means the transaction was rolled back: only then is "not committed"
+// certain without looking.
+func refusedByServer(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr)
+}
+
+// committed looks up whether the first event of a batch whose commit
+// outcome was lost is in the log. It takes the append lock first, so that a
+// commit still in flight on the lost connection finishes (or rolls back)
+// before the look-up reads.
+func (s *Store) committed(ctx context.Context, first Event) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var found bool
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, appendLockSQL); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM events WHERE position = $1 AND event_id = $2)",
+			first.Position, first.ID).Scan(&found)
+	})
+	return found, err
 }
 
 func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending) (*planner, error) {
@@ -434,6 +502,8 @@ func nullable(s string) *string {
 func translate(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "events_stream_id_stream_version_key" {
+		// Which stream, and its version, the caller's request says: see
+		// backstopConflict.
 		return &domain.VersionConflictError{Stream: "(concurrent writer)", Expected: -1, Actual: -1}
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
