@@ -57,8 +57,8 @@
 // reference to the personal-data vault (empty for an anonymous signature),
 // and the signer key, an opaque keyed hash of the signer's identity that
 // the caller computes so that one person signs a campaign once. Both are
-// secret: the event is public, but public surfaces must drop signer_subject
-// and signer_key. The state keeps signer keys unexported for the same
+// secret: the event is public, but Redact, which every public surface
+// calls, clears both. The state keeps signer keys unexported for the same
 // reason; ask Signed.
 //
 // # Deciding a command

@@ -31,8 +31,8 @@ const (
 // pointer types without a second, value-typed case to forget.
 //
 // Every campaign event is public: advocacy is done in the open. The
-// exception is PetitionSigned's SignerSubject and SignerKey, which public
-// surfaces must redact.
+// exception is PetitionSigned's SignerSubject and SignerKey, which Redact
+// clears.
 
 // CampaignLaunched starts a campaign: its demand to the municipality, the
 // seed's theme it falls under, the department it targets and the
@@ -96,8 +96,7 @@ type ActivityHeld struct {
 // to the person directly, so erasing the person leaves this event intact.
 // SignerKey is an opaque keyed hash of the signer's identity that keeps one
 // signature per person; it is not personal data the vault can erase, so it
-// must never leave the staff side. Public surfaces must drop signer_subject
-// and signer_key.
+// must never leave the staff side: Redact clears both.
 type PetitionSigned struct {
 	SignerSubject string    `json:"signer_subject,omitempty"`
 	SignerKey     string    `json:"signer_key,omitempty"`
@@ -253,17 +252,64 @@ func Decode(eventType string, data []byte) (domain.Event, error) {
 	return domain.DecodeWith(newEvent, eventType, data)
 }
 
-// Public reports whether e may appear on public surfaces: campaign pages,
-// the live feed and exports. Every campaign event may; events this package
-// does not know may not, so a new event stays private until someone decides
-// otherwise. Public surfaces must still drop the signer's subject and key
-// (signer_subject, signer_key) from PetitionSigned.
-func Public(e domain.Event) bool {
-	switch e.(type) {
-	case *CampaignLaunched, *PartnerJoined, *PartnerLeft, *CaseLinked, *CaseUnlinked,
-		*ActivityPlanned, *ActivityHeld, *PetitionSigned, *CommitmentRecorded,
-		*CommitmentFulfilled, *CommitmentBroken, *UpdatePublished, *CampaignClosed:
-		return true
+// Redact returns e as the public may see it, and whether the public may see
+// it at all. Every surface that shows events to the public (histories,
+// pages, the live feed, exports) calls it, and none keeps a list of fields
+// of its own.
+//
+// Every campaign event is public; the copy has every reference to a person
+// cleared: a signer's vault subject and signer key. An event this package
+// does not know gives nil and false, so a new event stays private until
+// someone decides otherwise. e is never changed.
+func Redact(e domain.Event) (domain.Event, bool) {
+	switch e := e.(type) {
+	case *CampaignLaunched:
+		c := *e
+		return &c, true
+	case *PartnerJoined:
+		c := *e
+		return &c, true
+	case *PartnerLeft:
+		c := *e
+		return &c, true
+	case *CaseLinked:
+		c := *e
+		return &c, true
+	case *CaseUnlinked:
+		c := *e
+		return &c, true
+	case *ActivityPlanned:
+		c := *e
+		return &c, true
+	case *ActivityHeld:
+		c := *e
+		return &c, true
+	case *PetitionSigned:
+		c := *e
+		c.SignerSubject, c.SignerKey = "", ""
+		return &c, true
+	case *CommitmentRecorded:
+		c := *e
+		return &c, true
+	case *CommitmentFulfilled:
+		c := *e
+		return &c, true
+	case *CommitmentBroken:
+		c := *e
+		return &c, true
+	case *UpdatePublished:
+		c := *e
+		return &c, true
+	case *CampaignClosed:
+		c := *e
+		return &c, true
 	}
-	return false
+	return nil, false
+}
+
+// Public reports whether the public may see e at all, for readers that
+// need only the verdict: it is Redact's.
+func Public(e domain.Event) bool {
+	_, ok := Redact(e)
+	return ok
 }

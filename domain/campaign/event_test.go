@@ -181,6 +181,28 @@ func TestPublic(t *testing.T) {
 	}
 }
 
+// TestRedact classifies every text field of every campaign event as public
+// or personal: a field or an event added without a decision fails here.
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	domaintest.Redaction(t, campaign.Events(), campaign.Redact, map[string]domaintest.Fields{
+		campaign.TypeCampaignLaunched: {Public: []string{"ID", "Title", "Demand", "Theme", "TargetDepartment", "LeadOrganisation"}},
+		campaign.TypePartnerJoined:    {Public: []string{"OrganisationID"}},
+		campaign.TypePartnerLeft:      {Public: []string{"OrganisationID"}},
+		campaign.TypeCaseLinked:       {Public: []string{"CaseID"}},
+		campaign.TypeCaseUnlinked:     {Public: []string{"CaseID"}},
+		campaign.TypeActivityPlanned:  {Public: []string{"ActivityID", "Kind", "Title", "Place"}},
+		campaign.TypeActivityHeld:     {Public: []string{"ActivityID", "Minutes"}},
+		// The district is counted on the campaign's page; who signed is not.
+		campaign.TypePetitionSigned:      {Public: []string{"District"}, Personal: []string{"SignerSubject", "SignerKey"}},
+		campaign.TypeCommitmentRecorded:  {Public: []string{"CommitmentID", "Text", "RecordedBy"}},
+		campaign.TypeCommitmentFulfilled: {Public: []string{"CommitmentID", "Note"}},
+		campaign.TypeCommitmentBroken:    {Public: []string{"CommitmentID", "Note"}},
+		campaign.TypeUpdatePublished:     {Public: []string{"Body"}},
+		campaign.TypeCampaignClosed:      {Public: []string{"Outcome", "Summary"}},
+	})
+}
+
 func TestApply(t *testing.T) {
 	t.Parallel()
 

@@ -34,7 +34,7 @@ const (
 // Every free text in an event except an internal comment is public: it may
 // appear on the case page and in the live feed. Staff who want to write
 // something only staff can read add an internal comment. ReporterSubject and
-// TrackingTokenHash are the exception: public surfaces must redact them.
+// TrackingTokenHash are the exception: Redact clears them.
 
 // CaseReported opens a case. ReporterSubject refers to the reporter's entry
 // in the personal-data vault, never to the person directly, so erasing the
@@ -276,20 +276,73 @@ func Decode(eventType string, data []byte) (domain.Event, error) {
 	return domain.DecodeWith(newEvent, eventType, data)
 }
 
-// Public reports whether e may appear on public surfaces: the board, case
-// pages, the live feed and exports. Internal comments may not, and neither may
-// events this package does not know, so a new event stays private until
-// someone decides otherwise. Public surfaces must still drop the reporter's
-// subject and token hash from CaseReported.
-func Public(e domain.Event) bool {
+// Redact returns e as the public may see it, and whether the public may see
+// it at all. Every surface that shows events to the public (histories,
+// pages, the board, the live feed, exports) calls it, and none keeps a list
+// of fields of its own.
+//
+// The copy has every reference to a person cleared: the reporter's vault
+// subject, and the tracking token's hash, which proves the case is the
+// reporter's. Every other field is public by design (see the events). An
+// internal comment is not public: Redact returns its copy with false, for
+// staff surfaces, which show internal events but no personal reference
+// either. An event this package does not know gives nil and false, so a new
+// event stays private until someone decides otherwise. e is never changed.
+func Redact(e domain.Event) (domain.Event, bool) {
 	switch e := e.(type) {
+	case *CaseReported:
+		c := *e
+		c.ReporterSubject, c.TrackingTokenHash = "", nil
+		return &c, true
 	case *CommentAdded:
-		return e.Visibility == VisibilityPublic
-	case *CaseReported, *CaseTriaged, *CaseRejected, *CaseMerged, *CaseForwarded,
-		*CaseAcknowledged, *CaseAnswered, *CaseResolved, *ResolutionConfirmed,
-		*CaseReopened, *CaseSupported, *CaseLinkedToCampaign,
-		*CaseUnlinkedFromCampaign, *SLABreached:
-		return true
+		c := *e
+		return &c, c.Visibility == VisibilityPublic
+	case *CaseTriaged:
+		c := *e
+		return &c, true
+	case *CaseRejected:
+		c := *e
+		return &c, true
+	case *CaseMerged:
+		c := *e
+		return &c, true
+	case *CaseForwarded:
+		c := *e
+		return &c, true
+	case *CaseAcknowledged:
+		c := *e
+		return &c, true
+	case *CaseAnswered:
+		c := *e
+		return &c, true
+	case *CaseResolved:
+		c := *e
+		return &c, true
+	case *ResolutionConfirmed:
+		c := *e
+		return &c, true
+	case *CaseReopened:
+		c := *e
+		return &c, true
+	case *CaseSupported:
+		c := *e
+		return &c, true
+	case *CaseLinkedToCampaign:
+		c := *e
+		return &c, true
+	case *CaseUnlinkedFromCampaign:
+		c := *e
+		return &c, true
+	case *SLABreached:
+		c := *e
+		return &c, true
 	}
-	return false
+	return nil, false
+}
+
+// Public reports whether the public may see e at all, for readers that
+// need only the verdict: it is Redact's.
+func Public(e domain.Event) bool {
+	_, ok := Redact(e)
+	return ok
 }

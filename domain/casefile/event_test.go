@@ -155,6 +155,41 @@ func TestPublic(t *testing.T) {
 	}
 }
 
+// TestRedact classifies every text field of every case event as public or
+// personal: a field or an event added without a decision fails here.
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	domaintest.Redaction(t, casefile.Events(), casefile.Redact, map[string]domaintest.Fields{
+		casefile.TypeCaseReported: {
+			Public:   []string{"ID", "Title", "Description", "Category", "District", "Address", "Language"},
+			Personal: []string{"ReporterSubject", "TrackingTokenHash"},
+		},
+		casefile.TypeCaseTriaged:              {Public: []string{"Priority", "Category", "Note"}},
+		casefile.TypeCaseRejected:             {Public: []string{"Reason"}},
+		casefile.TypeCaseMerged:               {Public: []string{"Into"}},
+		casefile.TypeCaseForwarded:            {Public: []string{"Department", "Note"}},
+		casefile.TypeCaseAcknowledged:         {Public: []string{"Reference", "Note"}},
+		casefile.TypeCaseAnswered:             {Public: []string{"Response"}},
+		casefile.TypeCaseResolved:             {Public: []string{"Note"}},
+		casefile.TypeResolutionConfirmed:      {Public: []string{"Note"}},
+		casefile.TypeCaseReopened:             {Public: []string{"Reason"}},
+		casefile.TypeCommentAdded:             {Public: []string{"Body", "Visibility"}},
+		casefile.TypeCaseSupported:            {},
+		casefile.TypeCaseLinkedToCampaign:     {Public: []string{"CampaignID"}},
+		casefile.TypeCaseUnlinkedFromCampaign: {Public: []string{"CampaignID"}},
+		casefile.TypeSLABreached:              {},
+	})
+
+	t.Run("InternalCommentIsRedactedForStaff", func(t *testing.T) {
+		t.Parallel()
+		c := &casefile.CommentAdded{Body: "ملاحظة داخلية", Visibility: casefile.VisibilityInternal, At: hour(8)}
+		got, public := casefile.Redact(c)
+		if public || !reflect.DeepEqual(got, c) || got == domain.Event(c) {
+			t.Errorf("Redact(internal comment) = %#v, %v; want a copy and false", got, public)
+		}
+	})
+}
+
 func TestApply(t *testing.T) {
 	t.Parallel()
 

@@ -27,7 +27,8 @@
 // reference to the personal-data vault, and a role such as "president":
 // never a name, a phone or an email. Erasing the person in the vault leaves
 // the history intact and the member unreadable everywhere. MemberAdded is a
-// public event, but public surfaces must drop its member_subject.
+// public event, but Redact, which every public surface calls, clears its
+// member_subject.
 //
 // # Deciding a command
 //

@@ -22,7 +22,7 @@ const (
 // pointer types without a second, value-typed case to forget.
 //
 // Every event is public: the network is meant to be known. MemberAdded's
-// MemberSubject is the exception: public surfaces must redact it.
+// MemberSubject is the exception: Redact clears it.
 
 // OrganisationRegistered records a new organisation of the network.
 // DepartmentCode is set only for a municipal department.
@@ -47,11 +47,12 @@ type OrganisationUpdated struct {
 // MemberAdded records that a person represents the organisation.
 // MemberSubject refers to the person's entry in the personal-data vault,
 // never to the person directly, so erasing the person leaves this event
-// intact. Public surfaces must drop member_subject.
+// intact. Redact clears it; omitempty leaves the cleared field out of the
+// public JSON, and never drops a stored one, which is never empty.
 type MemberAdded struct {
 	MemberID      string    `json:"member_id"`
 	Role          string    `json:"role,omitempty"`
-	MemberSubject string    `json:"member_subject"`
+	MemberSubject string    `json:"member_subject,omitempty"`
 	At            time.Time `json:"at"`
 }
 
@@ -117,15 +118,37 @@ func Decode(eventType string, data []byte) (domain.Event, error) {
 	return domain.DecodeWith(newEvent, eventType, data)
 }
 
-// Public reports whether e may appear on public surfaces: organisation
-// pages, the live feed and exports. Every organisation event may; events
-// this package does not know may not, so a new event stays private until
-// someone decides otherwise. Public surfaces must still drop the member's
-// subject (member_subject) from MemberAdded.
-func Public(e domain.Event) bool {
-	switch e.(type) {
-	case *OrganisationRegistered, *OrganisationUpdated, *MemberAdded, *MemberRemoved:
-		return true
+// Redact returns e as the public may see it, and whether the public may see
+// it at all. Every surface that shows events to the public (histories,
+// pages, the live feed, exports) calls it, and none keeps a list of fields
+// of its own.
+//
+// Every organisation event is public; the copy has every reference to a
+// person cleared: a member's vault subject. An event this package does not
+// know gives nil and false, so a new event stays private until someone
+// decides otherwise. e is never changed.
+func Redact(e domain.Event) (domain.Event, bool) {
+	switch e := e.(type) {
+	case *OrganisationRegistered:
+		c := *e
+		return &c, true
+	case *OrganisationUpdated:
+		c := *e
+		return &c, true
+	case *MemberAdded:
+		c := *e
+		c.MemberSubject = ""
+		return &c, true
+	case *MemberRemoved:
+		c := *e
+		return &c, true
 	}
-	return false
+	return nil, false
+}
+
+// Public reports whether the public may see e at all, for readers that
+// need only the verdict: it is Redact's.
+func Public(e domain.Event) bool {
+	_, ok := Redact(e)
+	return ok
 }

@@ -172,6 +172,20 @@ func TestPublic(t *testing.T) {
 	}
 }
 
+// TestRedact classifies every text field of every organisation event as
+// public or personal: a field or an event added without a decision fails
+// here.
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	domaintest.Redaction(t, organisation.Events(), organisation.Redact, map[string]domaintest.Fields{
+		organisation.TypeOrganisationRegistered: {Public: []string{"ID", "Name", "Kind", "Themes", "DepartmentCode"}},
+		organisation.TypeOrganisationUpdated:    {Public: []string{"Name", "Themes"}},
+		// The role is the organisation's ("president"); the person is the vault's.
+		organisation.TypeMemberAdded:   {Public: []string{"MemberID", "Role"}, Personal: []string{"MemberSubject"}},
+		organisation.TypeMemberRemoved: {Public: []string{"MemberID"}},
+	})
+}
+
 func TestApply(t *testing.T) {
 	t.Parallel()
 

@@ -369,13 +369,3 @@ func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
-
-func campaignPublic(eventType string, data []byte) bool {
-	ev, err := campaign.Decode(eventType, data)
-	return err == nil && campaign.Public(ev)
-}
-
-func organisationPublic(eventType string, data []byte) bool {
-	ev, err := organisation.Decode(eventType, data)
-	return err == nil && organisation.Public(ev)
-}

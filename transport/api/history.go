@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
 type historyActor struct {
@@ -34,20 +37,30 @@ type historyView struct {
 	Events   []historyEvent `json:"events"`
 }
 
-// redactedFields never leave the server in a history: the vault reference
-// and the tracking token's hash are keys to a person and to a case.
-var redactedFields = []string{"reporter_subject", "tracking_token_hash", "signer_subject", "signer_key", "member_subject"}
+// publicForm decodes a stored event of one kind of stream and returns it
+// redacted by its aggregate, with whether the public may see it.
+type publicForm func(eventType string, data []byte) (domain.Event, bool, error)
 
 // newHistoryView renders h for viewer: internal events and actors' names
-// only for staff (advocates and admins), as API.md has it.
-func newHistoryView(h domain.History, viewer domain.Actor, public func(eventType string, data []byte) bool) (historyView, error) {
+// only for staff (advocates and admins), as API.md has it. Every event's
+// data is its aggregate's redaction re-encoded, for staff too: vault
+// references and tracking-token hashes never leave the server. An event
+// this binary cannot decode cannot be redacted, so nobody sees it.
+func newHistoryView(h domain.History, viewer domain.Actor, public publicForm) (historyView, error) {
 	insider := viewer.Role.Staff()
 	v := historyView{Stream: h.Stream, Verified: h.Verified, Events: []historyEvent{}}
 	for _, e := range h.Events {
-		if !insider && !public(e.Type, e.Data) {
+		ev, ok, err := public(e.Type, e.Data)
+		if errors.Is(err, domain.ErrUnknownEventType) || (err == nil && ev == nil) {
 			continue
 		}
-		data, err := redact(e.Data)
+		if err != nil {
+			return v, err
+		}
+		if !insider && !ok {
+			continue
+		}
+		data, err := json.Marshal(ev)
 		if err != nil {
 			return v, err
 		}
@@ -64,32 +77,32 @@ func newHistoryView(h domain.History, viewer domain.Actor, public func(eventType
 	return v, nil
 }
 
-func redact(data json.RawMessage) (json.RawMessage, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
+// redactStored is a publicForm over an aggregate's Decode and Redact.
+func redactStored(decode func(string, []byte) (domain.Event, error), redact func(domain.Event) (domain.Event, bool),
+	eventType string, data []byte) (domain.Event, bool, error) {
+	e, err := decode(eventType, data)
+	if err != nil {
+		return nil, false, err
 	}
-	changed := false
-	for _, f := range redactedFields {
-		if _, ok := m[f]; ok {
-			delete(m, f)
-			changed = true
-		}
-	}
-	if !changed {
-		return data, nil
-	}
-	return json.Marshal(m)
+	r, ok := redact(e)
+	return r, ok, nil
 }
 
-func casePublic(eventType string, data []byte) bool {
-	ev, err := casefile.Decode(eventType, data)
-	return err == nil && casefile.Public(ev)
+func casePublic(eventType string, data []byte) (domain.Event, bool, error) {
+	return redactStored(casefile.Decode, casefile.Redact, eventType, data)
+}
+
+func campaignPublic(eventType string, data []byte) (domain.Event, bool, error) {
+	return redactStored(campaign.Decode, campaign.Redact, eventType, data)
+}
+
+func organisationPublic(eventType string, data []byte) (domain.Event, bool, error) {
+	return redactStored(organisation.Decode, organisation.Redact, eventType, data)
 }
 
 // history serves GET …/{id}/history for one kind of stream.
 func (s *Server) history(validID func(string) bool, load func(context.Context, string) (domain.History, error),
-	public func(eventType string, data []byte) bool) http.HandlerFunc {
+	public publicForm) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, actor, id, ok := s.streamRead(w, r, validID)
 		if !ok {
