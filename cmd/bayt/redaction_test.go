@@ -16,7 +16,6 @@ import (
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
-	"github.com/citizenhouse/bayt/projections/caselist"
 	"github.com/citizenhouse/bayt/transport/api"
 )
 
@@ -96,8 +95,7 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 		return strings.Contains(string(ts.do("GET", "/api/v1/cases?status=forwarded", "", nil).body), b)
 	})
 	later := time.Now().Add(31 * 24 * time.Hour) // past the roads SLA of 30 days
-	sla := slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: eventstore.NewRepository(store, caseCodec()),
-		every: time.Hour, log: discardLogger(), nowFunc: func() time.Time { return later }}
+	sla := slaWatchAt(ts, store, later)
 	sla.sweep(ctx)
 
 	// A campaign takes up b, drops a, gains and loses a partner (no endpoint

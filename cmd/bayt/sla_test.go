@@ -29,10 +29,7 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 	store := eventstore.New(ts.pool, eventstore.Config{})
 	defer store.Close()
 	later := time.Now().Add(31 * 24 * time.Hour) // past the roads SLA of 30 days
-	ports := newPorts(eventstore.NewVault(ts.pool))
-	ports.NowFunc = func() time.Time { return later }
-	cases := casefile.NewService(eventstore.NewRepository(store, caseCodec()), directory.Default(), ports)
-	w := slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: cases, every: time.Hour, log: discardLogger(), nowFunc: ports.NowFunc}
+	w := slaWatchAt(ts, store, later)
 
 	breaches := func() int {
 		var h struct {
@@ -72,6 +69,15 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 	if c := ts.must(http.StatusOK, "GET", path, "", nil); c["status"] != "forwarded" {
 		t.Fatalf("a breach changed the status: %v", c["status"])
 	}
+}
+
+// slaWatchAt is an SLA watcher whose clock, and its case service's, reads
+// at.
+func slaWatchAt(ts *testServer, store *eventstore.Store, at time.Time) slaWatch {
+	ports := newPorts(eventstore.NewVault(ts.pool))
+	ports.NowFunc = func() time.Time { return at }
+	cases := casefile.NewService(eventstore.NewRepository(store, caseCodec()), directory.Default(), ports)
+	return slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: cases, every: time.Hour, log: discardLogger(), nowFunc: ports.NowFunc}
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
