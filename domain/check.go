@@ -39,11 +39,11 @@ func (v *Check) Text(field, s string, least, most int) string {
 	case strings.ContainsFunc(s, isControl):
 		v.Add(Invalid(field, "must not contain control characters"))
 	case n < least && n == 0:
-		v.Add(Invalid(field, "required"))
+		v.Add(&InvalidError{Field: field, Reason: "required", Rule: RuleRequired})
 	case n < least:
-		v.Add(Invalid(field, fmt.Sprintf("must be at least %d characters", least)))
+		v.Add(&InvalidError{Field: field, Reason: fmt.Sprintf("must be at least %d characters", least), Rule: RuleTooShort, Limit: least})
 	case most > 0 && n > most:
-		v.Add(Invalid(field, fmt.Sprintf("must be at most %d characters", most)))
+		v.Add(&InvalidError{Field: field, Reason: fmt.Sprintf("must be at most %d characters", most), Rule: RuleTooLong, Limit: most})
 	}
 	return s
 }

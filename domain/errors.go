@@ -55,7 +55,23 @@ func NotFound(stream string) error { return &NotFoundError{Stream: stream} }
 type InvalidError struct {
 	Field  string
 	Reason string
+	// Rule says which kind of rule was broken, for surfaces that explain
+	// it in the reader's language; Reason is English for programs.
+	Rule Rule
+	// Limit is the bound a RuleTooLong or RuleTooShort names.
+	Limit int
 }
+
+// Rule is a kind of input rule.
+type Rule int
+
+// Rules. RuleOther is any rule without a kind of its own.
+const (
+	RuleOther Rule = iota
+	RuleRequired
+	RuleTooLong
+	RuleTooShort
+)
 
 func (e *InvalidError) Error() string {
 	if e.Field == "" {

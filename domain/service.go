@@ -136,10 +136,10 @@ func (p PersonalData) Check(prefix string) error {
 		}
 	}
 	if utf8.RuneCountInString(p.Name) > MaxPersonName {
-		errs = append(errs, Invalid(prefix+"name", fmt.Sprintf("at most %d characters", MaxPersonName)))
+		errs = append(errs, &InvalidError{Field: prefix + "name", Reason: fmt.Sprintf("at most %d characters", MaxPersonName), Rule: RuleTooLong, Limit: MaxPersonName})
 	}
 	if len(p.Phone) > MaxPhone {
-		errs = append(errs, Invalid(prefix+"phone", fmt.Sprintf("at most %d characters", MaxPhone)))
+		errs = append(errs, &InvalidError{Field: prefix + "phone", Reason: fmt.Sprintf("at most %d characters", MaxPhone), Rule: RuleTooLong, Limit: MaxPhone})
 	}
 	if len(p.Email) > MaxEmail || (p.Email != "" && !strings.Contains(p.Email, "@")) {
 		errs = append(errs, Invalid(prefix+"email", "not an email address"))

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections/caselist"
 )
@@ -326,13 +327,17 @@ func (p *pages) renderError(w http.ResponseWriter, r *http.Request, d *pageData,
 // fail answers err as a page: not found, or an internal error logged once
 // here.
 func (p *pages) fail(w http.ResponseWriter, r *http.Request, d *pageData, err error) {
-	if domain.KindOf(err) == domain.KindNotFound {
-		p.renderError(w, r, d, http.StatusNotFound, "not_found")
+	status := transport.HTTPStatus(err)
+	switch status {
+	case http.StatusNotFound:
+		p.renderError(w, r, d, status, "not_found")
 		return
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", transport.RetryAfter)
 	}
 	p.s.log.ErrorContext(r.Context(), "page failed", "err", err, "path", r.URL.Path,
 		"correlation_id", domain.MetadataFrom(r.Context()).CorrelationID)
-	p.renderError(w, r, d, http.StatusInternalServerError, "internal")
+	p.renderError(w, r, d, status, "internal")
 }
 
 // caseItem is a case as the board lists it.
@@ -845,12 +850,6 @@ var formFieldNames = map[string]string{
 	"address": "address", "reporter.name": "name", "reporter.phone": "phone", "reporter.email": "email",
 }
 
-// formLimits are the longest texts each form field takes, in characters.
-var formLimits = map[string]int{
-	"title": casefile.MaxTitle, "description": casefile.MaxDescription, "district": casefile.MaxDistrict,
-	"address": casefile.MaxAddress, "name": maxName, "phone": maxPhone, "email": maxEmail,
-}
-
 // fieldErrors translates the input errors in err to messages by form
 // field. It reports false when err holds anything else, or an input error
 // the form has no field for: that is not the visitor's to correct.
@@ -879,10 +878,10 @@ func (d *pageData) fieldErrors(err error) (map[string]string, bool) {
 			return
 		}
 		switch {
-		case inv.Reason == "required":
+		case inv.Rule == domain.RuleRequired:
 			out[name] = d.T("err.required")
-		case strings.Contains(inv.Reason, "at most") && formLimits[name] > 0:
-			out[name] = d.Tf("err.too_long", formLimits[name])
+		case inv.Rule == domain.RuleTooLong:
+			out[name] = d.Tf("err.too_long", inv.Limit)
 		case name == "category":
 			out[name] = d.T("err.category")
 		case name == "email":

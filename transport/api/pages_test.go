@@ -282,9 +282,11 @@ func TestFieldErrors(t *testing.T) {
 	d := p.data(httptest.NewRequest(http.MethodPost, "/report?lang=en", nil), "report")
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
+		var v domain.Check
+		v.Text("title", " ", 1, casefile.MaxTitle)
+		v.Text("description", strings.Repeat("ب", casefile.MaxDescription+1), 1, casefile.MaxDescription)
 		err := errors.Join(
-			domain.Invalid("title", "required"),
-			domain.Invalid("description", "must be at most 5000 characters"),
+			v.Err(),
 			domain.Invalid("category", "unknown category"),
 			domain.Invalid("reporter.email", "not an email address"),
 			domain.Invalid("reporter.name", "must be valid UTF-8"),

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/transport"
 )
 
 // problem is an RFC 9457 problem document with Bayt's stable code.
@@ -33,6 +34,7 @@ const (
 	codeInternal          = "internal"
 	codeMethodNotAllowed  = "method_not_allowed"
 	codeUnsupportedMedia  = "unsupported_media_type"
+	codeUnavailable       = "unavailable"
 )
 
 var titles = map[string]string{
@@ -47,14 +49,16 @@ var titles = map[string]string{
 	codeInternal:          "Internal error",
 	codeMethodNotAllowed:  "Method not allowed",
 	codeUnsupportedMedia:  "Unsupported media type",
+	codeUnavailable:       "Service unavailable",
 }
 
 func newProblem(status int, code, detail string) *problem {
 	return &problem{Type: "https://bayt.example/problems/" + code, Title: titles[code], Status: status, Detail: detail, Code: code}
 }
 
-// problemFor maps an error to its problem document: the one table from
-// error kind to status.
+// problemFor maps an error to its problem document. Its status comes from
+// transport.HTTPStatus, the one table; the body says more where the
+// error carries more.
 func problemFor(err error) *problem {
 	var (
 		mal *malformedError
@@ -67,30 +71,37 @@ func problemFor(err error) *problem {
 	case errors.As(err, &tl):
 		return newProblem(http.StatusRequestEntityTooLarge, codePayloadTooLarge, err.Error())
 	case errors.As(err, &mal):
+		// Not the JSON the endpoint takes, as opposed to JSON that breaks a
+		// rule: 400, not the table's 422.
 		p := newProblem(http.StatusBadRequest, codeInvalidInput, mal.Error())
 		p.Field = mal.Field
 		return p
+	}
+	status := transport.HTTPStatus(err)
+	switch {
 	case errors.As(err, &inv):
-		p := newProblem(http.StatusUnprocessableEntity, codeInvalidInput, err.Error())
+		p := newProblem(status, codeInvalidInput, err.Error())
 		p.Field = inv.Field
 		return p
 	case errors.As(err, &tr):
-		p := newProblem(http.StatusConflict, codeInvalidTransition, err.Error())
+		p := newProblem(status, codeInvalidTransition, err.Error())
 		p.CurrentStatus = tr.Status
 		return p
 	case errors.As(err, &vc):
-		p := newProblem(http.StatusConflict, codeVersionConflict, "the resource changed since you read it; read it again")
+		p := newProblem(status, codeVersionConflict, "the resource changed since you read it; read it again")
 		v := vc.Actual
 		p.CurrentVersion = &v
 		return p
 	}
-	switch domain.KindOf(err) {
-	case domain.KindNotFound:
-		return newProblem(http.StatusNotFound, codeNotFound, "no such resource")
-	case domain.KindForbidden:
-		return newProblem(http.StatusForbidden, codeForbidden, err.Error())
-	case domain.KindUnauthenticated:
-		return newProblem(http.StatusUnauthorized, codeUnauthenticated, "a valid bearer token is required")
+	switch status {
+	case http.StatusNotFound:
+		return newProblem(status, codeNotFound, "no such resource")
+	case http.StatusForbidden:
+		return newProblem(status, codeForbidden, err.Error())
+	case http.StatusUnauthorized:
+		return newProblem(status, codeUnauthenticated, "a valid bearer token is required")
+	case http.StatusServiceUnavailable:
+		return newProblem(status, codeUnavailable, "the service is briefly unavailable; try again in a few seconds")
 	default:
 		return newProblem(http.StatusInternalServerError, codeInternal, "internal error")
 	}
@@ -100,7 +111,10 @@ func problemFor(err error) *problem {
 // here, once, with the request's correlation id.
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	p := problemFor(err)
-	if p.Status == http.StatusInternalServerError {
+	if p.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", transport.RetryAfter)
+	}
+	if p.Status >= http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", "err", err, "path", r.URL.Path,
 			"correlation_id", domain.MetadataFrom(r.Context()).CorrelationID)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/projections"
+	"github.com/citizenhouse/bayt/transport"
 	"github.com/gorilla/websocket"
 )
 
@@ -241,7 +242,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cursor, start := h.ring.cursor()
 	sent, err := h.catchUp(ctx, c, since, start)
 	if err != nil {
-		c.close(websocket.CloseInternalServerErr, "feed unavailable")
+		c.close(transport.CloseCode(err), "feed unavailable")
 		if ctx.Err() == nil {
 			h.log.Warn("live catch-up", "err", err)
 		}
