@@ -20,9 +20,9 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
-	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/transport"
 )
 
 // The pages are rendered on the server with html/template from files
