@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore"
-	"github.com/oklog/ulid/v2"
+	"golang.org/x/sync/errgroup"
 )
 
 var demoDistricts = []string{"المدينة العتيقة", "باب سويقة", "لافايات", "المنزه", "حي التضامن", "الملاسين", "سيدي حسين", "العمران"}
@@ -54,93 +55,114 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	start := time.Now()
 	city := newDemoCity(uint64(*seed))
 	bar := newProgressBar(stderr, "demo", "cases")
-	var events int64
-	const perRequest = 200
-	for done := 0; done < *cases; done += perRequest {
-		req := eventstore.Request{}
-		for i := done; i < min(done+perRequest, *cases); i++ {
-			evs, err := city.lifeOfACase(i)
-			if err != nil {
-				return err
+	repos := newRepositories(store)
+	vault := eventstore.NewVault(pool)
+	actx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.Actor{Role: domain.RoleSystem, Name: "bayt demo"}})
+	// Cases go through the case service like any report, each worker with
+	// a clock of its own that walks its case through the weeks; many
+	// workers at once let the store commit their appends together.
+	const workers = 32
+	plans := make(chan int)
+	var (
+		done, events atomic.Int64
+		g            errgroup.Group
+	)
+	for range workers {
+		var at time.Time
+		ports := newPorts(vault)
+		ports.NowFunc = func() time.Time { return at }
+		service := casefile.NewService(repos.cases, city.dir, ports)
+		g.Go(func() error {
+			for i := range plans {
+				n, err := city.lifeOfACase(actx, service, i, func(t time.Time) { at = t })
+				if err != nil {
+					return err
+				}
+				events.Add(int64(n))
+				bar.update(done.Add(1), int64(*cases), time.Since(start))
 			}
-			news, err := eventstore.Encode(evs.events)
-			if err != nil {
-				return err
-			}
-			req.Appends = append(req.Appends, eventstore.StreamAppend{Stream: evs.id, Expected: eventstore.NoStream, Events: news})
-			events += int64(len(news))
-		}
-		actx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.Actor{Role: domain.RoleSystem, Name: "bayt demo"}})
-		if _, err := store.Do(actx, req); err != nil {
-			return err
-		}
-		bar.update(int64(min(done+perRequest, *cases)), int64(*cases), time.Since(start))
+			return nil
+		})
+	}
+	for i := range *cases {
+		plans <- i
+	}
+	close(plans)
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	bar.done()
 	took := time.Since(start)
-	fmt.Fprintf(stdout, "loaded %d cases, %d events in %s (%.0f events/s)\n", *cases, events, took.Round(time.Millisecond), float64(events)/took.Seconds())
+	fmt.Fprintf(stdout, "loaded %d cases, %d events in %s (%.0f events/s)\n", *cases, events.Load(), took.Round(time.Millisecond), float64(events.Load())/took.Seconds())
 	return nil
 }
 
 // demoCity makes cases that go as far through the municipal response as
 // chance takes them, every step decided by the case aggregate itself.
 type demoCity struct {
-	rnd *rand.Rand
-	dir *directory.Directory
-	now time.Time
+	seed uint64
+	dir  *directory.Directory
+	now  time.Time
 }
 
 func newDemoCity(seed uint64) *demoCity {
-	return &demoCity{rnd: rand.New(rand.NewPCG(seed, seed^0x62617974)), dir: directory.Default(), now: time.Now().UTC().Add(-90 * 24 * time.Hour)}
+	return &demoCity{seed: seed, dir: directory.Default(), now: time.Now().UTC().Add(-90 * 24 * time.Hour)}
 }
 
-type demoCase struct {
-	id     string
-	events []domain.Event
-}
-
-func (d *demoCity) lifeOfACase(i int) (demoCase, error) {
-	cats := d.dir.Categories()
-	cat := cats[d.rnd.IntN(len(cats))]
+// lifeOfACase reports case i and takes it as far through the municipal
+// response as chance says, each step through the case service at a time
+// set with setNow. It returns the events recorded.
+func (d *demoCity) lifeOfACase(ctx context.Context, cases *casefile.Service, i int, setNow func(time.Time)) (int, error) {
+	// A generator per case: the same seed makes the same city, whichever
+	// worker takes which case.
+	rnd := rand.New(rand.NewPCG(d.seed, uint64(i)))
+	cat := d.dir.Categories()[rnd.IntN(len(d.dir.Categories()))]
 	titles := demoTitles[cat.Code]
 	if len(titles) == 0 {
 		titles = []string{cat.Name.AR}
 	}
+	title, district := titles[rnd.IntN(len(titles))], demoDistricts[rnd.IntN(len(demoDistricts))]
+	priority := []casefile.Priority{casefile.PriorityLow, casefile.PriorityNormal, casefile.PriorityHigh, casefile.PriorityUrgent}[rnd.IntN(4)]
+	// Most cases are reported and triaged; fewer reach each later step.
+	last := 1 + rnd.IntN(5)
+	gaps := make([]time.Duration, last)
+	for s := range gaps {
+		gaps[s] = time.Duration(1+rnd.IntN(72)) * time.Hour
+	}
+
 	at := d.now.Add(time.Duration(i) * time.Minute)
-	c := &casefile.Case{}
-	out := demoCase{id: casefile.StreamPrefix + ulid.Make().String()}
 	advocate := domain.Actor{Role: domain.RoleAdvocate, Name: "فريق بيت المواطن"}
 	officer := domain.Actor{Role: domain.RoleOfficer, Name: "البلدية", Department: cat.Department}
-	steps := []func(time.Time) ([]domain.Event, error){
-		func(t time.Time) ([]domain.Event, error) {
-			return c.Report(d.dir, casefile.Report{Actor: domain.Anonymous, Now: t, ID: out.id, Title: titles[d.rnd.IntN(len(titles))],
-				Description: "بلاغ من أحد المتساكنين / signalé par un habitant", Category: cat.Code, District: demoDistricts[d.rnd.IntN(len(demoDistricts))]})
+	any := domain.UpdateOptions{IfMatch: domain.AnyVersion}
+	var id string
+	steps := []func() (domain.Outcome, error){
+		func() (domain.Outcome, error) {
+			return cases.Report(ctx, casefile.Report{Actor: domain.Anonymous, Title: title,
+				Description: "بلاغ من أحد المتساكنين / signalé par un habitant", Category: cat.Code, District: district}, domain.PersonalData{}, any)
 		},
-		func(t time.Time) ([]domain.Event, error) {
-			return c.Triage(d.dir, casefile.Triage{Actor: advocate, Now: t, Priority: []casefile.Priority{casefile.PriorityLow, casefile.PriorityNormal, casefile.PriorityHigh, casefile.PriorityUrgent}[d.rnd.IntN(4)]})
+		func() (domain.Outcome, error) {
+			return cases.Triage(ctx, id, casefile.Triage{Actor: advocate, Priority: priority}, any)
 		},
-		func(t time.Time) ([]domain.Event, error) {
-			return c.Forward(d.dir, casefile.Forward{Actor: advocate, Now: t, Department: cat.Department})
+		func() (domain.Outcome, error) {
+			return cases.Forward(ctx, id, casefile.Forward{Actor: advocate, Department: cat.Department}, any)
 		},
-		func(t time.Time) ([]domain.Event, error) {
-			return c.Acknowledge(casefile.Acknowledge{Actor: officer, Now: t, Reference: fmt.Sprintf("BO-%d", i)})
+		func() (domain.Outcome, error) {
+			return cases.Acknowledge(ctx, id, casefile.Acknowledge{Actor: officer, Reference: fmt.Sprintf("BO-%d", i)}, any)
 		},
-		func(t time.Time) ([]domain.Event, error) {
-			return c.Resolve(casefile.Resolve{Actor: officer, Now: t, Note: "تمّ التدخّل / intervention faite"})
+		func() (domain.Outcome, error) {
+			return cases.Resolve(ctx, id, casefile.Resolve{Actor: officer, Note: "تمّ التدخّل / intervention faite"}, any)
 		},
 	}
-	// Most cases are reported and triaged; fewer reach each later step.
-	last := 1 + d.rnd.IntN(len(steps))
+	n := 0
 	for s := 0; s < last; s++ {
-		at = at.Add(time.Duration(1+d.rnd.IntN(72)) * time.Hour)
-		evs, err := steps[s](at)
+		at = at.Add(gaps[s])
+		setNow(at)
+		out, err := steps[s]()
 		if err != nil {
-			return out, fmt.Errorf("demo case %d step %d: %w", i, s, err)
+			return n, fmt.Errorf("demo case %d step %d: %w", i, s, err)
 		}
-		for _, e := range evs {
-			c.Apply(e)
-		}
-		out.events = append(out.events, evs...)
+		id = out.Stream
+		n += len(out.Events)
 	}
-	return out, nil
+	return n, nil
 }
