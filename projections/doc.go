@@ -10,6 +10,7 @@
 //
 // The package does not import the event store: it reads the log through
 // the Log interface it declares, and cmd/bayt adapts the store to it.
-// Each read model lives in a subpackage (caselist, …) with its tables and
-// its query methods.
+// Each read model lives in a subpackage (caselist, …) with its tables, its
+// rows, its query methods, and a Memory twin that answers alike; the
+// binary lists every one once in a Registry of ReadModel entries.
 package projections

@@ -27,12 +27,15 @@ func (c Cursor) String() string {
 }
 
 // After reports whether a row created at createdAt with id comes after c
-// in newest-first order, that is on a later page.
+// in newest-first order, that is on a later page. It compares at the
+// microsecond, as PostgreSQL keeps created_at, so that an in-memory model
+// pages exactly as the table does.
 func (c *Cursor) After(createdAt time.Time, id string) bool {
 	if c == nil {
 		return true
 	}
-	return createdAt.Before(c.CreatedAt) || (createdAt.Equal(c.CreatedAt) && id < c.ID)
+	at, cur := createdAt.UnixMicro(), c.CreatedAt.UnixMicro()
+	return at < cur || (at == cur && id < c.ID)
 }
 
 var errBadCursor = domain.Invalid("cursor", "not a cursor this server gave")

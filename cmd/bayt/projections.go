@@ -9,8 +9,6 @@ import (
 
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
-	"github.com/citizenhouse/bayt/projections/caselist"
-	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -24,11 +22,6 @@ func (r projectionReader) ReadAll(ctx context.Context, after int64, limit int) (
 
 func (r projectionReader) Head(ctx context.Context) (int64, error) { return r.store.Head(ctx) }
 
-// rebuildable lists the projections by name.
-func rebuildable(pool *pgxpool.Pool) map[string]projections.Tabled {
-	return map[string]projections.Tabled{caselist.Name: caselist.NewPostgres(pool), network.Name: network.NewPostgres(pool)}
-}
-
 func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "status") {
 		fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
@@ -41,40 +34,64 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	defer pool.Close()
 	store := eventstore.New(pool, eventstore.Config{})
 	defer store.Close()
-	all := rebuildable(pool)
+	reg := readModels()
 	if args[0] == "status" {
-		head, err := store.Head(ctx)
-		if err != nil {
-			return err
-		}
-		st, err := projections.Statuses(ctx, pool, head)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "log head: %d\n", head)
-		for _, s := range st {
-			fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339))
-		}
-		return nil
+		return projectionsStatus(ctx, stdout, pool, store, reg)
 	}
 	if len(names) == 0 {
-		for n := range all {
-			names = append(names, n)
+		names = reg.Names()
+	}
+	for _, name := range names {
+		if _, ok := reg.Lookup(name); !ok {
+			return fmt.Errorf("%w: unknown projection %q (known: %s)", errUsage, name, strings.Join(reg.Names(), ", "))
 		}
 	}
 	for _, name := range names {
-		h, ok := all[name]
-		if !ok {
-			return fmt.Errorf("%w: unknown projection %q", errUsage, name)
-		}
+		m, _ := reg.Lookup(name)
 		bar := newProgressBar(stderr, name, "events")
-		n, err := projections.Rebuild(ctx, pool, projectionReader{store}, h, 5000, bar.update)
+		n, err := projections.Rebuild(ctx, pool, projectionReader{store}, m.Postgres(pool), 5000, bar.update)
 		bar.done()
 		if err != nil {
 			return err
 		}
 		took := bar.elapsed()
 		fmt.Fprintf(stdout, "rebuilt %s: %d events in %s (%.0f events/s), swapped in\n", name, n, took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9))
+	}
+	return nil
+}
+
+// projectionsStatus prints every read model of reg with its position and
+// lag, a read model that has applied nothing yet included, then the other
+// checkpoints (the relay's).
+func projectionsStatus(ctx context.Context, stdout io.Writer, pool *pgxpool.Pool, store *eventstore.Store, reg projections.Registry) error {
+	head, err := store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := projections.Statuses(ctx, pool, head)
+	if err != nil {
+		return err
+	}
+	byName := make(map[string]projections.Status, len(st))
+	for _, s := range st {
+		byName[s.Name] = s
+	}
+	fmt.Fprintf(stdout, "log head: %d\n", head)
+	for _, m := range reg {
+		s, ok := byName[m.Name]
+		delete(byName, m.Name)
+		updated := "never"
+		if ok {
+			updated = s.UpdatedAt.UTC().Format(time.RFC3339)
+		} else {
+			s = projections.Status{Name: m.Name, Lag: head}
+		}
+		fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, updated)
+	}
+	for _, s := range st {
+		if _, ok := byName[s.Name]; ok {
+			fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339))
+		}
 	}
 	return nil
 }

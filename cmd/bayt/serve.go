@@ -15,8 +15,6 @@ import (
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
-	"github.com/citizenhouse/bayt/projections/caselist"
-	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/citizenhouse/bayt/projections/relay"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
@@ -72,9 +70,13 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	if cfg.DatabaseURL == "" {
 		logger.Warn(api.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
-		list := caselist.NewMemory()
-		net := network.NewMemory()
 		p.closers = append(p.closers, store.Close)
+		rs, err := newReadSide(readModels(), nil)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		list, net := rs.cases, rs.network
 		apiCfg.Ephemeral = true
 		vault := eventstore.NewMemoryVault()
 		svc := p.wireServices(&apiCfg, newRepositories(store), vault)
@@ -85,14 +87,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
-		p.workers = append(p.workers, func(ctx context.Context) error {
-			return projectionLog{store}.Follow(ctx, 0, 1000, func(ctx context.Context, events []projections.Event) error {
-				err := errors.Join(list.Apply(ctx, events), net.Apply(ctx, events))
-				p.hub.Notify()
-				p.campaignHub.Notify()
-				return err
-			})
-		})
+		p.workers = append(p.workers, rs.follow(projectionLog{store}, p.wake))
 	} else {
 		pool, err := openPool(ctx, cfg)
 		if err != nil {
@@ -115,8 +110,12 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		})
 		store := eventstore.New(pool, eventstore.Config{Logger: logger})
 		p.closers = append(p.closers, store.Close)
-		list := caselist.NewPostgres(pool)
-		net := network.NewPostgres(pool)
+		rs, err := newReadSide(readModels(), pool)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		list, net := rs.cases, rs.network
 		apiCfg.ReadyFunc = pool.Ping
 		svc := p.wireServices(&apiCfg, newRepositories(store), eventstore.NewVault(pool))
 		apiCfg.Network, apiCfg.Resolved = net, list
@@ -132,23 +131,13 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		leases := projections.NewLeases(pool, 2*time.Second)
 		p.closers = append(p.closers, leases.Close)
-		runner := projections.NewRunner(pool, leases, projectionLog{store}, list, projections.RunnerConfig{
-			Logger: logger,
-			ChangedFunc: func(ctx context.Context, position int64) {
-				p.hub.Notify()
-				publishChange(ctx, b, logger, caselist.Name, position)
-			},
-		})
-		netRunner := projections.NewRunner(pool, leases, projectionLog{store}, net, projections.RunnerConfig{
-			Logger: logger,
-			ChangedFunc: func(ctx context.Context, position int64) {
-				p.campaignHub.Notify()
-				publishChange(ctx, b, logger, network.Name, position)
-			},
-		})
+		p.workers = append(p.workers, rs.runners(pool, leases, projectionLog{store}, logger, func(ctx context.Context, m projections.ReadModel, position int64) {
+			p.wake(m.Feeds)
+			publishChange(ctx, b, logger, m.Name, position)
+		})...)
 		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
 		sla := slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}
-		p.workers = append(p.workers, runner.Run, netRunner.Run, rl.Run, router.Run, sla.Run, forgetIdempotency(store, logger))
+		p.workers = append(p.workers, rl.Run, router.Run, sla.Run, forgetIdempotency(store, logger))
 	}
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}

@@ -1,11 +1,13 @@
 package caselist
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain/casefile"
@@ -134,11 +136,14 @@ func (p *Postgres) Snapshot(ctx context.Context, now time.Time) (int64, any, err
 	return b.Position, b, err
 }
 
+// inboxLimit bounds an inbox.
+const inboxLimit = 1000
+
 // Inbox returns the cases a department has to answer, the most urgent due
 // date first.
 func (p *Postgres) Inbox(ctx context.Context, department string) ([]casefile.Case, error) {
 	rows, err := p.pool.Query(ctx, `SELECT state FROM case_list WHERE department = $1 AND status = ANY($2)
-ORDER BY due_at NULLS LAST, created_at, id LIMIT 1000`, department, awaiting)
+ORDER BY due_at NULLS LAST, created_at, id LIMIT $3`, department, awaiting, inboxLimit)
 	if err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
 	}
@@ -147,11 +152,11 @@ ORDER BY due_at NULLS LAST, created_at, id LIMIT 1000`, department, awaiting)
 		state []byte
 	)
 	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
-		var c casefile.Case
-		if err := json.Unmarshal(state, &c); err != nil {
+		var r Row
+		if err := json.Unmarshal(state, &r); err != nil {
 			return err
 		}
-		out = append(out, c)
+		out = append(out, r.Case())
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
@@ -171,31 +176,34 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 		within, decided int
 	}
 	depts := map[string]*acc{}
-	for _, c := range m.cases {
-		b.ByStatus[string(c.Status)]++
-		b.ByDistrict[c.District]++
-		b.ByCategory[c.Category]++
-		if c.Department == "" {
+	for _, r := range m.rows {
+		b.ByStatus[r.Status]++
+		b.ByDistrict[r.District]++
+		b.ByCategory[r.Category]++
+		if r.Department == "" {
 			continue
 		}
-		a, ok := depts[c.Department]
+		a, ok := depts[r.Department]
 		if !ok {
-			a = &acc{fig: DepartmentFigures{Code: c.Department}}
-			depts[c.Department] = a
+			a = &acc{fig: DepartmentFigures{Code: r.Department}}
+			depts[r.Department] = a
 		}
-		if c.Status.AwaitsDepartment() {
+		if r.awaitsDepartment() {
 			a.fig.Open++
 		}
-		if c.Overdue(now) {
+		if r.overdue(now) {
 			a.fig.Overdue++
 		}
-		if c.ForwardedAt != nil && c.AcknowledgedAt != nil {
-			a.ack = append(a.ack, c.AcknowledgedAt.Sub(*c.ForwardedAt).Hours())
+		if r.ForwardedAt != nil && r.AcknowledgedAt != nil {
+			a.ack = append(a.ack, hoursBetween(*r.ForwardedAt, *r.AcknowledgedAt))
 		}
-		if c.ForwardedAt != nil && c.ResolvedAt != nil {
-			a.res = append(a.res, c.ResolvedAt.Sub(*c.ForwardedAt).Hours())
+		// As the SQL, which counts a resolution even without a forward.
+		if r.ResolvedAt != nil {
+			if r.ForwardedAt != nil {
+				a.res = append(a.res, hoursBetween(*r.ForwardedAt, *r.ResolvedAt))
+			}
 			a.decided++
-			if c.ResolvedWithinSLA {
+			if r.ResolvedWithinSLA {
 				a.within++
 			}
 		}
@@ -208,7 +216,7 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 		}
 		b.Departments = append(b.Departments, a.fig)
 	}
-	sort.Slice(b.Departments, func(i, j int) bool { return b.Departments[i].Code < b.Departments[j].Code })
+	slices.SortFunc(b.Departments, func(a, b DepartmentFigures) int { return strings.Compare(a.Code, b.Code) })
 	for i := len(m.feed) - 1; i >= 0 && len(b.Recent) < RecentItems; i-- {
 		b.Recent = append(b.Recent, m.feed[i])
 	}
@@ -221,7 +229,14 @@ func (m *Memory) Snapshot(ctx context.Context, now time.Time) (int64, any, error
 	return b.Position, b, err
 }
 
-// median is the middle value, interpolated as percentile_cont(0.5) does.
+// hoursBetween is the time from a to b in hours, from the microseconds
+// PostgreSQL keeps.
+func hoursBetween(a, b time.Time) float64 {
+	return float64(b.UnixMicro()-a.UnixMicro()) / float64(time.Hour/time.Microsecond)
+}
+
+// median is the middle value, interpolated as percentile_cont(0.5) does
+// (lo + (hi-lo)*0.5), so that both implementations round alike.
 func median(xs []float64) *float64 {
 	if len(xs) == 0 {
 		return nil
@@ -230,7 +245,8 @@ func median(xs []float64) *float64 {
 	slices.Sort(s)
 	m := s[len(s)/2]
 	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+		lo, hi := s[len(s)/2-1], s[len(s)/2]
+		m = lo + (hi-lo)*0.5
 	}
 	return &m
 }
@@ -254,14 +270,15 @@ func (m *Memory) FeedAfter(_ context.Context, after int64, limit int) ([]FeedRec
 // Inbox returns a department's open cases, as Postgres.Inbox.
 func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, error) {
 	m.mu.RLock()
-	var out []casefile.Case
-	for _, c := range m.cases {
-		if c.Department == department && c.Status.AwaitsDepartment() {
-			out = append(out, snapshot(c))
+	var rows []Row
+	for _, r := range m.rows {
+		if r.Department == department && r.awaitsDepartment() {
+			rows = append(rows, r)
 		}
 	}
 	m.mu.RUnlock()
-	slices.SortFunc(out, func(a, b casefile.Case) int {
+	// ORDER BY due_at NULLS LAST, created_at, id
+	slices.SortFunc(rows, func(a, b Row) int {
 		switch {
 		case a.DueAt == nil && b.DueAt == nil:
 		case a.DueAt == nil:
@@ -269,26 +286,20 @@ func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, e
 		case b.DueAt == nil:
 			return -1
 		default:
-			if c := a.DueAt.Compare(*b.DueAt); c != 0 {
+			if c := cmp.Compare(a.DueAt.UnixMicro(), b.DueAt.UnixMicro()); c != 0 {
 				return c
 			}
 		}
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		return 1
+		return -newestFirst(&a, &b)
 	})
-	return out, nil
+	return cases(rows[:min(len(rows), inboxLimit)]), nil
 }
 
 // Unbreached returns cases past their due date whose breach is not on
-// record yet, so the system can record it.
+// record yet, so the system can record it, the longest overdue first.
 func (p *Postgres) Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	rows, err := p.pool.Query(ctx, `SELECT id FROM case_list WHERE status = ANY($1) AND due_at < $2
-AND state->>'SLABreachedFor' IS DISTINCT FROM state->>'DueAt' ORDER BY due_at LIMIT $3`, awaiting, now, limit)
+AND sla_breached_for IS DISTINCT FROM due_at ORDER BY due_at, id LIMIT $3`, awaiting, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read overdue cases: %w", err)
 	}
@@ -303,14 +314,23 @@ AND state->>'SLABreachedFor' IS DISTINCT FROM state->>'DueAt' ORDER BY due_at LI
 // Postgres.Unbreached.
 func (m *Memory) Unbreached(_ context.Context, now time.Time, limit int) ([]string, error) {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	var ids []string
-	for id, c := range m.cases {
-		if c.Overdue(now) && (c.SLABreachedFor == nil || !c.SLABreachedFor.Equal(*c.DueAt)) && len(ids) < limit {
-			ids = append(ids, id)
+	var rows []Row
+	for _, r := range m.rows {
+		if r.unbreached(now) {
+			rows = append(rows, r)
 		}
 	}
-	slices.Sort(ids)
+	m.mu.RUnlock()
+	slices.SortFunc(rows, func(a, b Row) int {
+		if c := cmp.Compare(a.DueAt.UnixMicro(), b.DueAt.UnixMicro()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	var ids []string
+	for _, r := range rows[:min(len(rows), max(limit, 0))] {
+		ids = append(ids, r.ID)
+	}
 	return ids, nil
 }
 
@@ -329,8 +349,12 @@ func (m *Memory) CountResolved(_ context.Context, ids []string) (int, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	n := 0
+	// As the SQL's id = ANY($1): each stored case once, however often
+	// ids names it.
+	seen := map[string]bool{}
 	for _, id := range ids {
-		if c, ok := m.cases[id]; ok && (c.Status == casefile.StatusResolved || c.Status == casefile.StatusClosed) {
+		if r, ok := m.rows[id]; ok && !seen[id] && (r.Status == string(casefile.StatusResolved) || r.Status == string(casefile.StatusClosed)) {
+			seen[id] = true
 			n++
 		}
 	}

@@ -3,7 +3,6 @@ package caselist
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -100,8 +99,6 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 		touched = append(touched, e.Stream)
 		last[e.Stream] = e.Position
 		c.Apply(ev)
-		// The list never shows who reported or how to prove it.
-		c.ReporterSubject, c.TrackingTokenHash = "", nil
 		if casefile.Public(ev) {
 			feed = append(feed, FeedItem{
 				Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
@@ -127,11 +124,38 @@ func check(events []projections.Event) error {
 	return nil
 }
 
-// snapshot copies c so that it shares nothing a later Apply changes.
-func snapshot(c *casefile.Case) casefile.Case {
-	out := *c
-	out.CampaignIDs = slices.Clone(c.CampaignIDs)
-	return out
+// caseIDs lists the case streams among events.
+func caseIDs(events []projections.Event) []string {
+	var ids []string
+	for _, e := range events {
+		if strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
+			ids = append(ids, e.Stream)
+		}
+	}
+	return dedupe(ids)
+}
+
+// foldRows turns the stored rows of the cases among events into cases,
+// folds the events onto them with the case's own Apply, and turns them
+// back into rows. Both implementations fold through the stored form, so
+// they cannot drift apart. It returns the ids of the cases touched, in
+// first-touched order, their rows, the position of each one's newest
+// event, and the feed items of the public events.
+func foldRows(events []projections.Event, stored map[string]Row) ([]string, []Row, map[string]int64, []FeedItem, error) {
+	states := make(map[string]*casefile.Case, len(stored))
+	for id, r := range stored {
+		c := r.Case()
+		states[id] = &c
+	}
+	ids, last, feed, err := fold(events, states)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	rows := make([]Row, len(ids))
+	for i, id := range ids {
+		rows[i] = rowOf(states[id])
+	}
+	return ids, rows, last, feed, nil
 }
 
 func dedupe(xs []string) []string {
@@ -146,6 +170,18 @@ func dedupe(xs []string) []string {
 	return out
 }
 
-func searchText(c *casefile.Case) string {
-	return strings.ToLower(c.Title + "\n" + c.Description)
+func searchText(r *Row) string {
+	return strings.ToLower(r.Title + "\n" + r.Description)
+}
+
+// cases returns the cases rows record.
+func cases(rows []Row) []casefile.Case {
+	if rows == nil {
+		return nil
+	}
+	out := make([]casefile.Case, len(rows))
+	for i := range rows {
+		out[i] = rows[i].Case()
+	}
+	return out
 }

@@ -3,5 +3,7 @@
 // the case page, and queried with the filters of GET /api/v1/cases.
 //
 // Postgres keeps it in the case_list table; Memory keeps it in process for
-// Bayt running without a database. Both answer List the same way.
+// Bayt running without a database. Both keep the same Row per case and
+// fold through it, and both answer every query the same way, in the same
+// order (projectionstest checks it).
 package caselist

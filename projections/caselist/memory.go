@@ -1,25 +1,30 @@
 package caselist
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections"
 )
 
 // Memory is the case list in process memory, for Bayt without a database.
+// It keeps the same rows as Postgres and answers every query the same,
+// down to the order of ties: it compares times at the microsecond, as
+// PostgreSQL keeps them, and text byte by byte, as the "C" collation does.
 type Memory struct {
 	mu       sync.RWMutex
-	cases    map[string]*casefile.Case
+	rows     map[string]Row
 	feed     []FeedItem
 	position int64
 }
 
+var _ projections.Memory = (*Memory)(nil)
+
 // NewMemory returns an empty in-memory case list.
-func NewMemory() *Memory { return &Memory{cases: map[string]*casefile.Case{}} }
+func NewMemory() *Memory { return &Memory{rows: map[string]Row{}} }
 
 // Apply folds events into the list; events at or below the position
 // already applied are skipped.
@@ -35,9 +40,18 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 	if err := check(events); err != nil {
 		return err
 	}
-	_, _, feed, err := fold(events, m.cases)
+	stored := map[string]Row{}
+	for _, id := range caseIDs(events) {
+		if r, ok := m.rows[id]; ok {
+			stored[id] = r
+		}
+	}
+	ids, rows, _, feed, err := foldRows(events, stored)
 	if err != nil {
 		return err
+	}
+	for i, id := range ids {
+		m.rows[id] = rows[i]
 	}
 	m.feed = append(m.feed, feed...)
 	m.position = events[len(events)-1].Position
@@ -51,6 +65,14 @@ func (m *Memory) Position() int64 {
 	return m.position
 }
 
+// newestFirst orders rows as the SQL's ORDER BY created_at DESC, id DESC.
+func newestFirst(a, b *Row) int {
+	if c := cmp.Compare(b.CreatedAt.UnixMicro(), a.CreatedAt.UnixMicro()); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
 // List returns one page of cases matching f, newest first, as Postgres.List.
 func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	if err := f.normalise(); err != nil {
@@ -61,37 +83,32 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 		return Page{}, err
 	}
 	m.mu.RLock()
-	var all []casefile.Case
-	for _, c := range m.cases {
-		if matches(c, f, cur) {
-			all = append(all, snapshot(c))
+	var all []Row
+	for _, r := range m.rows {
+		if matches(&r, f, cur) {
+			all = append(all, r)
 		}
 	}
 	m.mu.RUnlock()
-	slices.SortFunc(all, func(a, b casefile.Case) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(b.ID, a.ID)
-	})
+	slices.SortFunc(all, func(a, b Row) int { return newestFirst(&a, &b) })
 	var page Page
 	if len(all) > f.Limit {
 		all = all[:f.Limit]
-		page.NextCursor = cursorOf(all[f.Limit-1])
+		page.NextCursor = projections.Cursor{CreatedAt: all[f.Limit-1].CreatedAt, ID: all[f.Limit-1].ID}.String()
 	}
-	page.Items = all
+	page.Items = cases(all)
 	return page, nil
 }
 
-func matches(c *casefile.Case, f Filter, cur *projections.Cursor) bool {
+func matches(r *Row, f Filter, cur *projections.Cursor) bool {
 	switch {
-	case f.Status != "" && string(c.Status) != f.Status,
-		f.District != "" && c.District != f.District,
-		f.Category != "" && c.Category != f.Category,
-		f.Department != "" && c.Department != f.Department,
-		f.Overdue != nil && c.Overdue(f.Now) != *f.Overdue,
-		f.Q != "" && !strings.Contains(searchText(c), f.Q):
+	case f.Status != "" && r.Status != f.Status,
+		f.District != "" && r.District != f.District,
+		f.Category != "" && r.Category != f.Category,
+		f.Department != "" && r.Department != f.Department,
+		f.Overdue != nil && r.overdue(f.Now) != *f.Overdue,
+		f.Q != "" && !strings.Contains(searchText(r), f.Q):
 		return false
 	}
-	return cur.After(c.CreatedAt, c.ID)
+	return cur.After(r.CreatedAt, r.ID)
 }

@@ -34,20 +34,15 @@ func (p *Postgres) Name() string { return Name }
 // Tables returns the tables the projection owns, for rebuilds.
 func (p *Postgres) Tables() []string { return []string{"case_list", "public_feed"} }
 
-// Apply folds a batch into case_list: it loads the touched cases once,
-// folds every event in memory and writes each case once.
+// Apply folds a batch into case_list: it loads the touched rows once,
+// folds every event in memory and writes each row once.
 func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Event) error {
-	var ids []string
-	for _, e := range events {
-		if strings.HasPrefix(e.Stream, casefile.StreamPrefix) {
-			ids = append(ids, e.Stream)
-		}
-	}
+	ids := caseIDs(events)
 	if len(ids) == 0 {
 		return nil
 	}
-	states := map[string]*casefile.Case{}
-	rows, err := tx.Query(ctx, "SELECT id, state FROM case_list WHERE id = ANY($1)", ids)
+	stored := make(map[string]Row, len(ids))
+	loaded, err := tx.Query(ctx, "SELECT id, state FROM case_list WHERE id = ANY($1)", ids)
 	if err != nil {
 		return fmt.Errorf("load cases: %w", err)
 	}
@@ -55,17 +50,17 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		id    string
 		state []byte
 	)
-	if _, err := pgx.ForEachRow(rows, []any{&id, &state}, func() error {
-		c := &casefile.Case{}
-		if err := json.Unmarshal(state, c); err != nil {
+	if _, err := pgx.ForEachRow(loaded, []any{&id, &state}, func() error {
+		var r Row
+		if err := json.Unmarshal(state, &r); err != nil {
 			return fmt.Errorf("decode case %s: %w", id, err)
 		}
-		states[id] = c
+		stored[id] = r
 		return nil
 	}); err != nil {
 		return err
 	}
-	touched, lastOf, feed, err := fold(events, states)
+	touched, folded, lastOf, feed, err := foldRows(events, stored)
 	if err != nil {
 		return err
 	}
@@ -75,23 +70,23 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	// Each row records the position of its own newest event, so the table
 	// does not depend on how the log was cut into batches.
 	n := len(touched)
-	positions := make([]int64, n)
 	var (
 		statuses, districts, categories, departments, priorities, searches = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		dueAts, forwarded, acknowledged, resolved                          = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+		dueAts, breached, forwarded, acknowledged, resolved                = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
 		withinSLA                                                          = make([]bool, n)
 		created, updated                                                   = make([]time.Time, n), make([]time.Time, n)
+		positions                                                          = make([]int64, n)
 		blobs                                                              = make([]string, n)
 	)
 	for i, id := range touched {
-		c := states[id]
-		statuses[i], districts[i], categories[i], departments[i], priorities[i] = string(c.Status), c.District, c.Category, c.Department, string(c.Priority)
-		searches[i] = searchText(c)
-		dueAts[i], forwarded[i], acknowledged[i], resolved[i] = c.DueAt, c.ForwardedAt, c.AcknowledgedAt, c.ResolvedAt
-		withinSLA[i] = c.ResolvedWithinSLA
+		r := &folded[i]
+		statuses[i], districts[i], categories[i], departments[i], priorities[i] = r.Status, r.District, r.Category, r.Department, r.Priority
+		searches[i] = searchText(r)
+		dueAts[i], breached[i], forwarded[i], acknowledged[i], resolved[i] = r.DueAt, r.SLABreachedFor, r.ForwardedAt, r.AcknowledgedAt, r.ResolvedAt
+		withinSLA[i] = r.ResolvedWithinSLA
 		positions[i] = lastOf[id]
-		created[i], updated[i] = c.CreatedAt, c.UpdatedAt
-		b, err := json.Marshal(c)
+		created[i], updated[i] = r.CreatedAt, r.UpdatedAt
+		b, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("encode case %s: %w", id, err)
 		}
@@ -99,20 +94,22 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}
 	_, err = tx.Exec(ctx, `
 INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for)
 SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-    $9::timestamptz[], $10::text[], $11::json[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[])
+    $9::timestamptz[], $10::text[], $11::json[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[],
+    $17::timestamptz[])
     AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
     department = excluded.department, priority = excluded.priority, due_at = excluded.due_at,
     updated_at = excluded.updated_at, search = excluded.search, state = excluded.state,
     forwarded_at = excluded.forwarded_at, acknowledged_at = excluded.acknowledged_at,
-    resolved_at = excluded.resolved_at, within_sla = excluded.within_sla, position = excluded.position`,
+    resolved_at = excluded.resolved_at, within_sla = excluded.within_sla, position = excluded.position,
+    sla_breached_for = excluded.sla_breached_for`,
 		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs,
-		forwarded, acknowledged, resolved, withinSLA, positions)
+		forwarded, acknowledged, resolved, withinSLA, positions, breached)
 	if err != nil {
 		return fmt.Errorf("write cases: %w", err)
 	}
@@ -174,11 +171,11 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if f.Q != "" {
 		where = append(where, "search LIKE "+arg("%"+escapeLike(f.Q)+"%"))
 	}
-	items, err := projections.NewestFirst[casefile.Case](ctx, p.pool, "case_list", where, args, cur, f.Limit)
+	rows, err := projections.NewestFirst[Row](ctx, p.pool, "case_list", where, args, cur, f.Limit)
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Items: items}
+	page := Page{Items: cases(rows)}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
 		page.NextCursor = cursorOf(page.Items[f.Limit-1])

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -9,24 +10,26 @@ import (
 	"sync"
 	"time"
 
-	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/projections"
 )
 
 // Memory is the network read model in process memory, for Bayt without a
-// database.
+// database. It keeps the same rows as Postgres and answers every query the
+// same, down to the order of ties: it compares times at the microsecond,
+// as PostgreSQL keeps them, and text byte by byte, as the "C" collation
+// does.
 type Memory struct {
 	mu       sync.RWMutex
-	st       states
+	rows     rows
 	feed     []FeedItem
 	position int64
 }
 
+var _ projections.Memory = (*Memory)(nil)
+
 // NewMemory returns an empty in-memory read model.
-func NewMemory() *Memory {
-	return &Memory{st: states{campaigns: map[string]*campaign.Campaign{}, orgs: map[string]*organisation.Organisation{}}}
-}
+func NewMemory() *Memory { return &Memory{rows: newRows()} }
 
 // Apply folds events; those at or below the position applied are skipped.
 func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
@@ -41,31 +44,49 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 	if err := check(events); err != nil {
 		return err
 	}
-	_, _, _, feed, err := fold(events, m.st)
+	campIDs, orgIDs := streamIDs(events)
+	stored := newRows()
+	for _, id := range campIDs {
+		if r, ok := m.rows.campaigns[id]; ok {
+			stored.campaigns[id] = r
+		}
+	}
+	for _, id := range orgIDs {
+		if r, ok := m.rows.orgs[id]; ok {
+			stored.orgs[id] = r
+		}
+	}
+	_, _, touched, _, feed, err := foldRows(events, stored)
 	if err != nil {
 		return err
+	}
+	// Rows are replaced whole, never changed in place: a page already
+	// handed out shares nothing with what a later Apply writes.
+	for id, r := range touched.campaigns {
+		m.rows.campaigns[id] = r
+	}
+	for id, r := range touched.orgs {
+		m.rows.orgs[id] = r
 	}
 	m.feed = append(m.feed, feed...)
 	m.position = events[len(events)-1].Position
 	return nil
 }
 
-func (m *Memory) sortedCampaigns() ([]campaign.Campaign, error) {
-	out := make([]campaign.Campaign, 0, len(m.st.campaigns))
-	for _, c := range m.st.campaigns {
-		cc, err := clone(c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cc)
+// sortedCampaigns returns the campaign rows as the SQL's ORDER BY
+// created_at DESC, id DESC. m.mu must be held.
+func (m *Memory) sortedCampaigns() []CampaignRow {
+	out := make([]CampaignRow, 0, len(m.rows.campaigns))
+	for _, r := range m.rows.campaigns {
+		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b campaign.Campaign) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+	slices.SortFunc(out, func(a, b CampaignRow) int {
+		if c := cmp.Compare(b.CreatedAt.UnixMicro(), a.CreatedAt.UnixMicro()); c != 0 {
 			return c
 		}
 		return strings.Compare(b.ID, a.ID)
 	})
-	return out, nil
+	return out
 }
 
 // Campaigns returns one page of campaigns, as Postgres.Campaigns.
@@ -78,50 +99,51 @@ func (m *Memory) Campaigns(_ context.Context, f CampaignFilter) (CampaignPage, e
 		return CampaignPage{}, err
 	}
 	m.mu.RLock()
-	all, err := m.sortedCampaigns()
+	all := m.sortedCampaigns()
 	m.mu.RUnlock()
-	if err != nil {
-		return CampaignPage{}, err
-	}
-	var page CampaignPage
-	for _, c := range all {
+	var rows []CampaignRow
+	for _, r := range all {
 		switch {
-		case f.Theme != "" && string(c.Theme) != f.Theme,
-			f.Status != "" && string(c.Status) != f.Status,
-			f.Organisation != "" && !slices.Contains(organisationsOf(&c), f.Organisation),
-			!cur.After(c.CreatedAt, c.ID):
+		case f.Theme != "" && r.Theme != f.Theme,
+			f.Status != "" && r.Status != f.Status,
+			f.Organisation != "" && !slices.Contains(r.organisations(), f.Organisation),
+			!cur.After(r.CreatedAt, r.ID):
 			continue
 		}
-		page.Items = append(page.Items, c)
+		rows = append(rows, r)
 	}
-	if len(page.Items) > f.Limit {
-		page.Items = page.Items[:f.Limit]
-		page.NextCursor = cursorOf(page.Items[f.Limit-1])
+	var page CampaignPage
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		page.NextCursor = cursorOf(&rows[f.Limit-1])
 	}
+	page.Items = campaignsOf(rows)
 	return page, nil
 }
+
+// organisationsLimit bounds the organisation list.
+const organisationsLimit = 1000
 
 // Organisations returns the organisations, as Postgres.Organisations.
 func (m *Memory) Organisations(_ context.Context, kind string) ([]organisation.Organisation, error) {
 	m.mu.RLock()
-	var out []organisation.Organisation
-	for _, o := range m.st.orgs {
-		if kind == "" || string(o.Kind) == kind {
-			oc, err := clone(o)
-			if err != nil {
-				m.mu.RUnlock()
-				return nil, err
-			}
-			out = append(out, oc)
+	var rows []OrganisationRow
+	for _, r := range m.rows.orgs {
+		if kind == "" || r.Kind == kind {
+			rows = append(rows, r)
 		}
 	}
 	m.mu.RUnlock()
-	slices.SortFunc(out, func(a, b organisation.Organisation) int {
+	slices.SortFunc(rows, func(a, b OrganisationRow) int {
 		if c := strings.Compare(a.Name, b.Name); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+	var out []organisation.Organisation
+	for i := range rows[:min(len(rows), organisationsLimit)] {
+		out = append(out, rows[i].Organisation())
+	}
 	return out, nil
 }
 
@@ -146,24 +168,8 @@ func (m *Memory) Snapshot(_ context.Context, _ time.Time) (int64, any, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	b := Board{Position: m.position, Campaigns: []BoardCampaign{}, ByStatus: map[string]int{}, ByTheme: map[string]int{}}
-	all, err := m.sortedCampaigns()
-	if err != nil {
-		return 0, nil, err
-	}
-	for _, c := range all {
-		addToBoard(&b, &c)
+	for _, r := range m.sortedCampaigns() {
+		addToBoard(&b, &r)
 	}
 	return b.Position, b, nil
-}
-
-// clone deep-copies a state through its JSON, the form the Postgres model
-// keeps it in, so that a page handed out shares nothing with the state a
-// later Apply changes.
-func clone[T any](v *T) (T, error) {
-	var out T
-	b, err := json.Marshal(v)
-	if err == nil {
-		err = json.Unmarshal(b, &out)
-	}
-	return out, err
 }

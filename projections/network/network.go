@@ -3,7 +3,6 @@ package network
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -172,18 +171,71 @@ func dedupe(xs []string) []string {
 	return out
 }
 
-// organisationsOf lists the lead and the partners, for filtering.
-func organisationsOf(c *campaign.Campaign) []string {
-	out := slices.Clone(c.Partners)
-	if c.LeadOrganisation != "" && !slices.Contains(out, c.LeadOrganisation) {
-		out = append(out, c.LeadOrganisation)
-	}
-	if out == nil {
-		out = []string{}
-	}
-	return out
+func cursorOf(r *CampaignRow) string {
+	return projections.Cursor{CreatedAt: r.CreatedAt, ID: r.ID}.String()
 }
 
-func cursorOf(c campaign.Campaign) string {
-	return projections.Cursor{CreatedAt: c.CreatedAt, ID: c.ID}.String()
+// streamIDs lists the campaign and the organisation streams among events.
+func streamIDs(events []projections.Event) (camps, orgs []string) {
+	for _, e := range events {
+		switch {
+		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
+			camps = append(camps, e.Stream)
+		case strings.HasPrefix(e.Stream, organisation.StreamPrefix):
+			orgs = append(orgs, e.Stream)
+		}
+	}
+	return dedupe(camps), dedupe(orgs)
+}
+
+// rows are the network's rows, by stream id.
+type rows struct {
+	campaigns map[string]CampaignRow
+	orgs      map[string]OrganisationRow
+}
+
+func newRows() rows {
+	return rows{campaigns: map[string]CampaignRow{}, orgs: map[string]OrganisationRow{}}
+}
+
+// foldRows turns the stored rows of the streams among events into
+// aggregates, folds the events onto them with the aggregates' own Apply,
+// and turns them back into rows. Both implementations fold through the
+// stored form, so they cannot drift apart. It returns the rows touched (by
+// stream id, in first-touched order), the position of each one's newest
+// event, and the campaigns' feed items.
+func foldRows(events []projections.Event, stored rows) (camps, orgs []string, touched rows, last map[string]int64, feed []FeedItem, err error) {
+	st := states{campaigns: map[string]*campaign.Campaign{}, orgs: map[string]*organisation.Organisation{}}
+	for id, r := range stored.campaigns {
+		c := r.Campaign()
+		st.campaigns[id] = &c
+	}
+	for id, r := range stored.orgs {
+		o := r.Organisation()
+		st.orgs[id] = &o
+	}
+	camps, orgs, last, feed, err = fold(events, st)
+	if err != nil {
+		return nil, nil, rows{}, nil, nil, err
+	}
+	touched = newRows()
+	for _, id := range camps {
+		touched.campaigns[id] = campaignRowOf(st.campaigns[id])
+	}
+	for _, id := range orgs {
+		touched.orgs[id] = organisationRowOf(st.orgs[id])
+	}
+	return camps, orgs, touched, last, feed, nil
+}
+
+// campaignsOf returns the campaigns rows record.
+func campaignsOf(rows []CampaignRow) []campaign.Campaign {
+	if rows == nil {
+		return nil
+	}
+	out := make([]campaign.Campaign, len(rows))
+	for i := range rows {
+		out[i] = rows[i].Campaign()
+	}
+	return out
 }

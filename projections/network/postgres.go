@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/jackc/pgx/v5"
@@ -40,42 +38,36 @@ func (p *Postgres) Tables() []string {
 // Apply folds a batch: it loads the touched rows once, folds in memory and
 // writes each row once.
 func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Event) error {
-	var campIDs, orgIDs []string
-	for _, e := range events {
-		switch {
-		case strings.HasPrefix(e.Stream, campaign.StreamPrefix):
-			campIDs = append(campIDs, e.Stream)
-		case strings.HasPrefix(e.Stream, organisation.StreamPrefix):
-			orgIDs = append(orgIDs, e.Stream)
-		}
-	}
+	campIDs, orgIDs := streamIDs(events)
 	if len(campIDs) == 0 && len(orgIDs) == 0 {
 		return nil
 	}
-	st := states{campaigns: map[string]*campaign.Campaign{}, orgs: map[string]*organisation.Organisation{}}
+	stored := newRows()
 	if err := loadStates(ctx, tx, "campaign_list", campIDs, func(id string, b []byte) error {
-		c := &campaign.Campaign{}
-		st.campaigns[id] = c
-		return json.Unmarshal(b, c)
+		var r CampaignRow
+		err := json.Unmarshal(b, &r)
+		stored.campaigns[id] = r
+		return err
 	}); err != nil {
 		return err
 	}
 	if err := loadStates(ctx, tx, "organisation_list", orgIDs, func(id string, b []byte) error {
-		o := &organisation.Organisation{}
-		st.orgs[id] = o
-		return json.Unmarshal(b, o)
+		var r OrganisationRow
+		err := json.Unmarshal(b, &r)
+		stored.orgs[id] = r
+		return err
 	}); err != nil {
 		return err
 	}
-	camps, orgs, lastOf, feed, err := fold(events, st)
+	camps, orgs, touched, lastOf, feed, err := foldRows(events, stored)
 	if err != nil {
 		return err
 	}
 	// Every row in one round trip.
 	b := &pgx.Batch{}
 	for _, id := range camps {
-		c := st.campaigns[id]
-		state, err := json.Marshal(c)
+		r := touched.campaigns[id]
+		state, err := json.Marshal(r)
 		if err != nil {
 			return err
 		}
@@ -83,22 +75,22 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO UPDATE SET theme = excluded.theme, status = excluded.status, target_department = excluded.target_department,
     organisations = excluded.organisations, updated_at = excluded.updated_at, state = excluded.state, position = excluded.position`,
-			id, string(c.Theme), string(c.Status), c.TargetDepartment, organisationsOf(c), c.CreatedAt, c.UpdatedAt, string(state), lastOf[id])
+			id, r.Theme, r.Status, r.TargetDepartment, r.organisations(), r.CreatedAt, r.UpdatedAt, string(state), lastOf[id])
 	}
 	for _, id := range orgs {
-		o := st.orgs[id]
-		state, err := json.Marshal(o)
+		r := touched.orgs[id]
+		state, err := json.Marshal(r)
 		if err != nil {
 			return err
 		}
-		themes := make([]string, 0, len(o.Themes))
-		for _, t := range o.Themes {
-			themes = append(themes, string(t))
+		themes := r.Themes
+		if themes == nil {
+			themes = []string{}
 		}
 		b.Queue(`INSERT INTO organisation_list (id, name, kind, themes, created_at, state, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, themes = excluded.themes, state = excluded.state, position = excluded.position`,
-			id, o.Name, string(o.Kind), themes, o.CreatedAt, string(state), lastOf[id])
+			id, r.Name, r.Kind, themes, r.CreatedAt, string(state), lastOf[id])
 	}
 	for _, f := range feed {
 		item, err := json.Marshal(f)
@@ -158,22 +150,23 @@ func (p *Postgres) Campaigns(ctx context.Context, f CampaignFilter) (CampaignPag
 	if f.Organisation != "" {
 		where = append(where, "organisations @> ARRAY["+arg(f.Organisation)+"]::text[]")
 	}
-	items, err := projections.NewestFirst[campaign.Campaign](ctx, p.pool, "campaign_list", where, args, cur, f.Limit)
+	rows, err := projections.NewestFirst[CampaignRow](ctx, p.pool, "campaign_list", where, args, cur, f.Limit)
 	if err != nil {
 		return CampaignPage{}, err
 	}
-	page := CampaignPage{Items: items}
-	if len(page.Items) > f.Limit {
-		page.Items = page.Items[:f.Limit]
-		page.NextCursor = cursorOf(page.Items[f.Limit-1])
+	var page CampaignPage
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		page.NextCursor = cursorOf(&rows[f.Limit-1])
 	}
+	page.Items = campaignsOf(rows)
 	return page, nil
 }
 
 // Organisations returns the organisations, of one kind when kind is set,
 // by name.
 func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisation.Organisation, error) {
-	rows, err := p.pool.Query(ctx, "SELECT state FROM organisation_list WHERE $1 = '' OR kind = $1 ORDER BY name, id LIMIT 1000", kind)
+	rows, err := p.pool.Query(ctx, "SELECT state FROM organisation_list WHERE $1 = '' OR kind = $1 ORDER BY name, id LIMIT $2", kind, organisationsLimit)
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
@@ -182,11 +175,11 @@ func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisati
 		state []byte
 	)
 	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
-		var o organisation.Organisation
-		if err := json.Unmarshal(state, &o); err != nil {
+		var r OrganisationRow
+		if err := json.Unmarshal(state, &r); err != nil {
 			return err
 		}
-		out = append(out, o)
+		out = append(out, r.Organisation())
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
@@ -226,11 +219,11 @@ func (p *Postgres) Snapshot(ctx context.Context, _ time.Time) (int64, any, error
 		}
 		var state []byte
 		_, err = pgx.ForEachRow(rows, []any{&state}, func() error {
-			var c campaign.Campaign
-			if err := json.Unmarshal(state, &c); err != nil {
+			var r CampaignRow
+			if err := json.Unmarshal(state, &r); err != nil {
 				return err
 			}
-			addToBoard(&b, &c)
+			addToBoard(&b, &r)
 			return nil
 		})
 		return err
@@ -241,11 +234,11 @@ func (p *Postgres) Snapshot(ctx context.Context, _ time.Time) (int64, any, error
 	return b.Position, b, nil
 }
 
-func addToBoard(b *Board, c *campaign.Campaign) {
-	b.ByStatus[string(c.Status)]++
-	b.ByTheme[string(c.Theme)]++
+func addToBoard(b *Board, r *CampaignRow) {
+	b.ByStatus[r.Status]++
+	b.ByTheme[r.Theme]++
 	if len(b.Campaigns) < BoardSize {
-		b.Campaigns = append(b.Campaigns, BoardCampaign{ID: c.ID, Title: c.Title, Theme: string(c.Theme), Status: string(c.Status),
-			CasesTotal: len(c.CaseIDs), Signatures: c.Signatures})
+		b.Campaigns = append(b.Campaigns, BoardCampaign{ID: r.ID, Title: r.Title, Theme: r.Theme, Status: r.Status,
+			CasesTotal: len(r.CaseIDs), Signatures: r.Signatures})
 	}
 }

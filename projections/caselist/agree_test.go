@@ -1,0 +1,93 @@
+package caselist_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"testing"
+
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/projections/projectionstest"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// queries is every query the case list answers.
+type queries interface {
+	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
+	Board(ctx context.Context, now time.Time) (caselist.Board, error)
+	Inbox(ctx context.Context, department string) ([]casefile.Case, error)
+	FeedAfter(ctx context.Context, after int64, limit int) ([]projections.FeedRecord, error)
+	Snapshot(ctx context.Context, now time.Time) (int64, any, error)
+	Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error)
+	CountResolved(ctx context.Context, ids []string) (int, error)
+}
+
+type query = projectionstest.Query[queries]
+
+// TestSuite runs the read model suite: Postgres and Memory
+// answer every query alike.
+func TestSuite(t *testing.T) {
+	t.Parallel()
+	yes, no := true, false
+	qs := []query{
+		{Name: "Board", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.Board(ctx, log.Now)
+		}},
+		{Name: "Snapshot", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			pos, b, err := m.Snapshot(ctx, log.Now)
+			return []any{pos, b}, err
+		}},
+		{Name: "FeedAfter", Ask: func(ctx context.Context, m queries, _ *projectionstest.Log) (any, error) {
+			return m.FeedAfter(ctx, 0, 1000)
+		}},
+		{Name: "FeedAfterMiddle", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.FeedAfter(ctx, int64(len(log.Events)/2), 3)
+		}},
+		{Name: "Unbreached", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.Unbreached(ctx, log.Now, 100)
+		}},
+		{Name: "UnbreachedFirst", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.Unbreached(ctx, log.Now, 1)
+		}},
+		{Name: "CountResolved", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.CountResolved(ctx, append(log.Cases, log.Cases[0]))
+		}},
+	}
+	// Pages of one split the cases reported in the same microsecond.
+	for _, limit := range []int{1, 2} {
+		qs = append(qs, query{Name: fmt.Sprintf("ListPagedBy%d", limit), Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return projectionstest.Pages(ctx, func(ctx context.Context, cursor string) (caselist.Page, string, error) {
+				p, err := m.List(ctx, caselist.Filter{Limit: limit, Cursor: cursor, Now: log.Now})
+				return p, p.NextCursor, err
+			})
+		}})
+	}
+	for i := range 3 {
+		qs = append(qs, query{Name: fmt.Sprintf("Inbox/%d", i), Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.Inbox(ctx, log.Departments[i])
+		}})
+	}
+	for name, f := range map[string]caselist.Filter{
+		"All": {}, "Status": {Status: "forwarded"}, "District": {District: "Medina"}, "Category": {Category: "roads"},
+		"Department": {Department: "roads_works"}, "Overdue": {Overdue: &yes}, "NotOverdue": {Overdue: &no},
+		"Search": {Q: "PAVEMENT"}, "SearchArabic": {Q: "حفرة"}, "Combined": {Category: "waste", District: "Bab Souika", Limit: 1},
+	} {
+		qs = append(qs, query{Name: "List/" + name, Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			f.Now = log.Now
+			return m.List(ctx, f)
+		}})
+	}
+	projectionstest.Run(t, projectionstest.Model[queries]{
+		Pool: func(t *testing.T) *pgxpool.Pool {
+			pool, _ := eventstoretest.Schema(t, nil)
+			return pool
+		},
+		Postgres: func(pool *pgxpool.Pool) queries { return caselist.NewPostgres(pool) },
+		Memory:   func() queries { return caselist.NewMemory() },
+		Queries:  qs,
+	})
+}

@@ -1,0 +1,107 @@
+package caselist
+
+import (
+	"slices"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain/casefile"
+)
+
+// Row is a case as the case list keeps it: the state column of case_list
+// holds it as JSON, and Memory holds it as it is. Its JSON names are the
+// stored format, spelled out so that renaming a field of casefile.Case
+// breaks the build here rather than silently emptying what the read model
+// stores. Who reported a case and how to prove it are not in the row: the
+// list never shows them.
+type Row struct {
+	ID                string     `json:"id"`
+	Title             string     `json:"title"`
+	Description       string     `json:"description"`
+	Category          string     `json:"category"`
+	District          string     `json:"district"`
+	Location          *Point     `json:"location"`
+	Address           string     `json:"address"`
+	Language          string     `json:"language"`
+	Status            string     `json:"status"`
+	Priority          string     `json:"priority"`
+	Department        string     `json:"department"`
+	DueAt             *time.Time `json:"due_at"`
+	SLABreachedFor    *time.Time `json:"sla_breached_for"`
+	Supporters        int        `json:"supporters"`
+	CampaignIDs       []string   `json:"campaign_ids"`
+	ReopenedCount     int        `json:"reopened_count"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+	Version           int64      `json:"version"`
+	MergedInto        string     `json:"merged_into"`
+	RejectReason      string     `json:"reject_reason"`
+	LastPublicNote    string     `json:"last_public_note"`
+	ForwardedAt       *time.Time `json:"forwarded_at"`
+	AcknowledgedAt    *time.Time `json:"acknowledged_at"`
+	ResolvedAt        *time.Time `json:"resolved_at"`
+	ResolvedWithinSLA bool       `json:"resolved_within_sla"`
+}
+
+// Point is a case's location, WGS 84.
+type Point struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// rowOf copies c into a row that shares nothing with it.
+func rowOf(c *casefile.Case) Row {
+	r := Row{
+		ID: c.ID, Title: c.Title, Description: c.Description, Category: c.Category, District: c.District,
+		Address: c.Address, Language: c.Language, Status: string(c.Status), Priority: string(c.Priority),
+		Department: c.Department, DueAt: clonePtr(c.DueAt), SLABreachedFor: clonePtr(c.SLABreachedFor),
+		Supporters: c.Supporters, CampaignIDs: slices.Clone(c.CampaignIDs), ReopenedCount: c.ReopenedCount,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version, MergedInto: c.MergedInto,
+		RejectReason: c.RejectReason, LastPublicNote: c.LastPublicNote, ForwardedAt: clonePtr(c.ForwardedAt),
+		AcknowledgedAt: clonePtr(c.AcknowledgedAt), ResolvedAt: clonePtr(c.ResolvedAt), ResolvedWithinSLA: c.ResolvedWithinSLA,
+	}
+	if c.Location != nil {
+		r.Location = &Point{Lat: c.Location.Lat, Lon: c.Location.Lon}
+	}
+	return r
+}
+
+// Case returns the case the row records, sharing nothing with the row.
+func (r *Row) Case() casefile.Case {
+	c := casefile.Case{
+		ID: r.ID, Title: r.Title, Description: r.Description, Category: r.Category, District: r.District,
+		Address: r.Address, Language: r.Language, Status: casefile.Status(r.Status), Priority: casefile.Priority(r.Priority),
+		Department: r.Department, DueAt: clonePtr(r.DueAt), SLABreachedFor: clonePtr(r.SLABreachedFor),
+		Supporters: r.Supporters, CampaignIDs: slices.Clone(r.CampaignIDs), ReopenedCount: r.ReopenedCount,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, MergedInto: r.MergedInto,
+		RejectReason: r.RejectReason, LastPublicNote: r.LastPublicNote, ForwardedAt: clonePtr(r.ForwardedAt),
+		AcknowledgedAt: clonePtr(r.AcknowledgedAt), ResolvedAt: clonePtr(r.ResolvedAt), ResolvedWithinSLA: r.ResolvedWithinSLA,
+	}
+	if r.Location != nil {
+		c.Location = &casefile.Location{Lat: r.Location.Lat, Lon: r.Location.Lon}
+	}
+	return c
+}
+
+// awaitsDepartment reports whether the row's status is one in which the
+// SLA clock runs, as the awaiting statuses the SQL filters on.
+func (r *Row) awaitsDepartment() bool { return casefile.Status(r.Status).AwaitsDepartment() }
+
+// overdue reports whether the case is overdue at now, comparing at the
+// microsecond PostgreSQL keeps, as the SQL does.
+func (r *Row) overdue(now time.Time) bool {
+	return r.awaitsDepartment() && r.DueAt != nil && r.DueAt.UnixMicro() < now.UnixMicro()
+}
+
+// unbreached reports whether the case is overdue at now and its breach of
+// the current due date is not on record yet.
+func (r *Row) unbreached(now time.Time) bool {
+	return r.overdue(now) && (r.SLABreachedFor == nil || r.SLABreachedFor.UnixMicro() != r.DueAt.UnixMicro())
+}
+
+func clonePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := *t
+	return &v
+}
