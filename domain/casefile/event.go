@@ -340,9 +340,3 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	return nil, false
 }
 
-// Public reports whether the public may see e at all, for readers that
-// need only the verdict: it is Redact's.
-func Public(e domain.Event) bool {
-	_, ok := Redact(e)
-	return ok
-}

@@ -99,7 +99,7 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 		touched = append(touched, e.Stream)
 		last[e.Stream] = e.Position
 		c.Apply(ev)
-		if casefile.Public(ev) {
+		if _, public := casefile.Redact(ev); public {
 			feed = append(feed, FeedItem{
 				Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
 				CaseID: c.ID, Status: string(c.Status), Title: c.Title, District: c.District, Category: c.Category,

@@ -134,7 +134,7 @@ func fold(events []projections.Event, st states) (camps, orgs []string, last map
 			c.Apply(ev)
 			camps = append(camps, e.Stream)
 			last[e.Stream] = e.Position
-			if campaign.Public(ev) {
+			if _, public := campaign.Redact(ev); public {
 				feed = append(feed, FeedItem{Type: "event", Position: e.Position, Stream: e.Stream, Event: campaign.EventName(e.Type),
 					CampaignID: c.ID, Status: string(c.Status), Title: c.Title, Theme: string(c.Theme), At: e.RecordedAt})
 			}
