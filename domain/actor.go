@@ -26,8 +26,10 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// Staff reports whether r belongs to the Citizen's House or the
-// municipality, whose members may see internal notes and personal data.
+// Staff reports whether r works for the Citizen's House (an advocate or an
+// admin): they alone see internal notes, actors' names and reporters'
+// contact details. Municipal officers are not staff in this sense; they
+// see what the public sees, and act on their own department's cases.
 func (r Role) Staff() bool { return r == RoleAdvocate || r == RoleAdmin }
 
 // Actor is who runs a command. Department binds an officer to one municipal

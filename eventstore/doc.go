@@ -8,7 +8,7 @@
 // by an in-process group commit: one writer goroutine takes every append
 // request waiting at that moment, checks each one's expected version under
 // the lock (refusing only the stale ones), inserts all their events with
-// one COPY and commits once. Positions are handed out densely in commit
+// one INSERT … SELECT FROM unnest(…) and commits once, in two round trips. Positions are handed out densely in commit
 // order, so the position an append returns is the event's position on every
 // feed, and a reader following the log can never skip an event that
 // committed late: no later position is visible before an earlier one.

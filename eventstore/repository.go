@@ -69,9 +69,11 @@ func (r *Repository[T]) Load(ctx context.Context, stream string) (*T, int64, err
 }
 
 // Update loads stream, lets decide choose events against its state and
-// appends them at the version loaded. decide gets a nil state when the
-// stream does not exist and opts.Create is set. Deciding no events is a
-// no-op that reports the current version.
+// appends them at the version loaded. decide gets the codec's empty state
+// (New) when the stream does not exist and opts.Create is set. Deciding no
+// events is a no-op that reports the current version. Without If-Match, an
+// append that loses a race to another writer is decided again on fresh
+// state, a few times at most.
 func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.UpdateOptions,
 	decide func(state *T) ([]domain.Event, error)) (domain.Outcome, error) {
 	for attempt := 0; ; attempt++ {
