@@ -38,6 +38,18 @@ type Config struct {
 	// in which a reader could otherwise see a later position before an
 	// earlier one commits.
 	InTxFunc func()
+	// QueuedFunc, when set, is called each time a request joins the
+	// writer's queue. Tests use it to know a request waits behind the
+	// batch in flight, so that it will share the next batch.
+	QueuedFunc func()
+	// BatchFunc, when set, is called after each append transaction with
+	// how many requests it held and its error (nil once committed). Tests
+	// use it to see that requests really were committed together.
+	BatchFunc func(requests int, err error)
+	// ListenFunc, when set, is called each time the listener has
+	// subscribed with LISTEN. Tests use it to know that a notification sent
+	// from then on will reach this store.
+	ListenFunc func()
 }
 
 func (c *Config) setDefaults() {
@@ -159,6 +171,9 @@ func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 	select {
 	case s.queue <- p:
 		s.closing.RUnlock()
+		if s.cfg.QueuedFunc != nil {
+			s.cfg.QueuedFunc()
+		}
 	case <-ctx.Done():
 		s.closing.RUnlock()
 		return Result{}, ctx.Err()
@@ -230,6 +245,9 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	}
 	results := make([]outcome, len(live))
 	last, err := s.commitTx(ctx, live, results)
+	if s.cfg.BatchFunc != nil {
+		s.cfg.BatchFunc(len(live), err)
+	}
 	if err != nil && len(live) > 1 && ctx.Err() == nil {
 		// One request the database refuses (a value it cannot store) must
 		// not fail the others it was batched with: commit each alone.
