@@ -139,6 +139,9 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			ChangedFunc: func(ctx context.Context, position int64) {
 				p.hub.Notify()
 				publishChange(ctx, b, logger, caselist.Name, position)
+				if cfg.projectedFunc != nil {
+					cfg.projectedFunc(caselist.Name, position)
+				}
 			},
 		})
 		netRunner := projections.NewRunner(pool, leases, projectionLog{store}, net, projections.RunnerConfig{
@@ -146,6 +149,9 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			ChangedFunc: func(ctx context.Context, position int64) {
 				p.campaignHub.Notify()
 				publishChange(ctx, b, logger, network.Name, position)
+				if cfg.projectedFunc != nil {
+					cfg.projectedFunc(network.Name, position)
+				}
 			},
 		})
 		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
