@@ -73,6 +73,9 @@ func (s *Store) listenOnce(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+quoteIdent(s.cfg.Channel)); err != nil {
 		return err
 	}
+	if s.cfg.ListenFunc != nil {
+		s.cfg.ListenFunc()
+	}
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err

@@ -42,6 +42,18 @@ type Config struct {
 	// round trip and returns the one the store acts on. Tests use it to
 	// lose the connection after a commit succeeded.
 	CommitErrFunc func(error) error
+	// QueuedFunc, when set, is called each time a request joins the
+	// writer's queue. Tests use it to know a request waits behind the
+	// batch in flight, so that it will share the next batch.
+	QueuedFunc func()
+	// BatchFunc, when set, is called after each append transaction with
+	// how many requests it held and its error (nil once committed). Tests
+	// use it to see that requests really were committed together.
+	BatchFunc func(requests int, err error)
+	// ListenFunc, when set, is called each time the listener has
+	// subscribed with LISTEN. Tests use it to know that a notification sent
+	// from then on will reach this store.
+	ListenFunc func()
 }
 
 func (c *Config) setDefaults() {
@@ -163,6 +175,9 @@ func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 	select {
 	case s.queue <- p:
 		s.closing.RUnlock()
+		if s.cfg.QueuedFunc != nil {
+			s.cfg.QueuedFunc()
+		}
 	case <-ctx.Done():
 		s.closing.RUnlock()
 		return Result{}, ctx.Err()
@@ -234,6 +249,9 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	}
 	results := make([]outcome, len(live))
 	last, err := s.commitTx(ctx, live, results)
+	if s.cfg.BatchFunc != nil {
+		s.cfg.BatchFunc(len(live), err)
+	}
 	if err != nil && len(live) > 1 && ctx.Err() == nil && !errors.Is(err, domain.ErrOutcomeUnknown) {
 		// One request the database refuses (a value it cannot store) must
 		// not fail the others it was batched with: commit each alone.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,11 +51,23 @@ func TestLogIsGapFreeUnderConcurrentNodes(t *testing.T) {
 	pool, _ := eventstoretest.Schema(t, &eventstoretest.SchemaOpts{MaxConns: 16})
 	ctx := context.Background()
 	const nodes, appenders, perAppender = 3, 24, 15
+	// contended records that, while one node held the append lock,
+	// another node's transaction was queued on it: the situation the test
+	// names. Looking once it is seen keeps the transactions short.
+	var contended atomic.Bool
 	stores := make([]*eventstore.Store, nodes)
 	for i := range stores {
 		stores[i] = newPostgres(t, pool, eventstore.Config{
 			PollInterval: 20 * time.Millisecond,
-			InTxFunc:     func() { time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond) },
+			InTxFunc: func() {
+				if !contended.Load() && appendLockWaiters(t, pool) > 0 {
+					contended.Store(true)
+				}
+				// A deliberate delay, not a wait for a state: it widens the
+				// window in which a later position could become visible
+				// before an earlier one commits.
+				time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
+			},
 		})
 	}
 	reader := newPostgres(t, pool, eventstore.Config{PollInterval: 10 * time.Millisecond})
@@ -129,18 +142,97 @@ func TestLogIsGapFreeUnderConcurrentNodes(t *testing.T) {
 	if _, err := reader.Verify(ctx); err != nil {
 		t.Fatalf("verify after concurrent appends: %v", err)
 	}
+	if !contended.Load() {
+		t.Fatal("no node ever waited for another's append lock: the nodes did not append concurrently")
+	}
 }
 
-// TestGroupCommitRefusesOnlyStale sends many appends at once so they land in
-// one batch: the stale ones are refused, the others commit.
+// appendLockWaiters counts the transactions of pool's schema waiting for
+// its append lock. pg_locks shows a bigint advisory key as its high half in
+// classid and its low half in objid.
+func appendLockWaiters(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	err := pool.QueryRow(context.Background(), `
+SELECT count(*) FROM pg_locks l, (SELECT hashtextextended(current_schema() || ' append', 0) AS k) key
+WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.classid = ((key.k >> 32) & 4294967295)::oid AND l.objid = (key.k & 4294967295)::oid`).Scan(&n)
+	if err != nil {
+		t.Errorf("read lock waiters: %v", err)
+	}
+	return n
+}
+
+// batchRecorder holds the first append transaction open until released
+// and records the size and outcome of every batch, so a test can line
+// requests up behind it and then see what was committed together.
+type batchRecorder struct {
+	holding chan struct{} // closed once the first transaction is inside
+	release chan struct{}
+	queued  chan struct{} // one value per request queued
+	hold    sync.Once
+	mu      sync.Mutex
+	batches []recordedBatch
+}
+
+type recordedBatch struct {
+	requests int
+	failed   bool
+}
+
+func newBatchRecorder() *batchRecorder {
+	return &batchRecorder{holding: make(chan struct{}), release: make(chan struct{}), queued: make(chan struct{}, 1024)}
+}
+
+func (r *batchRecorder) config() eventstore.Config {
+	return eventstore.Config{
+		InTxFunc:   func() { r.hold.Do(func() { close(r.holding); <-r.release }) },
+		QueuedFunc: func() { r.queued <- struct{}{} },
+		BatchFunc: func(n int, err error) {
+			r.mu.Lock()
+			r.batches = append(r.batches, recordedBatch{n, err != nil})
+			r.mu.Unlock()
+		},
+	}
+}
+
+// waitQueued waits until n requests in all have been queued.
+func (r *batchRecorder) waitQueued(t *testing.T, n int) {
+	t.Helper()
+	for i := range n {
+		select {
+		case <-r.queued:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d requests queued", i, n)
+		}
+	}
+}
+
+func (r *batchRecorder) recorded() []recordedBatch {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recordedBatch(nil), r.batches...)
+}
+
+// TestGroupCommitRefusesOnlyStale lines many appends up behind a held
+// transaction so they are committed as one batch: the stale ones are
+// refused, the others commit.
 func TestGroupCommitRefusesOnlyStale(t *testing.T) {
 	t.Parallel()
 	pool, _ := eventstoretest.Schema(t, nil)
-	s := newPostgres(t, pool, eventstore.Config{InTxFunc: func() { time.Sleep(5 * time.Millisecond) }})
+	rec := newBatchRecorder()
+	s := newPostgres(t, pool, rec.config())
 	ctx := context.Background()
-	var wg sync.WaitGroup
 	results := make([]error, 40)
-	for i := range results {
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		_, results[0] = s.Append(ctx, "case-own-0", eventstore.NoStream, eventstoretest.Event("t", 0))
+	}()
+	<-rec.holding
+	var wg sync.WaitGroup
+	for i := 1; i < len(results); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -153,7 +245,10 @@ func TestGroupCommitRefusesOnlyStale(t *testing.T) {
 			_, results[i] = s.Append(ctx, stream, eventstore.NoStream, eventstoretest.Event("t", i))
 		}()
 	}
+	rec.waitQueued(t, len(results))
+	close(rec.release)
 	wg.Wait()
+	<-first
 	var ok, refused int
 	for i, err := range results {
 		switch {
@@ -171,6 +266,11 @@ func TestGroupCommitRefusesOnlyStale(t *testing.T) {
 	if head, _ := s.Head(ctx); head != 21 {
 		t.Fatalf("head = %d, want 21", head)
 	}
+	// The held append alone, then every other one in a single transaction:
+	// the race for case-shared was decided inside one batch.
+	if got, want := fmt.Sprint(rec.recorded()), fmt.Sprint([]recordedBatch{{1, false}, {39, false}}); got != want {
+		t.Fatalf("batches %s, want %s", got, want)
+	}
 }
 
 // TestRefusedRequestDoesNotFailItsBatch batches a request the database
@@ -179,7 +279,8 @@ func TestGroupCommitRefusesOnlyStale(t *testing.T) {
 func TestRefusedRequestDoesNotFailItsBatch(t *testing.T) {
 	t.Parallel()
 	pool, _ := eventstoretest.Schema(t, nil)
-	s := newPostgres(t, pool, eventstore.Config{InTxFunc: func() { time.Sleep(20 * time.Millisecond) }})
+	rec := newBatchRecorder()
+	s := newPostgres(t, pool, rec.config())
 	ctx := context.Background()
 	// The first append holds the writer, so the next ones wait and are
 	// committed together.
@@ -188,7 +289,7 @@ func TestRefusedRequestDoesNotFailItsBatch(t *testing.T) {
 		_, err := s.Append(ctx, "case-first", eventstore.NoStream, eventstoretest.Event("t", 0))
 		first <- err
 	}()
-	time.Sleep(5 * time.Millisecond)
+	<-rec.holding
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {
@@ -202,6 +303,8 @@ func TestRefusedRequestDoesNotFailItsBatch(t *testing.T) {
 			_, errs[i] = s.Append(ctx, fmt.Sprintf("case-%d", i), eventstore.NoStream, ev)
 		}()
 	}
+	rec.waitQueued(t, 1+len(errs))
+	close(rec.release)
 	wg.Wait()
 	if err := <-first; err != nil {
 		t.Fatal(err)
@@ -217,6 +320,24 @@ func TestRefusedRequestDoesNotFailItsBatch(t *testing.T) {
 	if _, err := s.Verify(ctx); err != nil {
 		t.Fatalf("verify: %v", err)
 	}
+	// The five were tried together and refused as a whole before each was
+	// committed alone: the refused one really was batched with the others.
+	batches := rec.recorded()
+	if len(batches) != 7 || batches[0] != (recordedBatch{1, false}) || batches[1] != (recordedBatch{5, true}) {
+		t.Fatalf("batches %v, want the held one, then the five failing together, then each alone", batches)
+	}
+	var failed int
+	for _, b := range batches[2:] {
+		if b.requests != 1 {
+			t.Fatalf("retried batch of %d requests, want each alone: %v", b.requests, batches)
+		}
+		if b.failed {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Fatalf("%d requests failed alone, want 1: %v", failed, batches)
+	}
 }
 
 // TestVerifyWhileAppending verifies the log and a stream while appends go
@@ -228,18 +349,48 @@ func TestVerifyWhileAppending(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
+	// committed carries the newest committed position; a stale one may
+	// wait in it, so readers skip to the one they need.
+	committed := make(chan int64, 1)
 	go func() {
 		defer close(done)
 		for v := int64(0); ctx.Err() == nil; v++ {
-			if _, err := s.Append(ctx, "case-busy", v, eventstoretest.Event("t", int(v))); err != nil {
+			res, err := s.Append(ctx, "case-busy", v, eventstoretest.Event("t", int(v)))
+			if err != nil {
 				return
+			}
+			select {
+			case committed <- res.LastPosition:
+			default:
 			}
 		}
 	}()
+	waitPast := func(pos int64) {
+		t.Helper()
+		for {
+			select {
+			case p := <-committed:
+				if p > pos {
+					return
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("no append committed past position %d", pos)
+			}
+		}
+	}
+	var last int64
 	for range 30 {
-		if _, err := s.Verify(context.Background()); err != nil {
+		// The appender never pauses; waiting for it to pass the last
+		// verified head makes every verification meet a log that moved.
+		waitPast(last)
+		rep, err := s.Verify(context.Background())
+		if err != nil {
 			t.Fatalf("verify during appends: %v", err)
 		}
+		if rep.Head <= last {
+			t.Fatalf("verified head %d after %d: the log did not move between verifications", rep.Head, last)
+		}
+		last = rep.Head
 		if err := s.VerifyStream(context.Background(), "case-busy"); err != nil {
 			t.Fatalf("verify stream during appends: %v", err)
 		}
@@ -288,9 +439,19 @@ func TestFollowerWokenByOtherNode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	writer := newPostgres(t, pool, eventstore.Config{})
-	reader := newPostgres(t, pool, eventstore.Config{PollInterval: time.Hour})
+	listening := make(chan struct{})
+	var once sync.Once
+	reader := newPostgres(t, pool, eventstore.Config{
+		PollInterval: time.Hour,
+		ListenFunc:   func() { once.Do(func() { close(listening) }) },
+	})
+	if _, err := writer.Append(ctx, "case-n", eventstore.NoStream, eventstoretest.Event("t", 1)); err != nil {
+		t.Fatal(err)
+	}
 	got := make(chan int64, 10)
+	followed := make(chan struct{})
 	go func() {
+		defer close(followed)
 		_ = reader.Follow(ctx, 0, 10, func(_ context.Context, evs []eventstore.Event) error {
 			for _, e := range evs {
 				got <- e.Position
@@ -298,15 +459,24 @@ func TestFollowerWokenByOtherNode(t *testing.T) {
 			return nil
 		})
 	}()
-	// Let the reader reach its wait, and its listener subscribe.
-	time.Sleep(500 * time.Millisecond)
-	if _, err := writer.Append(ctx, "case-n", eventstore.NoStream, eventstoretest.Event("t", 1)); err != nil {
+	defer func() { cancel(); <-followed }()
+	// Position 1 comes from the follower's first read; once it has, the
+	// follower waits on its doorbell, and only a ring brings it further.
+	if pos := <-got; pos != 1 {
+		t.Fatalf("followed position %d, want 1", pos)
+	}
+	select {
+	case <-listening:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reader never subscribed with LISTEN")
+	}
+	if _, err := writer.Append(ctx, "case-n", 1, eventstoretest.Event("t", 2)); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case pos := <-got:
-		if pos != 1 {
-			t.Fatalf("followed position %d, want 1", pos)
+		if pos != 2 {
+			t.Fatalf("followed position %d, want 2", pos)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the follower was not woken by the other store's append")

@@ -234,7 +234,7 @@ func TestArabicRoundTrip(t *testing.T) {
 	}
 
 	// The list, through the projection, returns the same strings.
-	waitFor(t, "the list to show both Arabic cases", func() bool {
+	ts.expectRead("the list to show both Arabic cases", func() bool {
 		var l struct {
 			Items []map[string]any `json:"items"`
 		}

@@ -31,7 +31,7 @@ func TestCampaignPages(t *testing.T) {
 	secrets := []string{"Amel", "Gharbi", "Sami", "Ben Ali", "signer_key", "signer_subject"}
 
 	// The list follows the network read model, which catches up shortly.
-	waitFor(t, "the campaign list to show the campaign", func() bool {
+	ts.expectRead("the campaign list to show the campaign", func() bool {
 		r := ts.page("GET", "/campaigns", nil)
 		return r.status == http.StatusOK && strings.Contains(string(r.body), title)
 	})

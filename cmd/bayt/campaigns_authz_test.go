@@ -536,7 +536,7 @@ func TestCampaignLiveBoard(t *testing.T) {
 	ts := startServer(t)
 	lead := campaignOrganisation(t, ts, "جمعية المدينة العتيقة")
 	first := campaignString(t, ts.must(http.StatusCreated, "POST", "/api/v1/campaigns", "advocate", campaignLaunchBody(lead)), "id")
-	waitFor(t, "the campaign list to show the first campaign", func() bool {
+	ts.expectRead("the campaign list to show the first campaign", func() bool {
 		return strings.Contains(string(ts.do("GET", "/api/v1/campaigns", "", nil).body), first)
 	})
 
@@ -588,7 +588,7 @@ func TestCampaignLiveBoard(t *testing.T) {
 	}
 
 	// A client connecting now sees the signature counted, never the name.
-	waitFor(t, "the campaign list to count the signature", func() bool {
+	ts.expectRead("the campaign list to count the signature", func() bool {
 		return strings.Contains(string(ts.do("GET", "/api/v1/campaigns?status=active", "", nil).body), `"signatures":1`)
 	})
 	again := dialLive(t, ts.url, "?board=campaigns", nil)

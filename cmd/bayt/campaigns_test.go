@@ -98,7 +98,7 @@ func TestCampaignLifecycle(t *testing.T) {
 		} `json:"commitments"`
 		Partners []string `json:"partners"`
 	}
-	waitFor(t, "the case list to see the resolution", func() bool {
+	ts.expectRead("the case list to see the resolution", func() bool {
 		if err := json.Unmarshal(public("GET", path, nil).body, &v); err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	}
 
 	// Lists and history.
-	waitFor(t, "the campaign list to show the closed campaign", func() bool {
+	ts.expectRead("the campaign list to show the closed campaign", func() bool {
 		var l struct {
 			Items []map[string]any `json:"items"`
 		}

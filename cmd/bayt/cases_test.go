@@ -177,7 +177,7 @@ func TestCaseLifecycle(t *testing.T) {
 	}
 
 	// The list catches up through the projection.
-	waitFor(t, "the list to show the closed case", func() bool {
+	ts.expectRead("the list to show the closed case", func() bool {
 		var l struct {
 			Items []map[string]any `json:"items"`
 		}

@@ -26,6 +26,11 @@ type config struct {
 	AllowedOrigins   string
 	ShutdownTimeout  time.Duration
 	StatementTimeout time.Duration
+	// projectedFunc, when set, is called after a read model commits a
+	// batch, with the read model's name and the position it now reflects.
+	// Tests wait on it for the read models to catch up instead of polling
+	// them; it is never read from the environment.
+	projectedFunc func(name string, position int64)
 }
 
 func configFromEnv() config {

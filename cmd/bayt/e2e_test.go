@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +26,64 @@ type testServer struct {
 	pool   *pgxpool.Pool
 	schema string
 	tokens map[string]string // who -> bearer secret
+	read   *readPositions
+}
+
+// readPositions tracks the position each read model of a test server
+// reflects, as the server reports it after each batch.
+type readPositions struct {
+	mu    sync.Mutex
+	pos   map[string]int64
+	moved chan struct{} // closed and replaced on every report
+}
+
+func newReadPositions() *readPositions {
+	return &readPositions{pos: map[string]int64{}, moved: make(chan struct{})}
+}
+
+func (r *readPositions) projected(name string, position int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pos[name] = max(r.pos[name], position)
+	close(r.moved)
+	r.moved = make(chan struct{})
+}
+
+// settle waits until every read model reflects the log as it stands now,
+// so that what a test reads next from a list or a board is final.
+func (ts *testServer) settle() {
+	ts.t.Helper()
+	head := ts.head()
+	deadline := time.After(10 * time.Second)
+	for {
+		ts.read.mu.Lock()
+		behind := ""
+		for _, name := range readModels().Names() {
+			if ts.read.pos[name] < head {
+				behind = fmt.Sprintf("%s at %d", name, ts.read.pos[name])
+			}
+		}
+		moved := ts.read.moved
+		ts.read.mu.Unlock()
+		if behind == "" {
+			return
+		}
+		select {
+		case <-moved:
+		case <-deadline:
+			ts.t.Fatalf("read models behind the log's head %d: %s", head, behind)
+		}
+	}
+}
+
+// expectRead waits for the read models to catch up with the log, then
+// asserts cond once: what the test reads then is what the read models hold.
+func (ts *testServer) expectRead(what string, cond func() bool) {
+	ts.t.Helper()
+	ts.settle()
+	if !cond() {
+		ts.t.Fatalf("read models caught up with the log, but not %s", what)
+	}
 }
 
 func startServer(t *testing.T) *testServer {
@@ -37,6 +97,8 @@ func startServer(t *testing.T) *testServer {
 	// dialled but never used (a dial race under load) before calling it
 	// idle.
 	cfg.ShutdownTimeout = 10 * time.Second
+	read := newReadPositions()
+	cfg.projectedFunc = read.projected
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
 	if err != nil {
@@ -56,7 +118,7 @@ func startServer(t *testing.T) *testServer {
 		}
 		p.close()
 	})
-	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, schema: schema, tokens: map[string]string{}}
+	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, schema: schema, tokens: map[string]string{}, read: read}
 	tokens := eventstore.NewTokens(pool)
 	for who, spec := range map[string]struct {
 		role domain.Role
@@ -184,15 +246,4 @@ func expectProblem(t *testing.T, r response, status int, code string) map[string
 		t.Fatalf("code %v, want %s: %s", p["code"], code, r.body)
 	}
 	return p
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

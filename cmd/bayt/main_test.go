@@ -11,6 +11,10 @@ import (
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 )
 
+// TestMain fails the binary when a goroutine outlives the tests: a worker,
+// hub or client loop a server's shutdown forgot.
+func TestMain(m *testing.M) { eventstoretest.Main(m) }
+
 // run calls bayt as its main would, returning stdout and the error.
 func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()

@@ -175,13 +175,9 @@ func TestTwoNodesOverNATS(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = a.cmd.Wait()
-	deadline := killed.Add(10 * time.Second)
-	for leaseHolders(t, pool)[b.name] != 3 {
-		if time.Now().After(deadline) {
-			t.Fatalf("node B did not take the leases over within 10 s: %v", leaseHolders(t, pool))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitFor(t, "node B to take the leases over", func() bool {
+		return leaseHolders(t, pool)[b.name] == 3
+	})
 	t.Logf("node B took the leases over %s after node A died", time.Since(killed).Round(time.Millisecond))
 	for i := range 5 {
 		reportOn(t, b.addr, fmt.Sprintf("reported on B %d", i))
@@ -194,4 +190,19 @@ func TestTwoNodesOverNATS(t *testing.T) {
 		_ = pool.QueryRow(context.Background(), "SELECT COALESCE((SELECT position FROM checkpoints WHERE name = 'relay'), 0)").Scan(&relayed)
 		return relayed == 6
 	})
+}
+
+// waitFor polls cond until it holds, failing the test after 10 s. Only the
+// tests of nodes running as other processes use it: there the database is
+// all the test shares with them, and a node's readiness or a lease taken
+// over sends no signal a test could wait on.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -257,7 +257,7 @@ func TestReportFormWithoutJavaScript(t *testing.T) {
 	}, "<script>alert(1)", "Leila", "leila@example.tn", "+216 20 000 000")
 
 	// The board lists it once the case list has caught up.
-	waitFor(t, "the board to list the case", func() bool {
+	ts.expectRead("the board to list the case", func() bool {
 		return strings.Contains(string(ts.page("GET", "/", nil).body), `href="/cases/`+id+`"`)
 	})
 }

@@ -134,6 +134,9 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		p.workers = append(p.workers, rs.runners(pool, leases, projectionLog{store}, logger, func(ctx context.Context, m projections.ReadModel, position int64) {
 			p.wake(m.Feeds)
 			publishChange(ctx, b, logger, m.Name, position)
+			if cfg.projectedFunc != nil {
+				cfg.projectedFunc(m.Name, position)
+			}
 		})...)
 		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
 		sla := slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}

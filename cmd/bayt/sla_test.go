@@ -22,7 +22,7 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 	path := "/api/v1/cases/" + id
 	ts.must(http.StatusOK, "POST", path+"/triage", "advocate", map[string]any{"priority": "normal"})
 	ts.must(http.StatusOK, "POST", path+"/forward", "advocate", map[string]any{"department": "roads_works"})
-	waitFor(t, "the list to see the forwarded case", func() bool {
+	ts.expectRead("the list to see the forwarded case", func() bool {
 		return strings.Contains(string(ts.do("GET", "/api/v1/cases?status=forwarded", "", nil).body), id)
 	})
 
@@ -58,7 +58,7 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 	if n := breaches(); n != 1 {
 		t.Fatalf("%d breaches after the first sweep, want 1", n)
 	}
-	waitFor(t, "the list to see the breach", func() bool {
+	ts.expectRead("the list to see the breach", func() bool {
 		ids, err := caselist.NewPostgres(ts.pool).Unbreached(context.Background(), later, 10)
 		return err == nil && len(ids) == 0
 	})

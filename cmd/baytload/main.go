@@ -85,7 +85,14 @@ func run() error {
 	var (
 		readers   sync.WaitGroup
 		delivered atomic.Int64
+		// allDelivered closes when the last expected event arrives, so
+		// the run ends then rather than at the next look at a counter.
+		allDelivered = make(chan struct{})
+		want         = int64(*clients) * int64(*events)
 	)
+	if want == 0 {
+		close(allDelivered)
+	}
 	for i, c := range conns {
 		readers.Add(1)
 		go func() {
@@ -100,7 +107,9 @@ func run() error {
 				// own cost out of the latency it reports.
 				if pos, ok := eventPosition(data); ok {
 					received[i] = append(received[i], receipt{pos, now})
-					delivered.Add(1)
+					if delivered.Add(1) == want {
+						close(allDelivered)
+					}
 				}
 			}
 		}()
@@ -119,13 +128,9 @@ func run() error {
 		sent[pos] = at
 	}
 	tick.Stop()
-	deadline := time.Now().Add(*wait)
-	want := int64(*clients) * int64(*events)
-	for time.Now().Before(deadline) {
-		time.Sleep(200 * time.Millisecond)
-		if delivered.Load() >= want {
-			break
-		}
+	select {
+	case <-allDelivered:
+	case <-time.After(*wait):
 	}
 	for _, c := range conns {
 		_ = c.Close()

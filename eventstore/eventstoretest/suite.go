@@ -278,10 +278,16 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		defer cancel()
 		var got []int64
 		done := make(chan error, 1)
+		// caughtUp closes once the follower has delivered the whole log
+		// as it stood, so what is appended after can only come live.
+		caughtUp := make(chan struct{})
 		go func() {
 			done <- s.Follow(fctx, 2, 2, func(_ context.Context, evs []eventstore.Event) error {
 				for _, e := range evs {
 					got = append(got, e.Position)
+					if e.Position == 5 {
+						close(caughtUp)
+					}
 				}
 				if len(got) == 6 {
 					cancel()
@@ -289,6 +295,11 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 				return nil
 			})
 		}()
+		select {
+		case <-caughtUp:
+		case err := <-done:
+			t.Fatalf("follow ended before catching up: %v", err)
+		}
 		for i := 5; i < 8; i++ {
 			if _, err := s.Append(ctx, fmt.Sprintf("case-%d", i), eventstore.NoStream, Event("t", i)); err != nil {
 				t.Fatal(err)
@@ -300,6 +311,9 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		want := []int64{3, 4, 5, 6, 7, 8}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("followed %v, want %v", got, want)
+		}
+		if fctx.Err() != context.Canceled {
+			t.Fatalf("follow ended by %v, want by the test after the live events", fctx.Err())
 		}
 	})
 

@@ -8,8 +8,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-const writeWait = 10 * time.Second
-
 type message struct {
 	position int64
 	data     []byte
@@ -22,6 +20,9 @@ type message struct {
 type client struct {
 	conn *websocket.Conn
 	once sync.Once
+	// writeWait bounds one write; a client that takes nothing for that
+	// long is dropped without a close frame.
+	writeWait time.Duration
 }
 
 // close sends a close frame and closes the connection, once.
@@ -33,7 +34,7 @@ func (c *client) close(code int, reason string) {
 }
 
 func (c *client) write(data []byte) error {
-	_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+	_ = c.conn.SetWriteDeadline(time.Now().Add(c.writeWait))
 	return c.conn.WriteMessage(websocket.TextMessage, data)
 }
 
@@ -54,7 +55,7 @@ func (c *client) follow(ctx context.Context, r *ring, cursor, sent int64, heartb
 			if m.position <= sent {
 				continue
 			}
-			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			_ = c.conn.SetWriteDeadline(time.Now().Add(c.writeWait))
 			if err := c.conn.WritePreparedMessage(m.prepared); err != nil {
 				return
 			}

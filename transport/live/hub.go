@@ -37,7 +37,11 @@ type Config struct {
 	Heartbeat time.Duration
 	// PollInterval bounds how long a missed doorbell delays delivery.
 	PollInterval time.Duration
-	Logger       *slog.Logger
+	// WriteWait bounds how long one write to a client may block before the
+	// client is dropped; 10 s when zero. Tests lengthen it so that a
+	// loaded machine does not turn "dropped behind" into "timed out".
+	WriteWait time.Duration
+	Logger    *slog.Logger
 }
 
 // Hub fans the public feed out to WebSocket clients.
@@ -70,6 +74,9 @@ func NewHub(feed Feed, cfg Config) *Hub {
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = time.Second
+	}
+	if cfg.WriteWait <= 0 {
+		cfg.WriteWait = 10 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -224,7 +231,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.clients.Add(1)
 	defer h.clients.Add(-1)
-	c := &client{conn: conn}
+	c := &client{conn: conn, writeWait: h.cfg.WriteWait}
 	// Whatever ends the connection (a failed write, a slow reader, the
 	// server stopping), the client gets a close frame and the socket and
 	// its reader are released; the first reason given wins.

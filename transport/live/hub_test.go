@@ -48,7 +48,15 @@ func startHub(t *testing.T, cfg live.Config) (*caselist.Memory, *live.Hub, strin
 
 func TestSlowClientIsDroppedOthersServed(t *testing.T) {
 	t.Parallel()
-	feed, hub, url := startHub(t, live.Config{QueueSize: 1024, PollInterval: 10 * time.Millisecond})
+	feed, hub, url := startHub(t, live.Config{
+		QueueSize: 1024, PollInterval: 10 * time.Millisecond,
+		// The hub's writer for the slow client stays stuck until the test
+		// drains it, after the fast client is done; only then does the
+		// writer find it fell out of the ring and send the close frame.
+		// With the usual 10 s, a loaded machine would see the write time
+		// out instead, and no close frame.
+		WriteWait: 5 * time.Minute,
+	})
 	fast, _, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -64,26 +72,31 @@ func TestSlowClientIsDroppedOthersServed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for hub.Clients() < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	// The hub counts a client before sending it the snapshot.
+	if n := hub.Clients(); n != 2 {
+		t.Fatalf("hub counts %d clients, want 2", n)
 	}
 	// Enough data to fill the slow client's socket buffers and then the
-	// ring, at a pace a reading client keeps up with.
-	const total, batch = 20000, 100
+	// ring. The producer runs at most window batches ahead of what the
+	// fast client has read, so the fast client never lags by the ring's
+	// size, while the slow one reads nothing.
+	const total, batch, window = 20000, 100, 8
+	fastRead := make(chan struct{}, total/batch)
 	go func() {
-		for from := int64(0); from < total; from += batch {
-			if err := feed.Apply(context.Background(), reports(t, from, batch)); err != nil {
+		for b := range total / batch {
+			if b >= window {
+				<-fastRead
+			}
+			if err := feed.Apply(context.Background(), reports(t, int64(b*batch), batch)); err != nil {
 				t.Error(err)
 				return
 			}
 			hub.Notify()
-			time.Sleep(5 * time.Millisecond)
 		}
 	}()
 	var last int64
 	for n := 0; n < total; {
-		_ = fast.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_ = fast.SetReadDeadline(time.Now().Add(time.Minute))
 		_, data, err := fast.ReadMessage()
 		if err != nil {
 			t.Fatalf("fast client after %d events: %v", n, err)
@@ -103,14 +116,21 @@ func TestSlowClientIsDroppedOthersServed(t *testing.T) {
 		}
 		last = m.Position
 		n++
+		if last%batch == 0 {
+			fastRead <- struct{}{}
+		}
 	}
 	// The slow client now drains what the socket held, then finds the
 	// close frame telling it to come back with since.
 	var closeErr *websocket.CloseError
-	_ = slow.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_ = slow.SetReadDeadline(time.Now().Add(time.Minute))
+	slowEvents := 0
 	for {
-		_, _, err := slow.ReadMessage()
+		_, data, err := slow.ReadMessage()
 		if err == nil {
+			if strings.Contains(string(data), `"type":"event"`) {
+				slowEvents++
+			}
 			continue
 		}
 		if !errors.As(err, &closeErr) {
@@ -118,9 +138,16 @@ func TestSlowClientIsDroppedOthersServed(t *testing.T) {
 		}
 		break
 	}
-	if closeErr.Code != websocket.CloseTryAgainLater {
-		t.Fatalf("slow client closed with %d %q, want 1013", closeErr.Code, closeErr.Text)
+	// The reason tells a drop for falling out of the ring from any other
+	// end of the connection, which is 1013 too.
+	if closeErr.Code != websocket.CloseTryAgainLater || !strings.HasPrefix(closeErr.Text, "too slow") {
+		t.Fatalf("slow client closed with %d %q, want 1013 too slow", closeErr.Code, closeErr.Text)
 	}
+	// Dropped, not merely closed at the end: it missed part of the feed.
+	if slowEvents >= total {
+		t.Fatalf("slow client got all %d events before its close frame, want it dropped behind", slowEvents)
+	}
+	t.Logf("slow client got %d of %d events before it was dropped", slowEvents, total)
 }
 
 func TestOriginAllowList(t *testing.T) {
