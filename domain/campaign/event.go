@@ -306,4 +306,3 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	}
 	return nil, false
 }
-

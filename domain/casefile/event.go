@@ -339,4 +339,3 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	}
 	return nil, false
 }
-

@@ -145,4 +145,3 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	}
 	return nil, false
 }
-
