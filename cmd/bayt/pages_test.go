@@ -14,7 +14,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
-	"github.com/citizenhouse/bayt/transport/api"
+	"github.com/citizenhouse/bayt/transport"
 )
 
 // page requests a page as a browser would: form is posted URL-encoded when
@@ -51,7 +51,7 @@ func (ts *testServer) page(method, path string, form url.Values, headers ...stri
 func requirePages(t *testing.T, ts *testServer) {
 	t.Helper()
 	if r := ts.page("GET", "/report", nil); r.status == http.StatusNotFound && !strings.Contains(string(r.body), "<html") {
-		t.Skip("the web pages are not routed: api.Server.routes() must call s.pageRoutes()")
+		t.Skip("the web pages are not routed: web.Server.routes() must register them")
 	}
 }
 
@@ -306,10 +306,17 @@ func TestCasePageTimeline(t *testing.T) {
 // on a machine without PostgreSQL.
 func startMemoryServer(t *testing.T) *testServer {
 	t.Helper()
+	return startMemoryServerWith(t, func(*config) {})
+}
+
+// startMemoryServerWith is startMemoryServer with configure's changes.
+func startMemoryServerWith(t *testing.T, configure func(*config)) *testServer {
+	t.Helper()
 	cfg := configFromEnv()
 	cfg.DatabaseURL = ""
 	cfg.PublicWriteLimit = 0
 	cfg.ShutdownTimeout = 5 * time.Second
+	configure(&cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
 	if err != nil {
@@ -338,7 +345,7 @@ func TestPagesEphemeralBanner(t *testing.T) {
 	t.Parallel()
 	ts := startMemoryServer(t)
 	requirePages(t, ts)
-	expectPage(t, ts.page("GET", "/?lang=en", nil), http.StatusOK, []string{"data-ephemeral", html.EscapeString(api.EphemeralWarning)})
+	expectPage(t, ts.page("GET", "/?lang=en", nil), http.StatusOK, []string{"data-ephemeral", html.EscapeString(transport.EphemeralWarning)})
 	expectPage(t, ts.page("GET", "/?lang=fr", nil), http.StatusOK, []string{"data-ephemeral", "rien n&#39;est conservé", "apt-get install postgresql"})
 	form := expectPage(t, ts.page("GET", "/report", nil), http.StatusOK, []string{"data-ephemeral", "يضيع كلّ شيء", "apt-get install postgresql"})
 

@@ -16,7 +16,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
-	"github.com/citizenhouse/bayt/transport/api"
+	"github.com/citizenhouse/bayt/transport"
 )
 
 // TestNoPersonalDataOnPublicSurfaces records every event type of every
@@ -221,8 +221,8 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 		}
 	}
 	for _, typ := range registered {
-		if !shown[api.EventName(typ)] {
-			t.Errorf("no public history shows a %s", api.EventName(typ))
+		if !shown[transport.EventName(typ)] {
+			t.Errorf("no public history shows a %s", transport.EventName(typ))
 		}
 	}
 

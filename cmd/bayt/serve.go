@@ -16,6 +16,7 @@ import (
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/citizenhouse/bayt/projections/relay"
+	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
 )
@@ -62,13 +63,13 @@ type program struct {
 func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program, error) {
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
-		Logger:           logger,
-		Directory:        directory.Default(),
-		PublicWriteLimit: cfg.PublicWriteLimit,
+		Logger:     logger,
+		Directory:  directory.Default(),
+		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
 	}
 	var feed live.Feed
 	if cfg.DatabaseURL == "" {
-		logger.Warn(api.EphemeralWarning)
+		logger.Warn(transport.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
 		p.closers = append(p.closers, store.Close)
 		rs, err := newReadSide(readModels(), nil)
@@ -145,7 +146,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
 	p.server = &http.Server{
-		Handler:           api.New(apiCfg),
+		Handler:           newHandler(apiCfg),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

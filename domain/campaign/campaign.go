@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
@@ -336,12 +337,54 @@ func (c *Campaign) CommitmentCounts(now time.Time) (made, fulfilled, broken, ove
 		case CommitmentStateBroken:
 			broken++
 		case CommitmentStateOpen:
-			if now.After(k.DueBy) {
+			if k.Overdue(now) {
 				overdue++
 			}
 		}
 	}
 	return made, fulfilled, broken, overdue
+}
+
+// Overdue reports whether k is still open with its due date passed by now.
+func (k *Commitment) Overdue(now time.Time) bool {
+	return k.State == CommitmentStateOpen && now.After(k.DueBy)
+}
+
+// ActivitiesHeld returns how many of the campaign's activities were held.
+func (c *Campaign) ActivitiesHeld() int {
+	n := 0
+	for _, a := range c.Activities {
+		if a.Held {
+			n++
+		}
+	}
+	return n
+}
+
+// ActivitiesByDate returns copies of the campaign's activities in the
+// order they are scheduled: the order every surface lists them in.
+func (c *Campaign) ActivitiesByDate() []Activity {
+	out := make([]Activity, 0, len(c.Activities))
+	for _, a := range c.Activities {
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, func(a, b Activity) int {
+		return cmp.Or(a.ScheduledFor.Compare(b.ScheduledFor), strings.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// CommitmentsByDue returns copies of the campaign's commitments, the
+// soonest due first: the order every surface lists them in.
+func (c *Campaign) CommitmentsByDue() []Commitment {
+	out := make([]Commitment, 0, len(c.Commitments))
+	for _, k := range c.Commitments {
+		out = append(out, *k)
+	}
+	slices.SortFunc(out, func(a, b Commitment) int {
+		return cmp.Or(a.DueBy.Compare(b.DueBy), strings.Compare(a.ID, b.ID))
+	})
+	return out
 }
 
 // SignerKey is the key that lets a person sign a campaign's petition once:

@@ -2,11 +2,8 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 )
@@ -41,42 +38,4 @@ func (s *Server) withActor(r *http.Request) (*http.Request, domain.Actor, error)
 	meta := domain.MetadataFrom(r.Context())
 	meta.Actor = a
 	return r.WithContext(domain.WithMetadata(r.Context(), meta)), a, nil
-}
-
-// rateLimiter allows each client address limit anonymous writes per
-// minute, in fixed one-minute windows: simple, and enough to keep one
-// client from flooding the public forms.
-type rateLimiter struct {
-	limit int
-	mu    sync.Mutex
-	start time.Time
-	count map[string]int
-}
-
-func newRateLimiter(limit int) *rateLimiter {
-	return &rateLimiter{limit: limit, count: map[string]int{}}
-}
-
-func (l *rateLimiter) allow(client string, now time.Time) bool {
-	if l.limit <= 0 {
-		return true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.start) >= time.Minute {
-		l.start, l.count = now, map[string]int{}
-	}
-	if l.count[client] >= l.limit {
-		return false
-	}
-	l.count[client]++
-	return true
-}
-
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -53,7 +52,7 @@ func (s *Server) networkRoutes() {
 	}))
 	s.mux.HandleFunc("GET /api/v1/organisations", s.listOrganisations)
 	s.mux.HandleFunc("GET /api/v1/organisations/{id}", s.getOrganisation)
-	s.mux.HandleFunc("GET /api/v1/organisations/{id}/history", s.history(organisation.ValidID, s.cfg.Organisations.History, organisationPublic))
+	s.mux.HandleFunc("GET /api/v1/organisations/{id}/history", s.history(organisation.ValidID, s.cfg.Organisations.History, organisation.Decode, organisation.Redact))
 	s.mux.HandleFunc("POST /api/v1/organisations/{id}/members", command(s, organisation.ValidID, createsMember, func(cx cmdContext, b struct {
 		Name  string `json:"name"`
 		Phone string `json:"phone"`
@@ -79,7 +78,7 @@ func (s *Server) networkRoutes() {
 	}))
 	s.mux.HandleFunc("GET /api/v1/campaigns", s.listCampaigns)
 	s.mux.HandleFunc("GET /api/v1/campaigns/{id}", s.getCampaign)
-	s.mux.HandleFunc("GET /api/v1/campaigns/{id}/history", s.history(campaign.ValidID, s.cfg.Campaigns.History, campaignPublic))
+	s.mux.HandleFunc("GET /api/v1/campaigns/{id}/history", s.history(campaign.ValidID, s.cfg.Campaigns.History, campaign.Decode, campaign.Redact))
 	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/cases", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
 		CaseID string `json:"case_id"`
 	}) (domain.Outcome, error) {
@@ -208,21 +207,18 @@ func (s *Server) newCampaignView(ctx context.Context, c *campaign.Campaign, now 
 	}
 	made, fulfilled, broken, overdue := c.CommitmentCounts(now)
 	v.Commitments = commitmentCounts{Made: made, Fulfilled: fulfilled, Broken: broken, Overdue: overdue}
-	for _, a := range c.Activities {
+	v.ActivitiesHeld = c.ActivitiesHeld()
+	for _, a := range c.ActivitiesByDate() {
 		av := activityView{ID: a.ID, Kind: string(a.Kind), Title: a.Title, ScheduledFor: a.ScheduledFor, Place: a.Place, Held: a.Held}
 		if a.Held {
-			att := a.Attendance
-			av.Attendance = &att
-			v.ActivitiesHeld++
+			av.Attendance = &a.Attendance
 		}
 		v.ActivityList = append(v.ActivityList, av)
 	}
-	sort.Slice(v.ActivityList, func(i, j int) bool { return v.ActivityList[i].ScheduledFor.Before(v.ActivityList[j].ScheduledFor) })
-	for _, cm := range c.Commitments {
+	for _, cm := range c.CommitmentsByDue() {
 		v.CommitmentList = append(v.CommitmentList, commitmentView{ID: cm.ID, Text: cm.Text, DueBy: cm.DueBy, State: string(cm.State),
-			Overdue: cm.State == campaign.CommitmentStateOpen && now.After(cm.DueBy)})
+			Overdue: cm.Overdue(now)})
 	}
-	sort.Slice(v.CommitmentList, func(i, j int) bool { return v.CommitmentList[i].DueBy.Before(v.CommitmentList[j].DueBy) })
 	if len(c.CaseIDs) > 0 {
 		n, err := s.cfg.Resolved.CountResolved(ctx, c.CaseIDs)
 		if err != nil {

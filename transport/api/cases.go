@@ -14,6 +14,7 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/transport"
 )
 
 // CaseReader reads cases and their history.
@@ -46,7 +47,7 @@ func (s *Server) caseRoutes() {
 	s.mux.HandleFunc("POST /api/v1/cases", s.reportCase)
 	s.mux.HandleFunc("GET /api/v1/cases", s.listCases)
 	s.mux.HandleFunc("GET /api/v1/cases/{id}", s.getCase)
-	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.history(casefile.ValidID, s.cfg.Cases.History, casePublic))
+	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.history(casefile.ValidID, s.cfg.Cases.History, casefile.Decode, casefile.Redact))
 
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/triage", caseCommand(s, func(cx cmdContext, b struct {
 		Priority casefile.Priority `json:"priority"`
@@ -249,7 +250,7 @@ func (s *Server) commandOptions(w http.ResponseWriter, r *http.Request, actor do
 		opts.IfMatch = v
 	}
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if !printableASCII(key, 200) {
+		if !transport.PrintableASCII(key, 200) {
 			s.writeProblem(w, r, malformed("Idempotency-Key", "1 to 200 printable ASCII characters"))
 			return opts, false
 		}
@@ -258,7 +259,7 @@ func (s *Server) commandOptions(w http.ResponseWriter, r *http.Request, actor do
 		// other's answers, a reporter's tracking token among them.
 		caller := actor.ID
 		if caller == "" {
-			caller = "anonymous@" + clientAddress(r)
+			caller = "anonymous@" + transport.ClientAddress(r)
 		}
 		scoped := caller + "/" + key
 		h := sha256.New()
@@ -276,7 +277,7 @@ func (s *Server) commandOptions(w http.ResponseWriter, r *http.Request, actor do
 		}
 		opts.Idempotency = &domain.Idempotency{Key: scoped, RequestHash: hash}
 	}
-	if actor.Role == domain.RolePublic && !s.limiter.allow(clientAddress(r), s.now()) {
+	if actor.Role == domain.RolePublic && !s.cfg.WriteLimit.Allow(r, s.now()) {
 		writeProblemDoc(w, newProblem(http.StatusTooManyRequests, codeRateLimited, "too many anonymous writes from your address; try again in a minute"))
 		return opts, false
 	}

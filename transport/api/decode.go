@@ -14,17 +14,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/transport"
 )
-
-// maxBody bounds every request body.
-const maxBody = 1 << 20
 
 // tooLargeError reports a body over the limit.
 type tooLargeError struct{ limit int64 }
 
 func (e *tooLargeError) Error() string { return fmt.Sprintf("body larger than %d bytes", e.limit) }
 
-// readBody reads the whole body, refusing more than maxBody bytes and a
+// readBody reads the whole body, refusing more than transport.MaxBody bytes and a
 // content type other than JSON.
 func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
@@ -33,7 +31,7 @@ func readBody(r *http.Request) ([]byte, error) {
 			return nil, malformed("", "Content-Type must be application/json")
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, transport.MaxBody))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, &tooLargeError{limit: mbe.Limit}

@@ -1,8 +1,8 @@
-// Package api serves Bayt over HTTP: the JSON API under /api/v1 (see
-// API.md, whose paths, fields and codes are binding), health and readiness,
-// and the server-rendered pages.
+// Package api serves Bayt's JSON API under /api/v1 (see API.md, whose
+// paths, fields and codes are binding), and health and readiness. The
+// pages are package web's; the two never import each other.
 //
-// Errors are application/problem+json (RFC 9457). One table, statusOf,
-// maps each domain error kind to an HTTP status; internal errors are logged
-// once here and users see only "internal error".
+// Errors are application/problem+json (RFC 9457), their status from
+// transport.HTTPStatus, the one table; internal errors are logged once
+// here and users see only "internal error".
 package api

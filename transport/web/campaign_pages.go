@@ -1,10 +1,10 @@
-package api
+package web
 
 import (
+	"context"
 	"encoding/json"
-	"fmt"
-	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
@@ -17,19 +17,12 @@ var campaignStatuses = [...]campaign.Status{campaign.StatusActive, campaign.Stat
 // campaignRoutes registers the public campaign pages of API.md ("Pages"):
 // the list and one campaign's page with its tracker and public timeline.
 // Like the campaign API, they exist only when campaigns are stored.
-func (p *pages) campaignRoutes() {
-	if p.s.cfg.Campaigns == nil || p.s.cfg.Network == nil {
+func (s *Server) campaignRoutes() {
+	if s.cfg.Campaigns == nil || s.cfg.Network == nil {
 		return
 	}
-	for _, name := range []string{"campaigns", "campaign"} {
-		t, err := template.ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
-		if err != nil {
-			panic(fmt.Sprintf("api: pages: parse %s: %v", name, err))
-		}
-		p.templates[name] = t
-	}
-	p.s.mux.HandleFunc("GET /campaigns", p.campaignsPage)
-	p.s.mux.HandleFunc("GET /campaigns/{id}", p.campaignPage)
+	s.mux.HandleFunc("GET /campaigns", s.campaignsPage)
+	s.mux.HandleFunc("GET /campaigns/{id}", s.campaignPage)
 }
 
 // statusLink returns the list filtered by status, carrying the page's
@@ -55,12 +48,29 @@ type campaignItem struct {
 	Commitments                                commitmentCounts
 }
 
-func (d *pageData) newCampaignItem(v campaignView) campaignItem {
-	return campaignItem{
-		ID: v.ID, Href: d.Link("/campaigns/" + v.ID), Title: v.Title, Theme: d.themeName(v.Theme),
-		Status: v.Status, StatusName: d.T("campaign.status." + v.Status),
-		CasesTotal: v.CasesTotal, CasesResolved: v.CasesResolved, Signatures: v.Signatures, Commitments: v.Commitments,
+// commitmentCounts are a campaign's commitments by fate.
+type commitmentCounts struct {
+	Made, Fulfilled, Broken, Overdue int
+}
+
+// newCampaignItem reads the tracker's figures off c; how many of its cases
+// are resolved comes from the case list, so it follows the cases live.
+func (s *Server) newCampaignItem(ctx context.Context, d *pageData, c *campaign.Campaign, now time.Time) (campaignItem, error) {
+	it := campaignItem{
+		ID: c.ID, Href: d.Link("/campaigns/" + c.ID), Title: c.Title, Theme: d.themeName(string(c.Theme)),
+		Status: string(c.Status), StatusName: d.T("campaign.status." + string(c.Status)),
+		CasesTotal: len(c.CaseIDs), Signatures: c.Signatures,
 	}
+	k := &it.Commitments
+	k.Made, k.Fulfilled, k.Broken, k.Overdue = c.CommitmentCounts(now)
+	if len(c.CaseIDs) > 0 {
+		n, err := s.cfg.Resolved.CountResolved(ctx, c.CaseIDs)
+		if err != nil {
+			return it, err
+		}
+		it.CasesResolved = n
+	}
+	return it, nil
 }
 
 // filterLink is one entry of the list's status filter.
@@ -76,8 +86,8 @@ type campaignsBody struct {
 
 // campaignsPage lists the campaigns, newest first as the network read
 // model orders them, optionally by status.
-func (p *pages) campaignsPage(w http.ResponseWriter, r *http.Request) {
-	d := p.data(r, "campaigns")
+func (s *Server) campaignsPage(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "campaigns")
 	d.Title = d.T("campaigns.title")
 	status := r.URL.Query().Get("status")
 	known := false
@@ -87,26 +97,26 @@ func (p *pages) campaignsPage(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		status = ""
 	}
-	list, err := p.s.cfg.Network.Campaigns(r.Context(), network.CampaignFilter{Status: status, Limit: network.MaxLimit})
+	list, err := s.cfg.Network.Campaigns(r.Context(), network.CampaignFilter{Status: status, Limit: network.MaxLimit})
 	if err != nil {
-		p.fail(w, r, d, err)
+		s.fail(w, r, d, err)
 		return
 	}
 	body := campaignsBody{Filters: []filterLink{{Name: d.T("campaigns.all"), Href: d.statusLink(""), Current: status == ""}}}
 	for _, s := range campaignStatuses {
 		body.Filters = append(body.Filters, filterLink{Name: d.T("campaign.status." + string(s)), Href: d.statusLink(string(s)), Current: status == string(s)})
 	}
-	now := p.s.now()
+	now := s.now()
 	for i := range list.Items {
-		v, err := p.s.newCampaignView(r.Context(), &list.Items[i], now)
+		it, err := s.newCampaignItem(r.Context(), d, &list.Items[i], now)
 		if err != nil {
-			p.fail(w, r, d, err)
+			s.fail(w, r, d, err)
 			return
 		}
-		body.Items = append(body.Items, d.newCampaignItem(v))
+		body.Items = append(body.Items, it)
 	}
 	d.Body = body
-	p.render(w, r, http.StatusOK, "campaigns", d)
+	s.render(w, r, http.StatusOK, "campaigns", d)
 }
 
 // activityItem is one activity as the campaign page shows it.
@@ -139,55 +149,57 @@ type campaignBody struct {
 // campaignPage shows a campaign, its tracker and its public timeline, as
 // GET /api/v1/campaigns/{id}/history shows it to the anonymous public.
 // Signers and members are never named: the view carries only counts.
-func (p *pages) campaignPage(w http.ResponseWriter, r *http.Request) {
-	d := p.data(r, "campaigns")
+func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "campaigns")
 	id := r.PathValue("id")
 	if !campaign.ValidID(id) {
-		p.renderError(w, r, d, http.StatusNotFound, "not_found")
+		s.renderError(w, r, d, http.StatusNotFound, "not_found")
 		return
 	}
-	c, _, err := p.s.cfg.Campaigns.Load(r.Context(), id)
+	c, _, err := s.cfg.Campaigns.Load(r.Context(), id)
 	if err != nil {
-		p.fail(w, r, d, err)
+		s.fail(w, r, d, err)
 		return
 	}
-	h, err := p.s.cfg.Campaigns.History(r.Context(), id)
+	h, err := s.cfg.Campaigns.History(r.Context(), id)
 	if err != nil {
-		p.fail(w, r, d, err)
+		s.fail(w, r, d, err)
 		return
 	}
-	hv, err := newHistoryView(h, domain.Anonymous, campaignPublic)
+	public, err := h.For(domain.Anonymous, campaign.Decode, campaign.Redact)
 	if err != nil {
-		p.fail(w, r, d, err)
+		s.fail(w, r, d, err)
 		return
 	}
-	v, err := p.s.newCampaignView(r.Context(), c, p.s.now())
+	now := s.now()
+	item, err := s.newCampaignItem(r.Context(), d, c, now)
 	if err != nil {
-		p.fail(w, r, d, err)
+		s.fail(w, r, d, err)
 		return
 	}
 	body := campaignBody{
-		campaignItem: d.newCampaignItem(v), Demand: v.Demand, Department: d.departmentName(v.TargetDepartment),
-		Summary: v.Summary, Activities: v.Activities, ActivitiesHeld: v.ActivitiesHeld, Attendance: v.Attendance,
-		Launched: newStamp(v.CreatedAt), Verified: hv.Verified, Timeline: d.campaignTimeline(hv.Events),
+		campaignItem: item, Demand: c.Demand, Department: d.departmentName(c.TargetDepartment),
+		Summary: c.Summary, Activities: len(c.Activities), ActivitiesHeld: c.ActivitiesHeld(), Attendance: c.Attendance(),
+		Launched: newStamp(c.CreatedAt), Verified: public.Verified, Timeline: d.campaignTimeline(public.Events),
 	}
-	if v.Outcome != "" {
-		body.Outcome = d.T("campaign.outcome." + v.Outcome)
+	if c.Outcome != "" {
+		body.Outcome = d.T("campaign.outcome." + string(c.Outcome))
 	}
-	for _, a := range v.ActivityList {
-		body.ActivityList = append(body.ActivityList, activityItem{
-			Kind: d.T("activity." + a.Kind), Title: a.Title, Place: a.Place, Scheduled: newStamp(a.ScheduledFor),
-			Held: a.Held, Attendance: a.Attendance,
-		})
+	for _, a := range c.ActivitiesByDate() {
+		it := activityItem{Kind: d.T("activity." + string(a.Kind)), Title: a.Title, Place: a.Place, Scheduled: newStamp(a.ScheduledFor), Held: a.Held}
+		if a.Held {
+			it.Attendance = &a.Attendance
+		}
+		body.ActivityList = append(body.ActivityList, it)
 	}
-	for _, cm := range v.CommitmentList {
+	for _, k := range c.CommitmentsByDue() {
 		body.CommitmentList = append(body.CommitmentList, commitmentItem{
-			Text: cm.Text, State: cm.State, StateName: d.T("commitment." + cm.State), Due: newStamp(cm.DueBy), Overdue: cm.Overdue,
+			Text: k.Text, State: string(k.State), StateName: d.T("commitment." + string(k.State)), Due: newStamp(k.DueBy), Overdue: k.Overdue(now),
 		})
 	}
-	d.Title = v.Title
+	d.Title = c.Title
 	d.Body = body
-	p.render(w, r, http.StatusOK, "campaign", d)
+	s.render(w, r, http.StatusOK, "campaign", d)
 }
 
 // campaignEventFields are the public fields of campaign events that the
@@ -205,11 +217,11 @@ type campaignEventFields struct {
 }
 
 // campaignTimeline is a campaign's timeline; signatures collapse.
-func (d *pageData) campaignTimeline(events []historyEvent) []timelineItem {
-	return d.timelineOf(events, EventName(campaign.TypePetitionSigned), "event.PetitionSignedMany", func(e historyEvent, it *timelineItem) {
+func (d *pageData) campaignTimeline(events []domain.Recorded) []timelineItem {
+	return d.timelineOf(events, campaign.TypePetitionSigned, "event.PetitionSignedMany", func(e domain.Recorded, it *timelineItem) {
 		var f campaignEventFields
 		_ = json.Unmarshal(e.Data, &f) // a field of another shape is simply not shown
-		if e.Type != EventName(campaign.TypeCampaignLaunched) {
+		if e.Type != campaign.TypeCampaignLaunched {
 			it.Text = firstNonEmpty(f.Note, f.Body, f.Summary, f.Minutes, f.Text, f.Title)
 		}
 		if f.CaseID != "" {

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"bytes"
@@ -16,18 +16,20 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/transport"
 )
 
 // newTestPages builds the pages without routes or storage: enough to check
 // languages, messages and templates. The end-to-end page tests are in
 // cmd/bayt/pages_test.go.
-func newTestPages(t *testing.T, ephemeral bool) *pages {
+func newTestPages(t *testing.T, ephemeral bool) *Server {
 	t.Helper()
 	s := &Server{
 		cfg: Config{Directory: directory.Default(), Ephemeral: ephemeral, NowFunc: time.Now},
 		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
-	return newPages(s)
+	s.parse()
+	return s
 }
 
 func TestAcceptLanguage(t *testing.T) {
@@ -80,27 +82,27 @@ func TestPageLanguage(t *testing.T) {
 // exists in the three languages, so no page ever shows a bare key.
 func TestMessages(t *testing.T) {
 	t.Parallel()
-	msgs, err := loadMessages(webFS)
+	msgs, err := loadMessages(files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msgs[langEN]["ephemeral"] != EphemeralWarning {
+	if msgs[langEN]["ephemeral"] != transport.EphemeralWarning {
 		t.Errorf("English ephemeral warning = %q, want EphemeralWarning", msgs[langEN]["ephemeral"])
 	}
 	for _, lang := range []string{langAR, langFR} {
 		w := msgs[lang]["ephemeral"]
-		if w == EphemeralWarning || !strings.Contains(w, "apt-get install postgresql") || !strings.Contains(w, "DATABASE_URL") {
+		if w == transport.EphemeralWarning || !strings.Contains(w, "apt-get install postgresql") || !strings.Contains(w, "DATABASE_URL") {
 			t.Errorf("%s ephemeral warning %q: want a translation that says how to install PostgreSQL", lang, w)
 		}
 	}
 
 	used := map[string]bool{}
 	re := regexp.MustCompile(`\.(?:T|Tf) "([^"]+)"`)
-	err = fs.WalkDir(webFS, "web/templates", func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(files, "templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(webFS, path)
+		b, err := fs.ReadFile(files, path)
 		if err != nil {
 			return err
 		}
@@ -125,7 +127,7 @@ func TestMessages(t *testing.T) {
 		used["role."+string(r)] = true
 	}
 	for typ := range casefile.Events() {
-		used["event."+EventName(typ)] = true
+		used["event."+transport.EventName(typ)] = true
 	}
 	for _, k := range []string{"not_found", "forbidden", "rate", "bad", "internal"} {
 		used["error."+k], used["error."+k+".title"] = true, true
@@ -156,11 +158,11 @@ func TestMessagesMissingKey(t *testing.T) {
 	}
 }
 
-// fstestMap is a file system holding only web/messages.json.
+// fstestMap is a file system holding only messages.json.
 type fstestMap string
 
 func (m fstestMap) Open(name string) (fs.File, error) {
-	if name != "web/messages.json" {
+	if name != "messages.json" {
 		return nil, fs.ErrNotExist
 	}
 	return &memFile{Reader: bytes.NewReader([]byte(m))}, nil
@@ -175,7 +177,7 @@ func (*memFile) Close() error               { return nil }
 // that parses can still fail when executed.
 func TestTemplatesRender(t *testing.T) {
 	t.Parallel()
-	p := newTestPages(t, true)
+	s := newTestPages(t, true)
 	now := time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
 	item := caseItem{
 		ID: "case-01J00000000000000000000000", Href: "/cases/case-01J00000000000000000000000",
@@ -216,13 +218,13 @@ func TestTemplatesRender(t *testing.T) {
 			t.Parallel()
 			for _, lang := range []string{langAR, langFR, langEN} {
 				r := httptest.NewRequest(http.MethodGet, "/x?lang="+lang, nil)
-				d := p.data(r, "")
+				d := s.data(r, "")
 				d.Title, d.Body = "T", tc.body
 				if tc.page == "home" {
 					d.Live = "/api/v1/live?board=public"
 				}
 				w := httptest.NewRecorder()
-				p.render(w, r, http.StatusOK, tc.page, d)
+				s.render(w, r, http.StatusOK, tc.page, d)
 				out := w.Body.String()
 				if w.Code != http.StatusOK {
 					t.Fatalf("%s: status %d: %s", lang, w.Code, out)
@@ -245,41 +247,10 @@ func TestTemplatesRender(t *testing.T) {
 	}
 }
 
-func TestSameOrigin(t *testing.T) {
-	t.Parallel()
-	p := newTestPages(t, false)
-	for _, tc := range []struct {
-		name    string
-		headers map[string]string
-		want    bool
-	}{
-		{"NoHeaders", nil, true},
-		{"SameOrigin", map[string]string{"Origin": "http://bayt.example"}, true},
-		{"OtherOrigin", map[string]string{"Origin": "http://evil.example"}, false},
-		{"NullOrigin", map[string]string{"Origin": "null"}, false},
-		{"FetchSiteSameOrigin", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://bayt.example"}, true},
-		{"FetchSiteCrossSite", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, false},
-		{"SameReferer", map[string]string{"Referer": "http://bayt.example/report?lang=fr"}, true},
-		{"OtherReferer", map[string]string{"Referer": "http://evil.example/report"}, false},
-		{"BadReferer", map[string]string{"Referer": "http://[::1"}, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := httptest.NewRequest(http.MethodPost, "http://bayt.example/report", nil)
-			for k, v := range tc.headers {
-				r.Header.Set(k, v)
-			}
-			if got := p.sameOrigin(r); got != tc.want {
-				t.Fatalf("sameOrigin = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestFieldErrors(t *testing.T) {
 	t.Parallel()
-	p := newTestPages(t, false)
-	d := p.data(httptest.NewRequest(http.MethodPost, "/report?lang=en", nil), "report")
+	s := newTestPages(t, false)
+	d := s.data(httptest.NewRequest(http.MethodPost, "/report?lang=en", nil), "report")
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
 		var v domain.Check
@@ -324,18 +295,19 @@ func TestFieldErrors(t *testing.T) {
 
 func TestTimelineCollapsesSupports(t *testing.T) {
 	t.Parallel()
-	p := newTestPages(t, false)
-	d := p.data(httptest.NewRequest(http.MethodGet, "/?lang=en", nil), "")
-	ev := func(typ, data string) historyEvent {
-		return historyEvent{Type: typ, Data: []byte(data), Actor: historyActor{Role: domain.RolePublic}, Hash: "00112233445566778899"}
+	s := newTestPages(t, false)
+	d := s.data(httptest.NewRequest(http.MethodGet, "/?lang=en", nil), "")
+	ev := func(typ, data string) domain.Recorded {
+		return domain.Recorded{Type: typ, Data: []byte(data), Metadata: domain.Metadata{Actor: domain.Anonymous},
+			Hash: []byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99}}
 	}
-	got := d.timeline([]historyEvent{
-		ev("CaseReported", `{"title":"t","category":"roads","description":"d"}`),
-		ev("CaseSupported", `{}`),
-		ev("CaseSupported", `{}`),
-		ev("CaseSupported", `{}`),
-		ev("CaseForwarded", `{"department":"roads_works","due_at":"2026-04-01T00:00:00Z","note":"near the school"}`),
-		ev("CaseSupported", `{}`),
+	got := d.timeline([]domain.Recorded{
+		ev(casefile.TypeCaseReported, `{"title":"t","category":"roads","description":"d"}`),
+		ev(casefile.TypeCaseSupported, `{}`),
+		ev(casefile.TypeCaseSupported, `{}`),
+		ev(casefile.TypeCaseSupported, `{}`),
+		ev(casefile.TypeCaseForwarded, `{"department":"roads_works","due_at":"2026-04-01T00:00:00Z","note":"near the school"}`),
+		ev(casefile.TypeCaseSupported, `{}`),
 	})
 	if len(got) != 4 {
 		t.Fatalf("timeline has %d entries, want 4: %+v", len(got), got)

@@ -1,4 +1,4 @@
-package api
+package transport
 
 import (
 	"strings"
@@ -8,7 +8,9 @@ import (
 	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
-// EventName returns the API name of a stored event type.
+// EventName returns the name every surface shows for a stored event type:
+// the API's histories and the pages' timelines (whose messages are keyed by
+// it) must agree.
 func EventName(eventType string) string {
 	switch {
 	case strings.HasPrefix(eventType, "campaign."):

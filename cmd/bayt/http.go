@@ -1,0 +1,42 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/citizenhouse/bayt/transport"
+	"github.com/citizenhouse/bayt/transport/api"
+	"github.com/citizenhouse/bayt/transport/web"
+)
+
+// apiPaths are what the JSON API serves; the pages serve everything else.
+// Each is a path pattern without a method, so that a wrong method reaches
+// the surface that owns the path and is answered there.
+var apiPaths = [...]string{"/api/", "/healthz", "/readyz"}
+
+// newHandler composes Bayt's public surfaces into the one handler the
+// server runs: the JSON API and the health endpoints, the pages for the
+// rest, all behind the middleware every request passes. A new surface (an
+// Open311 endpoint, say) is mounted here on paths of its own.
+func newHandler(cfg api.Config) http.Handler {
+	mux := http.NewServeMux()
+	apiServer := api.New(cfg)
+	for _, p := range apiPaths {
+		mux.Handle(p, apiServer)
+	}
+	mux.Handle("/", web.New(webConfig(cfg)))
+	return transport.Middleware(mux, cfg.Logger)
+}
+
+// webConfig gives the pages what they read and write through, the same
+// stores and services as the API's.
+func webConfig(c api.Config) web.Config {
+	w := web.Config{
+		Ephemeral: c.Ephemeral, Logger: c.Logger, Directory: c.Directory,
+		Cases: c.Cases, CaseList: c.CaseList, Boards: c.Boards,
+		CaseService: c.CaseService, Idempotency: c.Idempotency, WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
+	}
+	if c.Campaigns != nil {
+		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved
+	}
+	return w
+}

@@ -1,0 +1,48 @@
+package transport_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestSurfacesAreSiblings fails when a surface under transport imports
+// another: what they share belongs in package transport or the domain.
+func TestSurfacesAreSiblings(t *testing.T) {
+	t.Parallel()
+	const module = "github.com/citizenhouse/bayt/transport/"
+	dirs, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	surfaces := 0
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		files, err := filepath.Glob(filepath.Join(d.Name(), "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		surfaces++
+		for _, f := range files {
+			parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range parsed.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				if other, ok := strings.CutPrefix(path, module); ok && other != d.Name() {
+					t.Errorf("%s imports transport/%s", f, other)
+				}
+			}
+		}
+	}
+	if surfaces < 3 {
+		t.Fatalf("found %d surfaces under transport: is the test run from its package?", surfaces)
+	}
+}

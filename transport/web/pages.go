@@ -1,0 +1,577 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/transport"
+)
+
+// The pages are rendered on the server with html/template from files
+// embedded in the binary: no front-end build step, nothing to install next
+// to bayt, and every value escaped for its context.
+//
+//go:embed templates static messages.json
+var files embed.FS
+
+// Page languages. Arabic is the default and the only right-to-left one.
+const (
+	langAR      = "ar"
+	langFR      = "fr"
+	langEN      = "en"
+	defaultLang = langAR
+)
+
+// boardLatest is how many cases the public board lists.
+const boardLatest = 20
+
+// pageCSP allows nothing but this origin: no inline script or style, no
+// framing, and forms that post only here.
+const pageCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
+	"form-action 'self'; frame-ancestors 'none'"
+
+// pageStatuses are the case statuses in the order of a case's life, as the
+// board lists them.
+var pageStatuses = [...]casefile.Status{
+	casefile.StatusReported, casefile.StatusTriaged, casefile.StatusForwarded,
+	casefile.StatusAcknowledged, casefile.StatusInProgress, casefile.StatusResolved,
+	casefile.StatusClosed, casefile.StatusRejected, casefile.StatusDuplicate,
+}
+
+// parse reads the embedded templates, messages and stylesheet into s.
+// They are part of the binary, so an error is a programmer error that the
+// tests catch: it panics rather than serve broken pages.
+func (s *Server) parse() {
+	s.templates = map[string]*template.Template{}
+	s.langs = []langLink{{Code: langAR, Name: "العربية"}, {Code: langFR, Name: "Français"}, {Code: langEN, Name: "English"}}
+	msgs, err := loadMessages(files)
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	s.messages = msgs
+	for _, name := range []string{"home", "case", "report", "reported", "error", "campaigns", "campaign"} {
+		t, err := template.ParseFS(files, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			panic(fmt.Sprintf("web: parse %s: %v", name, err))
+		}
+		s.templates[name] = t
+	}
+	css, err := files.ReadFile("static/bayt.css")
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	sum := sha256.Sum256(css)
+	s.css = "/static/bayt.css?v=" + hex.EncodeToString(sum[:6])
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
+	s.static = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		if r.URL.Query().Has("v") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+// loadMessages reads messages.json: one map of keys per language. The
+// English ephemeral warning is transport.EphemeralWarning itself, so the
+// log line and the banner can never drift apart. Every language must have
+// every key.
+func loadMessages(fsys fs.FS) (map[string]map[string]string, error) {
+	b, err := fs.ReadFile(fsys, "messages.json")
+	if err != nil {
+		return nil, err
+	}
+	var msgs map[string]map[string]string
+	if err := json.Unmarshal(b, &msgs); err != nil {
+		return nil, fmt.Errorf("messages.json: %w", err)
+	}
+	if msgs[langEN] == nil {
+		return nil, errors.New("messages.json: no English messages")
+	}
+	msgs[langEN]["ephemeral"] = transport.EphemeralWarning
+	var missing []string
+	for _, lang := range []string{langAR, langFR, langEN} {
+		for _, other := range []string{langAR, langFR, langEN} {
+			for key := range msgs[other] {
+				if _, ok := msgs[lang][key]; !ok {
+					missing = append(missing, lang+":"+key)
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("messages.json: missing %s", strings.Join(missing, ", "))
+	}
+	return msgs, nil
+}
+
+// pageLanguage picks the page's language: ?lang=ar|fr|en, then the best
+// supported language of Accept-Language, then Arabic. explicit says that
+// the query chose it, so links carry the choice on.
+func pageLanguage(r *http.Request) (lang string, explicit bool) {
+	switch l := r.URL.Query().Get("lang"); l {
+	case langAR, langFR, langEN:
+		return l, true
+	}
+	if l := acceptLanguage(r.Header.Get("Accept-Language")); l != "" {
+		return l, false
+	}
+	return defaultLang, false
+}
+
+// acceptLanguage returns the supported language with the highest quality
+// in an Accept-Language header (the first one on a tie), or "".
+func acceptLanguage(header string) string {
+	best, bestQ := "", 0.0
+	for part := range strings.SplitSeq(header, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		q := 1.0
+		for param := range strings.SplitSeq(params, ";") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(param), "q="); ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0
+				}
+				q = f
+			}
+		}
+		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		switch primary {
+		case langAR, langFR, langEN:
+			if q > bestQ {
+				best, bestQ = primary, q
+			}
+		}
+	}
+	return best
+}
+
+// langLink is one entry of the language switcher.
+type langLink struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// pageData is what every template gets: the layout's fields, the page's
+// own Body, and methods to translate and link.
+type pageData struct {
+	Lang      string
+	Dir       string
+	Title     string
+	Nav       string // "board" or "report": the current menu entry
+	CSS       string
+	Ephemeral bool
+	Langs     []langLink
+	Live      string // the live feed the page's script will follow, if any
+	Body      any
+
+	msgs  map[string]string
+	query string // "?lang=xx" when the language came from the query
+	s     *Server
+}
+
+func (s *Server) data(r *http.Request, nav string) *pageData {
+	lang, explicit := pageLanguage(r)
+	d := &pageData{
+		Lang: lang, Dir: "ltr", Nav: nav, CSS: s.css, Ephemeral: s.cfg.Ephemeral,
+		msgs: s.messages[lang], s: s,
+	}
+	if lang == langAR {
+		d.Dir = "rtl"
+	}
+	if explicit {
+		d.query = "?lang=" + lang
+	}
+	path := r.URL.Path
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		path = "/report" // the switcher re-opens the form rather than re-posting it
+	}
+	for _, l := range s.langs {
+		l.Href = path + "?lang=" + l.Code
+		l.Current = l.Code == lang
+		d.Langs = append(d.Langs, l)
+	}
+	return d
+}
+
+// T returns the message key in the page's language, or the key itself if
+// there is none (a test makes sure every key the templates use exists).
+func (d *pageData) T(key string) string {
+	if m, ok := d.msgs[key]; ok {
+		return m
+	}
+	return key
+}
+
+// Tf is T with fmt.Sprintf arguments.
+func (d *pageData) Tf(key string, args ...any) string { return fmt.Sprintf(d.T(key), args...) }
+
+// Link returns path carrying the page's language when the visitor chose it.
+func (d *pageData) Link(path string) string { return path + d.query }
+
+func (d *pageData) statusName(s casefile.Status) string { return d.T("status." + string(s)) }
+
+func (d *pageData) categoryName(code string) string {
+	if c, ok := d.s.cfg.Directory.Category(code); ok {
+		return c.Name.In(d.Lang)
+	}
+	return code
+}
+
+func (d *pageData) departmentName(code string) string {
+	if dep, ok := d.s.cfg.Directory.Department(code); ok {
+		return dep.Name.In(d.Lang)
+	}
+	return code
+}
+
+// stamp is a moment as pages show it: UTC, with the machine-readable form
+// for <time datetime>.
+type stamp struct {
+	ISO, Date, Time string
+}
+
+func newStamp(t time.Time) stamp {
+	t = t.UTC()
+	return stamp{ISO: t.Format(time.RFC3339), Date: t.Format("2006-01-02"), Time: t.Format("15:04") + " UTC"}
+}
+
+// render executes page into a buffer first, so that a template error
+// becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, d *pageData) {
+	var buf bytes.Buffer
+	if err := s.templates[page].ExecuteTemplate(&buf, "layout", d); err != nil {
+		s.log.ErrorContext(r.Context(), "render page", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", d.Lang)
+	h.Add("Vary", "Accept-Language")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorBody is the body of the error page.
+type errorBody struct{ Message string }
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, d *pageData, status int, key string) {
+	d.Title = d.T("error." + key + ".title")
+	d.Body = errorBody{Message: d.T("error." + key)}
+	s.render(w, r, status, "error", d)
+}
+
+// fail answers err as a page: not found, or an internal error logged once
+// here.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, d *pageData, err error) {
+	status := transport.HTTPStatus(err)
+	switch status {
+	case http.StatusNotFound:
+		s.renderError(w, r, d, status, "not_found")
+		return
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", transport.RetryAfter)
+	}
+	s.log.ErrorContext(r.Context(), "page failed", "err", err, "path", r.URL.Path,
+		"correlation_id", domain.MetadataFrom(r.Context()).CorrelationID)
+	s.renderError(w, r, d, status, "internal")
+}
+
+// caseItem is a case as the board lists it.
+type caseItem struct {
+	ID, Href, Title, Status, StatusName, Category, District string
+	Reported                                                stamp
+	Overdue                                                 bool
+	Supporters                                              int
+}
+
+func (d *pageData) newCaseItem(c *casefile.Case, now time.Time) caseItem {
+	return caseItem{
+		ID: c.ID, Href: d.Link("/cases/" + c.ID), Title: c.Title, Status: string(c.Status),
+		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: c.District,
+		Reported: newStamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters,
+	}
+}
+
+type statusCount struct {
+	Status, Name string
+	N            int
+}
+
+// departmentRow is how one department answers, as the board shows it.
+type departmentRow struct {
+	Name               string
+	Open, Overdue      int
+	HoursToAcknowledge string // "" when no case was acknowledged yet
+	HoursToResolve     string
+	WithinSLA          string // a percentage, or "" before any resolution
+}
+
+type homeBody struct {
+	Position       int64 // the board's position in the log, for the live script's since=
+	Counts         []statusCount
+	Total, Overdue int
+	Departments    []departmentRow
+	Latest         []caseItem
+}
+
+// home is the public live board: the board read model's counts and
+// departments' figures, and the latest cases from the case list.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "board")
+	d.Title = d.T("home.title")
+	d.Live = "/api/v1/live?board=public"
+	now := s.now()
+	board, err := s.cfg.Boards.Board(r.Context(), now)
+	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	latest, err := s.cfg.CaseList.List(r.Context(), caselist.Filter{Limit: boardLatest, Now: now})
+	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	body := homeBody{Position: board.Position}
+	for _, s := range pageStatuses {
+		n := board.ByStatus[string(s)]
+		body.Total += n
+		body.Counts = append(body.Counts, statusCount{Status: string(s), Name: d.statusName(s), N: n})
+	}
+	for _, dep := range board.Departments {
+		body.Overdue += dep.Overdue
+		body.Departments = append(body.Departments, departmentRow{
+			Name: d.departmentName(dep.Code), Open: dep.Open, Overdue: dep.Overdue,
+			HoursToAcknowledge: hours(dep.MedianHoursToAcknowledge), HoursToResolve: hours(dep.MedianHoursToResolve),
+			WithinSLA: percent(dep.WithinSLARatio),
+		})
+	}
+	for i := range latest.Items {
+		body.Latest = append(body.Latest, d.newCaseItem(&latest.Items[i], now))
+	}
+	d.Body = body
+	s.render(w, r, http.StatusOK, "home", d)
+}
+
+func hours(h *float64) string {
+	if h == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*h, 'f', 1, 64)
+}
+
+func percent(r *float64) string {
+	if r == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*r*100, 'f', 0, 64) + "%"
+}
+
+// detail is one labelled fact of a timeline entry.
+type detail struct {
+	Label, Value, Href string
+	When               *stamp
+}
+
+// timelineItem is one public step of a case, or a run of supports.
+type timelineItem struct {
+	Type      string
+	Label     string
+	Actor     string
+	At        stamp
+	Text      string
+	Details   []detail
+	Hash      string
+	ShortHash string
+}
+
+type caseBody struct {
+	caseItem
+	Description  string
+	Address      string
+	Department   string
+	Priority     string
+	Due          *stamp
+	Reopened     int
+	RejectReason string
+	MergedInto   string
+	MergedHref   string
+	Verified     bool
+	Timeline     []timelineItem
+}
+
+// casePage shows a case and its public timeline: what anyone may see, as
+// GET /api/v1/cases/{id}/history shows it to the anonymous public.
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "")
+	id := r.PathValue("id")
+	if !casefile.ValidID(id) {
+		s.renderError(w, r, d, http.StatusNotFound, "not_found")
+		return
+	}
+	c, _, err := s.cfg.Cases.Load(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	h, err := s.cfg.Cases.History(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	public, err := h.For(domain.Anonymous, casefile.Decode, casefile.Redact)
+	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	v := c
+	body := caseBody{
+		caseItem: d.newCaseItem(c, s.now()), Description: v.Description, Address: v.Address,
+		Priority: d.T("priority." + string(v.Priority)), Reopened: v.ReopenedCount,
+		RejectReason: v.RejectReason, Verified: public.Verified, Timeline: d.timeline(public.Events),
+	}
+	if v.Department != "" {
+		body.Department = d.departmentName(v.Department)
+	}
+	if v.DueAt != nil {
+		st := newStamp(*v.DueAt)
+		body.Due = &st
+	}
+	if v.MergedInto != "" {
+		body.MergedInto, body.MergedHref = v.MergedInto, d.Link("/cases/"+v.MergedInto)
+	}
+	d.Title = v.Title
+	d.Body = body
+	s.render(w, r, http.StatusOK, "case", d)
+}
+
+// eventFields are the public fields of case events that the timeline
+// shows; each event has a few of them.
+type eventFields struct {
+	Department string            `json:"department"`
+	DueAt      *time.Time        `json:"due_at"`
+	Note       string            `json:"note"`
+	Reason     string            `json:"reason"`
+	Response   string            `json:"response"`
+	Body       string            `json:"body"`
+	Reference  string            `json:"reference"`
+	PlannedFor *time.Time        `json:"planned_for"`
+	Priority   casefile.Priority `json:"priority"`
+	Category   string            `json:"category"`
+	Into       string            `json:"into"`
+	CampaignID string            `json:"campaign_id"`
+}
+
+// timelineOf turns a public history (domain.History.For) into what a page shows: each event with
+// its label, actor, time and hash. Runs of the event type collapse into one
+// entry labelled with manyKey and the count, so a popular stream's history
+// stays readable; describe adds what any other event says.
+func (d *pageData) timelineOf(events []domain.Recorded, collapse, manyKey string, describe func(e domain.Recorded, it *timelineItem)) []timelineItem {
+	var out []timelineItem
+	run := 0
+	for _, e := range events {
+		name, hash := transport.EventName(e.Type), hex.EncodeToString(e.Hash)
+		it := timelineItem{
+			Type: name, Label: d.T("event." + name), Actor: d.T("role." + string(e.Metadata.Actor.Role)),
+			At: newStamp(e.RecordedAt), Hash: hash, ShortHash: hash,
+		}
+		if len(it.ShortHash) > 12 {
+			it.ShortHash = it.ShortHash[:12]
+		}
+		if e.Type == collapse {
+			if run > 0 && len(out) > 0 {
+				run++
+				it.Label = d.Tf(manyKey, run)
+				out[len(out)-1] = it
+				continue
+			}
+			run = 1
+			out = append(out, it)
+			continue
+		}
+		run = 0
+		describe(e, &it)
+		out = append(out, it)
+	}
+	return out
+}
+
+// timeline is a case's timeline; supports collapse.
+func (d *pageData) timeline(events []domain.Recorded) []timelineItem {
+	return d.timelineOf(events, casefile.TypeCaseSupported, "event.CaseSupportedMany", func(e domain.Recorded, it *timelineItem) {
+		var f eventFields
+		_ = json.Unmarshal(e.Data, &f) // a field of another shape is simply not shown
+		it.Text = firstNonEmpty(f.Note, f.Reason, f.Response, f.Body)
+		if e.Type == casefile.TypeCaseReported {
+			it.Text = ""
+		}
+		if f.Department != "" {
+			it.Details = append(it.Details, detail{Label: d.T("tl.department"), Value: d.departmentName(f.Department)})
+		}
+		if f.DueAt != nil {
+			st := newStamp(*f.DueAt)
+			it.Details = append(it.Details, detail{Label: d.T("tl.due"), When: &st})
+		}
+		if f.Reference != "" {
+			it.Details = append(it.Details, detail{Label: d.T("tl.reference"), Value: f.Reference})
+		}
+		if f.PlannedFor != nil {
+			st := newStamp(*f.PlannedFor)
+			it.Details = append(it.Details, detail{Label: d.T("tl.planned"), When: &st})
+		}
+		if e.Type == casefile.TypeCaseTriaged {
+			if f.Priority != "" {
+				it.Details = append(it.Details, detail{Label: d.T("tl.priority"), Value: d.T("priority." + string(f.Priority))})
+			}
+			if f.Category != "" {
+				it.Details = append(it.Details, detail{Label: d.T("tl.category"), Value: d.categoryName(f.Category)})
+			}
+		}
+		if f.Into != "" {
+			it.Details = append(it.Details, detail{Label: d.T("tl.into"), Value: f.Into, Href: d.Link("/cases/" + f.Into)})
+		}
+		if f.CampaignID != "" {
+			it.Details = append(it.Details, detail{Label: d.T("tl.campaign"), Value: f.CampaignID})
+		}
+	})
+}
+
+func firstNonEmpty(xs ...string) string {
+	for _, x := range xs {
+		if strings.TrimSpace(x) != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,316 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/transport"
+)
+
+// reportInput is the report form as posted.
+type reportInput struct {
+	Title, Description, Category, District, Address string
+	Name, Phone, Email                              string
+	// Key is the form's one-time key, made when the form was shown: it
+	// turns a reload or a double click into one report, not two.
+	Key string
+}
+
+// option is one choice of a select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// formField is one field of the report form.
+type formField struct {
+	Name, ID, Label, Hint, Kind, Value, Error, Autocomplete string
+	DescribedBy                                             string // ids of the hint and the error
+	Max                                                     int
+	Required                                                bool
+	Options                                                 []option
+}
+
+// fieldData is a form field with its page, for the "field" template.
+type fieldData struct {
+	formField
+	*pageData
+}
+
+// Field gives the "field" template a field and the page's methods.
+func (d *pageData) Field(f formField) fieldData { return fieldData{f, d} }
+
+type fieldError struct{ Name, Label, Message string }
+
+type reportBody struct {
+	Action  string
+	Key     string
+	Fields  []formField
+	Contact []formField
+	Errors  []fieldError
+}
+
+// reportForm shows an empty report form.
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "report")
+	s.showForm(w, r, d, http.StatusOK, reportInput{Key: newFormKey()}, nil)
+}
+
+func (s *Server) showForm(w http.ResponseWriter, r *http.Request, d *pageData, status int, in reportInput, errs map[string]string) {
+	d.Title = d.T("report.title")
+	cats := []option{{Value: "", Label: d.T("field.choose")}}
+	for _, c := range s.cfg.Directory.Categories() {
+		cats = append(cats, option{Value: c.Code, Label: c.Name.In(d.Lang), Selected: c.Code == in.Category})
+	}
+	field := func(name, kind, value string, max int, required bool, autocomplete string) formField {
+		f := formField{
+			Name: name, Label: d.T("field." + name), Kind: kind, Value: value, Max: max,
+			Required: required, Autocomplete: autocomplete, Error: errs[name],
+		}
+		f.ID = "f-" + name
+		var ids []string
+		if h, ok := d.msgs["field."+name+"_hint"]; ok {
+			f.Hint = h
+			ids = append(ids, f.ID+"-hint")
+		}
+		if f.Error != "" {
+			ids = append(ids, f.ID+"-error")
+		}
+		f.DescribedBy = strings.Join(ids, " ")
+		return f
+	}
+	body := reportBody{
+		Action: d.Link("/report"),
+		Key:    in.Key,
+		Fields: []formField{
+			field("title", "text", in.Title, casefile.MaxTitle, true, "off"),
+			field("description", "textarea", in.Description, casefile.MaxDescription, true, "off"),
+			field("category", "select", in.Category, 0, true, "off"),
+			field("district", "text", in.District, casefile.MaxDistrict, true, "address-level3"),
+			field("address", "text", in.Address, casefile.MaxAddress, false, "street-address"),
+		},
+		Contact: []formField{
+			field("name", "text", in.Name, maxName, false, "name"),
+			field("phone", "tel", in.Phone, maxPhone, false, "tel"),
+			field("email", "email", in.Email, maxEmail, false, "email"),
+		},
+	}
+	body.Fields[2].Options = cats
+	for _, f := range append(append([]formField(nil), body.Fields...), body.Contact...) {
+		if f.Error != "" {
+			body.Errors = append(body.Errors, fieldError{Name: f.Name, Label: f.Label, Message: f.Error})
+		}
+	}
+	d.Body = body
+	s.render(w, r, status, "report", d)
+}
+
+// The vault's limits.
+const (
+	maxName  = domain.MaxPersonName
+	maxPhone = domain.MaxPhone
+	maxEmail = domain.MaxEmail
+)
+
+type reportedBody struct {
+	ID, Href, Token string
+}
+
+var errPageRateLimited = errors.New("too many anonymous writes")
+
+// submitReport creates a case from the report form, without JavaScript:
+// the confirmation page, or the form again with its values and the errors
+// next to their fields (422).
+//
+// Cross-site request forgery: what the check prevents is another site
+// making visitors' browsers file reports (and spend their address's write
+// limit); see transport.CrossSite.FormAllowed.
+func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "report")
+	if !s.crossSite.FormAllowed(r) {
+		s.renderError(w, r, d, http.StatusForbidden, "forbidden")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, transport.MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.renderError(w, r, d, http.StatusRequestEntityTooLarge, "bad")
+			return
+		}
+		s.renderError(w, r, d, http.StatusBadRequest, "bad")
+		return
+	}
+	f := r.PostForm
+	in := reportInput{
+		Title: f.Get("title"), Description: f.Get("description"), Category: f.Get("category"),
+		District: f.Get("district"), Address: f.Get("address"),
+		Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email"), Key: f.Get("form_key"),
+	}
+	if !validFormKey(in.Key) {
+		in.Key = "" // a post from elsewhere than the form: no replay protection
+	}
+	res, err := s.report(r.Context(), r, in, d.Lang)
+	if err != nil {
+		if errors.Is(err, errPageRateLimited) {
+			s.renderError(w, r, d, http.StatusTooManyRequests, "rate")
+			return
+		}
+		if errs, ok := d.fieldErrors(err); ok {
+			if in.Key == "" {
+				in.Key = newFormKey()
+			}
+			s.showForm(w, r, d, http.StatusUnprocessableEntity, in, errs)
+			return
+		}
+		s.fail(w, r, d, err)
+		return
+	}
+	d.Title = d.T("done.title")
+	d.Body = reportedBody{ID: res.ID, Href: d.Link("/cases/" + res.ID), Token: res.TrackingToken}
+	// The page holds the tracking token: no cache may keep it.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", "/cases/"+res.ID)
+	s.render(w, r, http.StatusCreated, "reported", d)
+}
+
+// report creates a case from the form as POST /api/v1/cases does: the
+// same service, the same command, the same vault entry, the same update.
+// The form's key stands in for Idempotency-Key, with the form's content
+// folded into the key, so an identical resend replays the first answer
+// and a changed one is a new report.
+func (s *Server) report(ctx context.Context, r *http.Request, in reportInput, lang string) (reportAnswer, error) {
+	opts := domain.UpdateOptions{IfMatch: domain.AnyVersion}
+	if in.Key != "" {
+		h := sha256.New()
+		h.Write([]byte("POST /report\x00"))
+		h.Write([]byte(r.PostForm.Encode()))
+		hash := h.Sum(nil)
+		key := "page:report:" + in.Key + ":" + hex.EncodeToString(hash[:16])
+		stored, err := s.cfg.Idempotency.Idempotent(ctx, key, hash)
+		if err != nil {
+			return reportAnswer{}, err
+		}
+		if stored != nil {
+			return storedReport(*stored)
+		}
+		opts.Idempotency = &domain.Idempotency{Key: key, RequestHash: hash, ResponseFunc: func(o domain.Outcome) (domain.Response, error) {
+			b, err := json.Marshal(newReportAnswer(o))
+			if err != nil {
+				return domain.Response{}, err
+			}
+			return domain.Response{Status: http.StatusCreated, Body: append(b, '\n')}, nil
+		}}
+	}
+	if !s.cfg.WriteLimit.Allow(r, s.now()) {
+		return reportAnswer{}, errPageRateLimited
+	}
+	out, err := s.cfg.CaseService.Report(ctx, casefile.Report{
+		Actor: domain.Anonymous, Title: in.Title, Description: in.Description, Category: in.Category,
+		District: in.District, Address: in.Address, Language: lang,
+	}, domain.PersonalData{Name: in.Name, Phone: in.Phone, Email: in.Email}, opts)
+	if err != nil {
+		return reportAnswer{}, err
+	}
+	if out.Replayed != nil {
+		return storedReport(*out.Replayed)
+	}
+	return newReportAnswer(out), nil
+}
+
+// reportAnswer is the answer a report form's key remembers. It has the
+// shape of the API's answer to a command, so that answers remembered by
+// earlier versions, which stored that, still read.
+type reportAnswer struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	Version       int64  `json:"version"`
+	Position      int64  `json:"position"`
+	TrackingToken string `json:"tracking_token,omitempty"`
+}
+
+func newReportAnswer(o domain.Outcome) reportAnswer {
+	return reportAnswer{ID: o.Stream, Status: o.Status, Version: o.Version, Position: o.Position, TrackingToken: o.TrackingToken}
+}
+
+// storedReport reads the remembered answer to an earlier, identical post.
+func storedReport(resp domain.Response) (reportAnswer, error) {
+	var out reportAnswer
+	if err := json.Unmarshal(resp.Body, &out); err != nil || out.ID == "" {
+		return out, fmt.Errorf("read remembered report answer: %w", errors.Join(err, errors.New("no case id")))
+	}
+	return out, nil
+}
+
+// formFieldNames maps the wire fields of a report to the form's fields.
+var formFieldNames = map[string]string{
+	"title": "title", "description": "description", "category": "category", "district": "district",
+	"address": "address", "reporter.name": "name", "reporter.phone": "phone", "reporter.email": "email",
+}
+
+// fieldErrors translates the input errors in err to messages by form
+// field. It reports false when err holds anything else, or an input error
+// the form has no field for: that is not the visitor's to correct.
+func (d *pageData) fieldErrors(err error) (map[string]string, bool) {
+	out := map[string]string{}
+	ok := true
+	var walk func(error)
+	walk = func(e error) {
+		if j, isJoin := e.(interface{ Unwrap() []error }); isJoin {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		var inv *domain.InvalidError
+		if !errors.As(e, &inv) {
+			ok = false
+			return
+		}
+		name, known := formFieldNames[inv.Field]
+		if !known {
+			ok = false
+			return
+		}
+		if _, seen := out[name]; seen {
+			return
+		}
+		switch {
+		case inv.Rule == domain.RuleRequired:
+			out[name] = d.T("err.required")
+		case inv.Rule == domain.RuleTooLong:
+			out[name] = d.Tf("err.too_long", inv.Limit)
+		case name == "category":
+			out[name] = d.T("err.category")
+		case name == "email":
+			out[name] = d.T("err.email")
+		default:
+			out[name] = d.T("err.invalid")
+		}
+	}
+	walk(err)
+	return out, ok && len(out) > 0
+}
+
+// newFormKey returns a fresh one-time key for a report form: 128 random
+// bits, so no one can guess another visitor's key and read their answer.
+func newFormKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func validFormKey(k string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(k)
+	return err == nil && len(b) == 16
+}

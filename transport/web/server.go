@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/campaign"
+	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/projections/caselist"
+	"github.com/citizenhouse/bayt/projections/network"
+	"github.com/citizenhouse/bayt/transport"
+)
+
+// CaseReader reads a case and its history. Both return an error of kind
+// not found for an unknown case; they are safe for concurrent use.
+type CaseReader interface {
+	Load(ctx context.Context, id string) (*casefile.Case, int64, error)
+	History(ctx context.Context, id string) (domain.History, error)
+}
+
+// CaseLister lists cases from the case list read model, which may lag the
+// log by a moment.
+type CaseLister interface {
+	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
+}
+
+// Boards reads the public board's figures as of now.
+type Boards interface {
+	Board(ctx context.Context, now time.Time) (caselist.Board, error)
+}
+
+// Directory names categories and departments in each language.
+type Directory interface {
+	Category(code string) (directory.Category, bool)
+	Department(code string) (directory.Department, bool)
+	Categories() []directory.Category
+}
+
+// Idempotency looks up a remembered answer. It returns nil when the key is
+// new, and an invalid-input error when the key was used with another
+// request.
+type Idempotency interface {
+	Idempotent(ctx context.Context, key string, requestHash []byte) (*domain.Response, error)
+}
+
+// CampaignReader reads a campaign and its history, like CaseReader.
+type CampaignReader interface {
+	Load(ctx context.Context, id string) (*campaign.Campaign, int64, error)
+	History(ctx context.Context, id string) (domain.History, error)
+}
+
+// NetworkLister lists campaigns from the network read model, newest first.
+type NetworkLister interface {
+	Campaigns(ctx context.Context, f network.CampaignFilter) (network.CampaignPage, error)
+}
+
+// ResolvedCounter tells how many of some cases are resolved, from the
+// case list, so a campaign's figure follows its cases live.
+type ResolvedCounter interface {
+	CountResolved(ctx context.Context, ids []string) (int, error)
+}
+
+// Config holds what the pages need; cmd/bayt fills it.
+type Config struct {
+	// Ephemeral says that nothing is kept: every page shows
+	// transport.EphemeralWarning in its language.
+	Ephemeral bool
+	Logger    *slog.Logger
+	Directory Directory
+	Cases     CaseReader
+	CaseList  CaseLister
+	Boards    Boards
+	// CaseService files the report form's cases: the one way a case is
+	// reported, whichever surface it comes through.
+	CaseService *casefile.Service
+	Idempotency Idempotency
+	// WriteLimit is the anonymous write limit, shared with the other
+	// surfaces.
+	WriteLimit *transport.Limiter
+	// Campaigns, Network and Resolved serve the campaign pages; a nil
+	// Campaigns leaves those pages out.
+	Campaigns CampaignReader
+	Network   NetworkLister
+	Resolved  ResolvedCounter
+	// NowFunc is the clock; time.Now when nil.
+	NowFunc func() time.Time
+}
+
+// Server serves the pages. It is built once by New and only read
+// afterwards, so it is safe for concurrent use.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	mux       *http.ServeMux
+	crossSite *transport.CrossSite
+
+	templates map[string]*template.Template // page name -> layout and page
+	messages  map[string]map[string]string  // language -> key -> text
+	langs     []langLink                    // the switcher's languages, in order
+	css       string                        // versioned URL of the stylesheet
+	static    http.Handler
+}
+
+// New returns a Server serving cfg. It panics on a missing dependency, or
+// on an embedded template that does not parse: both are programmer errors.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil || cfg.Boards == nil ||
+		cfg.CaseService == nil || cfg.Idempotency == nil || cfg.WriteLimit == nil ||
+		(cfg.Campaigns != nil && (cfg.Network == nil || cfg.Resolved == nil)) {
+		panic("web: missing dependency")
+	}
+	if cfg.NowFunc == nil {
+		cfg.NowFunc = time.Now
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), crossSite: transport.NewCrossSite()}
+	s.parse()
+	s.routes()
+	return s
+}
+
+func (s *Server) now() time.Time { return s.cfg.NowFunc().UTC() }
+
+// routes registers the pages of API.md ("Pages"). Each group of pages (the
+// cases, the campaigns, later the console) registers its own.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("GET /cases/{id}", s.casePage)
+	s.mux.HandleFunc("GET /report", s.reportForm)
+	s.mux.HandleFunc("POST /report", s.submitReport)
+	s.mux.Handle("GET /static/", s.static)
+	s.campaignRoutes()
+}
+
+// ServeHTTP serves a page. Requests reach it through transport.Middleware,
+// which gives them their ids and logs them.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
