@@ -31,7 +31,7 @@ func rebuildable(pool *pgxpool.Pool) map[string]projections.Tabled {
 
 func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "status") {
-		fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
+		_, _ = fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
 		return errUsage
 	}
 	pool, names, err := databaseCommand(ctx, "projections "+args[0], args[1:], stderr, true, nil)
@@ -51,9 +51,13 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "log head: %d\n", head)
+		if _, err := fmt.Fprintf(stdout, "log head: %d\n", head); err != nil {
+			return err
+		}
 		for _, s := range st {
-			fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339))
+			if _, err := fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -74,7 +78,9 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 			return err
 		}
 		took := bar.elapsed()
-		fmt.Fprintf(stdout, "rebuilt %s: %d events in %s (%.0f events/s), swapped in\n", name, n, took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9))
+		if _, err := fmt.Fprintf(stdout, "rebuilt %s: %d events in %s (%.0f events/s), swapped in\n", name, n, took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -103,13 +109,13 @@ func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
 	eta := time.Duration(float64(total-applied)/max(rate, 1)) * time.Second
 	const width = 30
 	filled := min(int(frac*width), width)
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
+	_, _ = fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), applied, total, frac*100, rate, p.unit, eta.Round(time.Second))
 }
 
 func (p *progressBar) done() {
 	if p.drawn {
-		fmt.Fprintln(p.w)
+		_, _ = fmt.Fprintln(p.w)
 	}
 }
 
