@@ -64,7 +64,7 @@ func TestPageLanguage(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := httptest.NewRequest(http.MethodGet, tc.target, nil)
+			r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, tc.target, nil)
 			if tc.accept != "" {
 				r.Header.Set("Accept-Language", tc.accept)
 			}
@@ -215,7 +215,7 @@ func TestTemplatesRender(t *testing.T) {
 		t.Run(tc.page, func(t *testing.T) {
 			t.Parallel()
 			for _, lang := range []string{langAR, langFR, langEN} {
-				r := httptest.NewRequest(http.MethodGet, "/x?lang="+lang, nil)
+				r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/x?lang="+lang, nil)
 				d := p.data(r, "")
 				d.Title, d.Body = "T", tc.body
 				if tc.page == "home" {
@@ -265,7 +265,7 @@ func TestSameOrigin(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := httptest.NewRequest(http.MethodPost, "http://bayt.example/report", nil)
+			r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "http://bayt.example/report", nil)
 			for k, v := range tc.headers {
 				r.Header.Set(k, v)
 			}
@@ -279,7 +279,7 @@ func TestSameOrigin(t *testing.T) {
 func TestFieldErrors(t *testing.T) {
 	t.Parallel()
 	p := newTestPages(t, false)
-	d := p.data(httptest.NewRequest(http.MethodPost, "/report?lang=en", nil), "report")
+	d := p.data(httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/report?lang=en", nil), "report")
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
 		err := errors.Join(
@@ -323,7 +323,7 @@ func TestFieldErrors(t *testing.T) {
 func TestTimelineCollapsesSupports(t *testing.T) {
 	t.Parallel()
 	p := newTestPages(t, false)
-	d := p.data(httptest.NewRequest(http.MethodGet, "/?lang=en", nil), "")
+	d := p.data(httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/?lang=en", nil), "")
 	ev := func(typ, data string) historyEvent {
 		return historyEvent{Type: typ, Data: []byte(data), Actor: historyActor{Role: domain.RolePublic}, Hash: "00112233445566778899"}
 	}
