@@ -4,7 +4,7 @@
 GO ?= go
 BAYT_ADDR ?= 127.0.0.1:8080
 
-.PHONY: help run test bench vet fmt build clean
+.PHONY: help run test bench vet lint fmt build clean
 
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,19 @@ bench: ## run the benchmarks (figures in README.md)
 vet: ## go vet and gofmt
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+# The linter is built once into bin/, under its version's name, so a clean
+# clone needs only the Go module proxy and a new version is fetched again.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT := bin/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+lint: $(GOLANGCI_LINT) ## golangci-lint (.golangci.yml): vet, staticcheck, errors, rows, contexts, format, layering
+	$(GOLANGCI_LINT) run ./...
+
+$(GOLANGCI_LINT):
+	GOBIN=$(CURDIR)/bin/.golangci-lint $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv bin/.golangci-lint/golangci-lint $@
+	rmdir bin/.golangci-lint
 
 build: ## build bin/bayt
 	$(GO) build -o bin/bayt ./cmd/bayt

@@ -2,10 +2,11 @@ package eventstore
 
 import (
 	"context"
-	"github.com/jackc/pgx/v5"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // doorbell wakes every waiter at once: ring closes the current channel and

@@ -401,7 +401,9 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 	b.Queue("SELECT id, version, last_hash FROM streams WHERE id = ANY($1)", streams)
 	b.Queue("SELECT key, request_hash, status, body FROM idempotency_keys WHERE key = ANY($1)", keys)
 	br := conn.SendBatch(ctx, b)
-	defer br.Close()
+	// Frees the connection on an early return, whose own error is the one
+	// to report; the last line returns Close's error when all went well.
+	defer func() { _ = br.Close() }()
 	for range 2 {
 		if _, err := br.Exec(); err != nil {
 			return nil, err
@@ -419,6 +421,7 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 		id string
 		h  streamHead
 	)
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := br.Query()
 	if err != nil {
 		return nil, err
@@ -434,6 +437,7 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 		key string
 		rec keyRecord
 	)
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err = br.Query()
 	if err != nil {
 		return nil, err

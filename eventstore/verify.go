@@ -202,6 +202,7 @@ func readHeads(ctx context.Context, q querier, stream string) (map[string]stream
 	if stream != "" {
 		sql, args = sql+" WHERE id = $1", []any{stream}
 	}
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read stream heads: %w", err)
@@ -230,6 +231,7 @@ func (s *Store) VerifyStream(ctx context.Context, stream string) error {
 }
 
 func verifyOneStream(ctx context.Context, q querier, stream string) error {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := q.Query(ctx, selectRawEvents+"WHERE stream_id = $1 ORDER BY stream_version", stream)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", stream, err)

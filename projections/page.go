@@ -72,6 +72,7 @@ func NewestFirst[T any](ctx context.Context, pool *pgxpool.Pool, table string, w
 	}
 	args = append(args, limit+1)
 	q += fmt.Sprintf(" ORDER BY created_at DESC, id DESC LIMIT $%d", len(args))
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", table, err)

@@ -161,6 +161,7 @@ type Status struct {
 
 // Statuses returns every checkpoint with its lag behind head.
 func Statuses(ctx context.Context, pool *pgxpool.Pool, head int64) ([]Status, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := pool.Query(ctx, "SELECT name, position, updated_at FROM checkpoints ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("read checkpoints: %w", err)

@@ -16,7 +16,7 @@ import (
 
 func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: bayt token create --role admin|advocate|officer --name NAME [--department CODE]")
+		_, _ = fmt.Fprintln(stderr, "usage: bayt token create --role admin|advocate|officer --name NAME [--department CODE]")
 		return errUsage
 	}
 	var role, name, dept *string
@@ -43,16 +43,15 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created %s token %s for %s\n", tok.Role, tok.ID, tok.Name)
-	fmt.Fprintln(stdout, secret)
-	return nil
+	_, err = fmt.Fprintf(stdout, "created %s token %s for %s\n%s\n", tok.Role, tok.ID, tok.Name, secret)
+	return err
 }
 
 const personUsage = "usage: bayt person erase --case ID | --member ORG_ID/MEMBER_ID | --signature CAMPAIGN_ID --name NAME | --subject ID"
 
 func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "erase" {
-		fmt.Fprintln(stderr, personUsage)
+		_, _ = fmt.Fprintln(stderr, personUsage)
 		return errUsage
 	}
 	var caseID, member, signature, name, subject *string
@@ -84,16 +83,16 @@ func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return err
 		}
 		if found == "" {
-			fmt.Fprintln(stdout, "no personal data was kept for this person: nothing to erase")
-			return nil
+			_, err = fmt.Fprintln(stdout, "no personal data was kept for this person: nothing to erase")
+			return err
 		}
 		*subject = found
 	}
 	if err := eventstore.NewVault(pool).Erase(ctx, *subject); err != nil {
 		return fmt.Errorf("erase %s: %w", *subject, err)
 	}
-	fmt.Fprintf(stdout, "erased %s: its key is gone and its data unreadable everywhere\n", *subject)
-	return nil
+	_, err = fmt.Fprintf(stdout, "erased %s: its key is gone and its data unreadable everywhere\n", *subject)
+	return err
 }
 
 // findSubject finds the vault reference of a reporter, a member or a

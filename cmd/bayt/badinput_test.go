@@ -250,7 +250,7 @@ func TestArabicRoundTrip(t *testing.T) {
 
 	// Notes on commands come back as sent too.
 	id, _ := driveCase(t, ts, "triaged")
-	note := "عاجل: قرب المدرسة الابتدائية‏ (٢٠٢٦)"
+	note := "عاجل: قرب المدرسة الابتدائية\u200f (٢٠٢٦)"
 	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/forward", "advocate", map[string]any{"department": "roads_works", "note": note})
 	var h struct {
 		Events []struct {

@@ -49,7 +49,7 @@ func exitCode(err error) int {
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, usage)
+		_, _ = fmt.Fprintln(stderr, usage)
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
@@ -60,7 +60,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return migrateCommand(ctx, rest, stdout, stderr)
 	case "audit":
 		if len(rest) == 0 || rest[0] != "verify" {
-			fmt.Fprintln(stderr, "usage: bayt audit verify")
+			_, _ = fmt.Fprintln(stderr, "usage: bayt audit verify")
 			return errUsage
 		}
 		return auditVerifyCommand(ctx, rest[1:], stdout, stderr)
@@ -73,13 +73,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "person":
 		return personCommand(ctx, rest, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "bayt", version)
-		return nil
+		_, err := fmt.Fprintln(stdout, "bayt", version)
+		return err
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, usage)
-		return nil
+		_, err := fmt.Fprintln(stdout, usage)
+		return err
 	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s\n", cmd, usage)
+		_, _ = fmt.Fprintf(stderr, "unknown command %q\n\n%s\n", cmd, usage)
 		return errUsage
 	}
 }
@@ -146,10 +146,13 @@ func migrateCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	if len(results) == 0 {
-		fmt.Fprintln(stdout, "database is up to date")
+		_, err := fmt.Fprintln(stdout, "database is up to date")
+		return err
 	}
 	for _, r := range results {
-		fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration.Round(time.Millisecond))
+		if _, err := fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration.Round(time.Millisecond)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -166,7 +169,7 @@ func auditVerifyCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ok: %d events in %d streams verified in %s\nhead: position %d hash %x\n",
+	_, err = fmt.Fprintf(stdout, "ok: %d events in %d streams verified in %s\nhead: position %d hash %x\n",
 		rep.Events, rep.Streams, rep.Took.Round(time.Millisecond), rep.Head, rep.HeadHash)
-	return nil
+	return err
 }

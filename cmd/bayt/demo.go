@@ -35,7 +35,7 @@ var demoTitles = map[string][]string{
 
 func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "load" {
-		fmt.Fprintln(stderr, "usage: bayt demo load [--cases N] [--seed S]")
+		_, _ = fmt.Fprintln(stderr, "usage: bayt demo load [--cases N] [--seed S]")
 		return errUsage
 	}
 	var cases, seed *int
@@ -93,8 +93,8 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	bar.done()
 	took := time.Since(start)
-	fmt.Fprintf(stdout, "loaded %d cases, %d events in %s (%.0f events/s)\n", *cases, events.Load(), took.Round(time.Millisecond), float64(events.Load())/took.Seconds())
-	return nil
+	_, err = fmt.Fprintf(stdout, "loaded %d cases, %d events in %s (%.0f events/s)\n", *cases, events.Load(), took.Round(time.Millisecond), float64(events.Load())/took.Seconds())
+	return err
 }
 
 // demoCity makes cases that go as far through the municipal response as

@@ -104,7 +104,7 @@ func startServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func (ts *testServer) do(method, path, who string, body any, headers ...string) 
 		}
 		rd = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, ts.url+path, rd)
+	req, err := http.NewRequestWithContext(ts.t.Context(), method, ts.url+path, rd)
 	if err != nil {
 		ts.t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func natsURL() string {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ type node struct {
 func startNode(t *testing.T, bin, name, dbURL string) *node {
 	t.Helper()
 	n := &node{name: name, addr: freeAddr(t)}
-	n.cmd = exec.Command(bin, "serve")
+	n.cmd = exec.CommandContext(t.Context(), bin, "serve")
 	n.cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+dbURL+"&application_name="+name,
 		"BAYT_ADDR="+n.addr, "BAYT_BUS=nats", "NATS_URL="+natsURL(), "BAYT_PUBLIC_WRITE_LIMIT=0")
@@ -67,7 +67,11 @@ func startNode(t *testing.T, bin, name, dbURL string) *node {
 		}
 	})
 	waitFor(t, name+" to be ready", func() bool {
-		resp, err := http.Get("http://" + n.addr + "/readyz")
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+n.addr+"/readyz", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return false
 		}
@@ -97,13 +101,21 @@ JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.gra
 		}
 		out[name] = n
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
 func reportOn(t *testing.T, addr, title string) {
 	t.Helper()
 	body := fmt.Sprintf(`{"title":%q,"description":"d","category":"water","district":"Medina"}`, title)
-	resp, err := http.Post("http://"+addr+"/api/v1/cases", "application/json", strings.NewReader(body))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://"+addr+"/api/v1/cases", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +132,7 @@ func reportOn(t *testing.T, addr, title string) {
 func TestTwoNodesOverNATS(t *testing.T) {
 	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "bayt")
-	if out, err := exec.Command("go", "build", "-race", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(t.Context(), "go", "build", "-race", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	pool, schema := eventstoretest.Schema(t, nil)

@@ -25,7 +25,7 @@ func (ts *testServer) page(method, path string, form url.Values, headers ...stri
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequest(method, ts.url+path, body)
+	req, err := http.NewRequestWithContext(ts.t.Context(), method, ts.url+path, body)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func startMemoryServerWith(t *testing.T, configure func(*config)) *testServer {
 		cancel()
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		cancel()
 		p.close()

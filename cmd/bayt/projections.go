@@ -24,7 +24,7 @@ func (r projectionReader) Head(ctx context.Context) (int64, error) { return r.st
 
 func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "status") {
-		fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
+		_, _ = fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
 		return errUsage
 	}
 	pool, names, err := databaseCommand(ctx, "projections "+args[0], args[1:], stderr, true, nil)
@@ -55,7 +55,9 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 			return err
 		}
 		took := bar.elapsed()
-		fmt.Fprintf(stdout, "rebuilt %s: %d events in %s (%.0f events/s), swapped in\n", name, n, took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9))
+		if _, err := fmt.Fprintf(stdout, "rebuilt %s: %d events in %s (%.0f events/s), swapped in\n", name, n, took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 1e-9)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -120,13 +122,13 @@ func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
 	eta := time.Duration(float64(total-applied)/max(rate, 1)) * time.Second
 	const width = 30
 	filled := min(int(frac*width), width)
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
+	_, _ = fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), applied, total, frac*100, rate, p.unit, eta.Round(time.Second))
 }
 
 func (p *progressBar) done() {
 	if p.drawn {
-		fmt.Fprintln(p.w)
+		_, _ = fmt.Fprintln(p.w)
 	}
 }
 

@@ -39,7 +39,7 @@ func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error
 		return err
 	}
 	defer p.close()
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

@@ -181,7 +181,8 @@ func checkCode(field, code string) error {
 	}
 	for i, r := range code {
 		lower := r >= 'a' && r <= 'z'
-		if !lower && (i == 0 || !(r >= '0' && r <= '9' || r == '_')) {
+		digitOrUnderscore := r >= '0' && r <= '9' || r == '_'
+		if !lower && (i == 0 || !digitOrUnderscore) {
 			return domain.Invalid(field, "must be snake_case: a-z, 0-9 and _, starting with a letter")
 		}
 	}

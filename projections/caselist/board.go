@@ -53,6 +53,7 @@ func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
 			return err
 		}
 		for col, m := range map[string]map[string]int{"status": b.ByStatus, "district": b.ByDistrict, "category": b.ByCategory} {
+			//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 			rows, err := tx.Query(ctx, "SELECT "+col+", count(*) FROM case_list GROUP BY 1")
 			if err != nil {
 				return err
@@ -65,6 +66,7 @@ func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
 				return err
 			}
 		}
+		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 		rows, err := tx.Query(ctx, `
 SELECT department,
     count(*) FILTER (WHERE status = ANY($1)),
@@ -86,6 +88,7 @@ FROM case_list WHERE department <> '' GROUP BY department ORDER BY department`, 
 		}); err != nil {
 			return err
 		}
+		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 		rows, err = tx.Query(ctx, "SELECT item FROM public_feed ORDER BY position DESC LIMIT $1", RecentItems)
 		if err != nil {
 			return err
@@ -110,6 +113,7 @@ FROM case_list WHERE department <> '' GROUP BY department ORDER BY department`, 
 // FeedAfter returns at most limit public feed items after position after,
 // in order, as the JSON the live feed sends.
 func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]FeedRecord, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, "SELECT position, item FROM public_feed WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", err)
@@ -142,6 +146,7 @@ const inboxLimit = 1000
 // Inbox returns the cases a department has to answer, the most urgent due
 // date first.
 func (p *Postgres) Inbox(ctx context.Context, department string) ([]casefile.Case, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, `SELECT state FROM case_list WHERE department = $1 AND status = ANY($2)
 ORDER BY due_at NULLS LAST, created_at, id LIMIT $3`, department, awaiting, inboxLimit)
 	if err != nil {

@@ -109,6 +109,7 @@ func loadStates(ctx context.Context, tx pgx.Tx, table string, ids []string, fn f
 	if len(ids) == 0 {
 		return nil
 	}
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := tx.Query(ctx, "SELECT id, state FROM "+pgx.Identifier{table}.Sanitize()+" WHERE id = ANY($1)", ids)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", table, err)
@@ -189,6 +190,7 @@ func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisati
 
 // FeedAfter returns campaign feed items after position after, in order.
 func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]projections.FeedRecord, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, "SELECT position, item FROM campaign_feed WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read campaign feed: %w", err)
@@ -213,6 +215,7 @@ func (p *Postgres) Snapshot(ctx context.Context, _ time.Time) (int64, any, error
 		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT position FROM checkpoints WHERE name = $1), 0)", Name).Scan(&b.Position); err != nil {
 			return err
 		}
+		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 		rows, err := tx.Query(ctx, "SELECT state FROM campaign_list ORDER BY created_at DESC, id DESC")
 		if err != nil {
 			return err

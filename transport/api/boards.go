@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"

@@ -66,7 +66,7 @@ func TestPageLanguage(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := httptest.NewRequest(http.MethodGet, tc.target, nil)
+			r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, tc.target, nil)
 			if tc.accept != "" {
 				r.Header.Set("Accept-Language", tc.accept)
 			}
