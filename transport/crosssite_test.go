@@ -28,7 +28,7 @@ func TestFormAllowed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := httptest.NewRequest(http.MethodPost, "http://bayt.example/report", nil)
+			r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "http://bayt.example/report", nil)
 			for k, v := range tc.headers {
 				r.Header.Set(k, v)
 			}

@@ -32,7 +32,7 @@ func TestMiddleware(t *testing.T) {
 				seen = domain.MetadataFrom(r.Context())
 				w.WriteHeader(http.StatusTeapot)
 			}), slog.New(slog.NewTextHandler(&logged, nil)))
-			r := httptest.NewRequest(http.MethodGet, "/x", nil)
+			r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/x", nil)
 			if tc.sent != "" {
 				r.Header.Set("X-Correlation-ID", tc.sent)
 			}
@@ -75,7 +75,7 @@ func TestCrossSiteRefuse(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := httptest.NewRequest(tc.method, "http://bayt.example/api/v1/cases", nil)
+			r := httptest.NewRequestWithContext(t.Context(), tc.method, "http://bayt.example/api/v1/cases", nil)
 			for k, v := range tc.headers {
 				r.Header.Set(k, v)
 			}
@@ -92,7 +92,7 @@ func TestLimiter(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	from := func(addr string) *http.Request {
-		r := httptest.NewRequest(http.MethodPost, "/report", nil)
+		r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/report", nil)
 		r.RemoteAddr = addr
 		return r
 	}

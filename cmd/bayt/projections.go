@@ -78,7 +78,8 @@ func projectionsStatus(ctx context.Context, stdout io.Writer, pool *pgxpool.Pool
 	for _, s := range st {
 		byName[s.Name] = s
 	}
-	fmt.Fprintf(stdout, "log head: %d\n", head)
+	var out strings.Builder
+	fmt.Fprintf(&out, "log head: %d\n", head)
 	for _, m := range reg {
 		s, ok := byName[m.Name]
 		delete(byName, m.Name)
@@ -88,14 +89,15 @@ func projectionsStatus(ctx context.Context, stdout io.Writer, pool *pgxpool.Pool
 		} else {
 			s = projections.Status{Name: m.Name, Lag: head}
 		}
-		fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, updated)
+		fmt.Fprintf(&out, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, updated)
 	}
 	for _, s := range st {
 		if _, ok := byName[s.Name]; ok {
-			fmt.Fprintf(stdout, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339))
+			fmt.Fprintf(&out, "%-12s position %-10d lag %-8d updated %s\n", s.Name, s.Position, s.Lag, s.UpdatedAt.UTC().Format(time.RFC3339))
 		}
 	}
-	return nil
+	_, err = io.WriteString(stdout, out.String())
+	return err
 }
 
 // progressBar draws one line, redrawn at most every 200 ms.

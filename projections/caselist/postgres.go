@@ -42,6 +42,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		return nil
 	}
 	stored := make(map[string]Row, len(ids))
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	loaded, err := tx.Query(ctx, "SELECT id, state FROM case_list WHERE id = ANY($1)", ids)
 	if err != nil {
 		return fmt.Errorf("load cases: %w", err)

@@ -167,6 +167,7 @@ func (p *Postgres) Campaigns(ctx context.Context, f CampaignFilter) (CampaignPag
 // Organisations returns the organisations, of one kind when kind is set,
 // by name.
 func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisation.Organisation, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, "SELECT state FROM organisation_list WHERE $1 = '' OR kind = $1 ORDER BY name, id LIMIT $2", kind, organisationsLimit)
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)

@@ -217,7 +217,7 @@ func TestTemplatesRender(t *testing.T) {
 		t.Run(tc.page, func(t *testing.T) {
 			t.Parallel()
 			for _, lang := range []string{langAR, langFR, langEN} {
-				r := httptest.NewRequest(http.MethodGet, "/x?lang="+lang, nil)
+				r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/x?lang="+lang, nil)
 				d := s.data(r, "")
 				d.Title, d.Body = "T", tc.body
 				if tc.page == "home" {
@@ -250,7 +250,7 @@ func TestTemplatesRender(t *testing.T) {
 func TestFieldErrors(t *testing.T) {
 	t.Parallel()
 	s := newTestPages(t, false)
-	d := s.data(httptest.NewRequest(http.MethodPost, "/report?lang=en", nil), "report")
+	d := s.data(httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/report?lang=en", nil), "report")
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
 		var v domain.Check
@@ -296,7 +296,7 @@ func TestFieldErrors(t *testing.T) {
 func TestTimelineCollapsesSupports(t *testing.T) {
 	t.Parallel()
 	s := newTestPages(t, false)
-	d := s.data(httptest.NewRequest(http.MethodGet, "/?lang=en", nil), "")
+	d := s.data(httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/?lang=en", nil), "")
 	ev := func(typ, data string) domain.Recorded {
 		return domain.Recorded{Type: typ, Data: []byte(data), Metadata: domain.Metadata{Actor: domain.Anonymous},
 			Hash: []byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99}}
