@@ -4,7 +4,7 @@
 GO ?= go
 BAYT_ADDR ?= 127.0.0.1:8080
 
-.PHONY: help run test bench vet lint fmt build clean
+.PHONY: help run test bench vet lint fuzz build clean
 
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,15 @@ test: ## run every test with the race detector against a real PostgreSQL
 	@url="$$TEST_DATABASE_URL"; \
 	if [ -z "$$url" ]; then url=$$(scripts/devdb bayt_test) || exit 1; fi; \
 	TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -p 1 -timeout 20m ./...
+
+# Each fuzz target runs alone for FUZZTIME (go test takes one -fuzz at a
+# time); what a run finds is written under the package's testdata/fuzz and
+# replayed by every later go test, so a found input stays a regression test.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./eventstore:FuzzCanonicalJSON ./eventstore:FuzzUpcast ./domain:FuzzDecodeEvents
+
+fuzz: ## run each fuzz target for FUZZTIME (default 10s)
+	@for t in $(FUZZ_TARGETS); do 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name"; 	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; 	done
 
 bench: ## run the benchmarks (figures in README.md)
 	@url="$${TEST_DATABASE_URL:-$$(scripts/devdb bayt_test)}" && \
