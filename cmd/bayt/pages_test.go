@@ -307,7 +307,7 @@ func TestCasePageTimeline(t *testing.T) {
 func startMemoryServer(t *testing.T) *testServer {
 	t.Helper()
 	cfg := configFromEnv()
-	cfg.DatabaseURL = ""
+	cfg.DatabaseURL, cfg.Memory = "", true
 	cfg.PublicWriteLimit = 0
 	cfg.ShutdownTimeout = 5 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())
