@@ -9,13 +9,18 @@ BAYT_ADDR ?= 127.0.0.1:8080
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
+# run serves from memory (bayt serve --memory) only when scripts/devdb
+# finds no PostgreSQL installed at all (its exit code 3); any other failure
+# to reach the database stops it, so a broken database is never papered over.
 run: ## start Bayt with its database (in memory when no PostgreSQL is installed)
-	@url="$$DATABASE_URL"; \
+	@url="$$DATABASE_URL"; memory=""; \
 	if [ -z "$$url" ]; then url=$$(scripts/devdb bayt); rc=$$?; \
-	  if [ $$rc = 3 ]; then url=""; elif [ $$rc != 0 ]; then exit $$rc; fi; fi; \
+	  if [ $$rc = 3 ]; then url=""; memory="--memory"; \
+	    echo "make run: no PostgreSQL installed: serving from memory (bin/bayt serve --memory); nothing is kept when it stops" >&2; \
+	  elif [ $$rc != 0 ]; then exit $$rc; fi; fi; \
 	$(GO) build -o bin/bayt ./cmd/bayt && \
 	if [ -n "$$url" ]; then DATABASE_URL="$$url" bin/bayt migrate; fi && \
-	DATABASE_URL="$$url" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve
+	DATABASE_URL="$$url" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve $$memory
 
 # -p 1: packages one at a time, because each end-to-end test runs a whole
 # server (pool, lease and LISTEN connections) and a stock PostgreSQL

@@ -1,12 +1,14 @@
 package eventstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,14 +34,19 @@ const (
 
 var tokenSecretLen = len(tokenPrefix) + base64.RawURLEncoding.EncodedLen(tokenSecretSize)
 
-// Token is a staff credential, without its secret. ID is safe to show and
-// to record in events; it is what Revoke takes.
+// Token is a staff credential, without its secret or the secret's hash.
+// ID is safe to show and to record in events; it is what Revoke takes.
 type Token struct {
 	ID         string
 	Name       string
 	Role       domain.Role
 	Department string
 	CreatedAt  time.Time
+	// ExpiresAt is when the token stops authenticating; zero for a token
+	// that lives until it is revoked.
+	ExpiresAt time.Time
+	// RevokedAt is when the token was revoked; zero while it is not.
+	RevokedAt time.Time
 }
 
 // Actor returns the actor a request authenticated with t acts as.
@@ -48,8 +55,9 @@ func (t Token) Actor() domain.Actor {
 }
 
 // newToken validates a request for a token and returns it with a fresh
-// secret and the secret's hash. Name and department are trimmed.
-func newToken(name string, role domain.Role, department string) (secret string, hash [sha256.Size]byte, tok Token, err error) {
+// secret and the secret's hash. Name and department are trimmed; expires,
+// when not zero, must come after now.
+func newToken(name string, role domain.Role, department string, expires, now time.Time) (secret string, hash [sha256.Size]byte, tok Token, err error) {
 	name, department = strings.TrimSpace(name), strings.TrimSpace(department)
 	var errs []error
 	switch n := utf8.RuneCountInString(name); {
@@ -72,6 +80,9 @@ func newToken(name string, role domain.Role, department string) (secret string, 
 	default:
 		errs = append(errs, domain.Invalid("role", "must be admin, advocate or officer"))
 	}
+	if !expires.IsZero() && !expires.After(now) {
+		errs = append(errs, domain.Invalid("expires", "must be in the future"))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return "", hash, Token{}, err
 	}
@@ -79,6 +90,11 @@ func newToken(name string, role domain.Role, department string) (secret string, 
 	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails; it crashes the program instead
 	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	tok = Token{ID: "tok-" + ulid.Make().String(), Name: name, Role: role, Department: department}
+	if !expires.IsZero() {
+		// PostgreSQL keeps microseconds: the token handed back is the one
+		// stored.
+		tok.ExpiresAt = expires.UTC().Truncate(time.Microsecond)
+	}
 	return secret, sha256.Sum256([]byte(secret)), tok, nil
 }
 
@@ -111,15 +127,16 @@ func NewTokens(pool *pgxpool.Pool) *Tokens {
 
 // Create issues a token and returns its secret, which is shown once and
 // kept nowhere. Role must be admin, advocate or officer; an officer needs a
-// department and nobody else may have one; name is 1 to 100 characters.
-// Breaking a rule returns *domain.InvalidError values (joined).
-func (t *Tokens) Create(ctx context.Context, name string, role domain.Role, department string) (string, Token, error) {
-	secret, hash, tok, err := newToken(name, role, department)
+// department and nobody else may have one; name is 1 to 100 characters;
+// expires is zero for a token that lives until it is revoked, or a time
+// to come. Breaking a rule returns *domain.InvalidError values (joined).
+func (t *Tokens) Create(ctx context.Context, name string, role domain.Role, department string, expires time.Time) (string, Token, error) {
+	secret, hash, tok, err := newToken(name, role, department, expires, time.Now())
 	if err != nil {
 		return "", Token{}, err
 	}
-	err = t.pool.QueryRow(ctx, `INSERT INTO tokens (id, name, role, department, hash) VALUES ($1, $2, $3, $4, $5)
-RETURNING created_at`, tok.ID, tok.Name, string(tok.Role), nullable(tok.Department), hash[:]).Scan(&tok.CreatedAt)
+	err = t.pool.QueryRow(ctx, `INSERT INTO tokens (id, name, role, department, hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING created_at`, tok.ID, tok.Name, string(tok.Role), nullable(tok.Department), hash[:], nullableTime(tok.ExpiresAt)).Scan(&tok.CreatedAt)
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token: %w", translate(err))
 	}
@@ -127,28 +144,61 @@ RETURNING created_at`, tok.ID, tok.Name, string(tok.Role), nullable(tok.Departme
 	return secret, tok, nil
 }
 
+const tokenColumns = "id, name, role, department, created_at, expires_at, revoked_at"
+
+// scanToken reads a row of tokenColumns.
+func scanToken(row pgx.Row) (Token, error) {
+	var (
+		tok              Token
+		role             string
+		dept             *string
+		expires, revoked *time.Time
+	)
+	if err := row.Scan(&tok.ID, &tok.Name, &role, &dept, &tok.CreatedAt, &expires, &revoked); err != nil {
+		return Token{}, err
+	}
+	tok.Role, tok.Department, tok.CreatedAt = domain.Role(role), deref(dept), tok.CreatedAt.UTC()
+	if expires != nil {
+		tok.ExpiresAt = expires.UTC()
+	}
+	if revoked != nil {
+		tok.RevokedAt = revoked.UTC()
+	}
+	return tok, nil
+}
+
 // Authenticate returns the live token whose secret is secret, or
-// domain.ErrUnauthenticated for a malformed, unknown or revoked one.
+// domain.ErrUnauthenticated for a malformed, unknown, revoked or expired
+// one. Every call asks the database, so a revocation or an expiry holds
+// from the next request on.
 func (t *Tokens) Authenticate(ctx context.Context, secret string) (Token, error) {
 	hash, ok := hashSecret(secret)
 	if !ok {
 		return Token{}, domain.ErrUnauthenticated
 	}
-	var (
-		tok  Token
-		role string
-		dept *string
-	)
-	err := t.pool.QueryRow(ctx, `SELECT id, name, role, department, created_at FROM tokens
-WHERE hash = $1 AND revoked_at IS NULL`, hash[:]).Scan(&tok.ID, &tok.Name, &role, &dept, &tok.CreatedAt)
+	tok, err := scanToken(t.pool.QueryRow(ctx, `SELECT `+tokenColumns+` FROM tokens
+WHERE hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, hash[:]))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Token{}, domain.ErrUnauthenticated
 	}
 	if err != nil {
 		return Token{}, fmt.Errorf("authenticate: %w", translate(err))
 	}
-	tok.Role, tok.Department, tok.CreatedAt = domain.Role(role), deref(dept), tok.CreatedAt.UTC()
 	return tok, nil
+}
+
+// List returns every token ever issued, revoked and expired ones included,
+// oldest first.
+func (t *Tokens) List(ctx context.Context) ([]Token, error) {
+	rows, err := t.pool.Query(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", translate(err))
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Token, error) { return scanToken(row) })
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", translate(err))
+	}
+	return out, nil
 }
 
 // Revoke makes the token id unusable from now on. Revoking a revoked token
@@ -175,8 +225,7 @@ type MemoryTokens struct {
 }
 
 type memoryToken struct {
-	tok     Token
-	revoked bool
+	tok Token
 }
 
 // NewMemoryTokens returns an empty in-memory token store.
@@ -185,11 +234,11 @@ func NewMemoryTokens() *MemoryTokens {
 }
 
 // Create issues a token, as Tokens.Create does.
-func (m *MemoryTokens) Create(ctx context.Context, name string, role domain.Role, department string) (string, Token, error) {
+func (m *MemoryTokens) Create(ctx context.Context, name string, role domain.Role, department string, expires time.Time) (string, Token, error) {
 	if err := ctx.Err(); err != nil {
 		return "", Token{}, err
 	}
-	secret, hash, tok, err := newToken(name, role, department)
+	secret, hash, tok, err := newToken(name, role, department, expires, time.Now())
 	if err != nil {
 		return "", Token{}, err
 	}
@@ -215,10 +264,27 @@ func (m *MemoryTokens) Authenticate(ctx context.Context, secret string) (Token, 
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	rec, ok := m.byHash[hash]
-	if !ok || rec.revoked {
+	if !ok || !rec.tok.RevokedAt.IsZero() || (!rec.tok.ExpiresAt.IsZero() && !rec.tok.ExpiresAt.After(time.Now())) {
 		return Token{}, domain.ErrUnauthenticated
 	}
 	return rec.tok, nil
+}
+
+// List returns every token, as Tokens.List does.
+func (m *MemoryTokens) List(ctx context.Context) ([]Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	out := make([]Token, 0, len(m.byID))
+	for _, rec := range m.byID {
+		out = append(out, rec.tok)
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Token) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }
 
 // Revoke makes the token id unusable, as Tokens.Revoke does.
@@ -232,6 +298,16 @@ func (m *MemoryTokens) Revoke(ctx context.Context, id string) error {
 	if !ok {
 		return fmt.Errorf("revoke token %s: %w", id, domain.ErrNotFound)
 	}
-	rec.revoked = true
+	if rec.tok.RevokedAt.IsZero() {
+		rec.tok.RevokedAt = time.Now().UTC().Truncate(time.Microsecond)
+	}
 	return nil
+}
+
+// nullableTime stores the zero time as NULL.
+func nullableTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/eventstore"
@@ -19,9 +20,10 @@ import (
 
 // tokens is the contract Tokens and MemoryTokens share.
 type tokens interface {
-	Create(ctx context.Context, name string, role domain.Role, department string) (string, eventstore.Token, error)
+	Create(ctx context.Context, name string, role domain.Role, department string, expires time.Time) (string, eventstore.Token, error)
 	Authenticate(ctx context.Context, secret string) (eventstore.Token, error)
 	Revoke(ctx context.Context, id string) error
+	List(ctx context.Context) ([]eventstore.Token, error)
 }
 
 var (
@@ -32,6 +34,8 @@ var (
 type tokensBundle struct {
 	tokens tokens
 	pool   *pgxpool.Pool // nil for MemoryTokens
+	// expire moves a token's expiry into the past, as time passing would.
+	expire func(t *testing.T, id string)
 }
 
 func TestTokens(t *testing.T) {
@@ -40,7 +44,7 @@ func TestTokens(t *testing.T) {
 
 	create := func(t *testing.T, ts tokens, name string, role domain.Role, department string) (string, eventstore.Token) {
 		t.Helper()
-		secret, tok, err := ts.Create(ctx, name, role, department)
+		secret, tok, err := ts.Create(ctx, name, role, department, time.Time{})
 		if err != nil {
 			t.Fatalf("Create(%q, %s, %q): %v", name, role, department, err)
 		}
@@ -48,7 +52,7 @@ func TestTokens(t *testing.T) {
 	}
 	sameToken := func(a, b eventstore.Token) bool {
 		return a.ID == b.ID && a.Name == b.Name && a.Role == b.Role && a.Department == b.Department &&
-			a.CreatedAt.Equal(b.CreatedAt) && !a.CreatedAt.IsZero()
+			a.CreatedAt.Equal(b.CreatedAt) && !a.CreatedAt.IsZero() && a.ExpiresAt.Equal(b.ExpiresAt) && a.RevokedAt.Equal(b.RevokedAt)
 	}
 
 	cases := []struct {
@@ -140,6 +144,92 @@ func TestTokens(t *testing.T) {
 				}
 			}
 		}},
+		{name: "Expires", run: func(t *testing.T, b tokensBundle) {
+			expires := time.Now().Add(time.Hour)
+			secret, tok, err := b.tokens.Create(ctx, "Amal", domain.RoleAdvocate, "", expires)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tok.ExpiresAt.Equal(expires.Truncate(time.Microsecond)) || tok.ExpiresAt.Location() != time.UTC {
+				t.Errorf("ExpiresAt = %v, want %v in UTC", tok.ExpiresAt, expires)
+			}
+			otherSecret, other := create(t, b.tokens, "Nour", domain.RoleAdvocate, "")
+			if got, err := b.tokens.Authenticate(ctx, secret); err != nil || !sameToken(got, tok) {
+				t.Fatalf("Authenticate before expiry = %+v, %v; want %+v", got, err, tok)
+			}
+			b.expire(t, tok.ID)
+			if _, err := b.tokens.Authenticate(ctx, secret); !errors.Is(err, domain.ErrUnauthenticated) {
+				t.Errorf("Authenticate(expired) error = %v, want ErrUnauthenticated", err)
+			}
+			if got, err := b.tokens.Authenticate(ctx, otherSecret); err != nil || !sameToken(got, other) {
+				t.Errorf("Authenticate(other) = %+v, %v; one token's expiry touched another", got, err)
+			}
+			for _, past := range []time.Time{time.Now().Add(-time.Second), time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)} {
+				secret, tok, err := b.tokens.Create(ctx, "Amal", domain.RoleAdvocate, "", past)
+				if got := invalidFields(err); !slices.Equal(got, []string{"expires"}) || secret != "" || tok != (eventstore.Token{}) {
+					t.Errorf("Create(expires %v) = %q, %+v, %v; want invalid expires", past, secret, tok, err)
+				}
+			}
+		}},
+		{name: "List", run: func(t *testing.T, b tokensBundle) {
+			if got, err := b.tokens.List(ctx); err != nil || len(got) != 0 {
+				t.Fatalf("List of an empty store = %+v, %v", got, err)
+			}
+			var want []eventstore.Token
+			for _, c := range []struct {
+				name    string
+				role    domain.Role
+				dept    string
+				expires time.Time
+			}{
+				{"Amal", domain.RoleAdmin, "", time.Time{}},
+				{"Karim", domain.RoleOfficer, "roads_works", time.Now().Add(24 * time.Hour)},
+				{"Nour", domain.RoleAdvocate, "", time.Time{}},
+			} {
+				_, tok, err := b.tokens.Create(ctx, c.name, c.role, c.dept, c.expires)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, tok)
+			}
+			revokedID := want[1].ID
+			if err := b.tokens.Revoke(ctx, revokedID); err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.tokens.List(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("List = %+v, want %d tokens", got, len(want))
+			}
+			slices.SortFunc(want, func(a, b eventstore.Token) int {
+				if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+			for i := range want {
+				revoked := got[i].RevokedAt
+				if (want[i].ID == revokedID) != !revoked.IsZero() {
+					t.Errorf("List[%d] = %+v: revoked at %v", i, got[i], revoked)
+				}
+				got[i].RevokedAt = time.Time{}
+				if !sameToken(got[i], want[i]) {
+					t.Errorf("List[%d] = %+v, want %+v", i, got[i], want[i])
+				}
+			}
+			// Revoking again keeps the first revocation time.
+			first := slices.IndexFunc(got, func(tk eventstore.Token) bool { return tk.ID == revokedID })
+			before, _ := b.tokens.List(ctx)
+			if err := b.tokens.Revoke(ctx, revokedID); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := b.tokens.List(ctx)
+			if !after[first].RevokedAt.Equal(before[first].RevokedAt) {
+				t.Errorf("a second revocation moved RevokedAt from %v to %v", before[first].RevokedAt, after[first].RevokedAt)
+			}
+		}},
 		{name: "ErrInvalid", run: func(t *testing.T, b tokensBundle) {
 			for _, c := range []struct {
 				name       string
@@ -163,7 +253,7 @@ func TestTokens(t *testing.T) {
 				{"\xff", domain.RoleAdmin, "", []string{"name"}},
 				{"", domain.RoleOfficer, "", []string{"name", "department"}},
 			} {
-				secret, tok, err := b.tokens.Create(ctx, c.name, c.role, c.department)
+				secret, tok, err := b.tokens.Create(ctx, c.name, c.role, c.department, time.Time{})
 				if got := invalidFields(err); !slices.Equal(got, c.fields) || domain.KindOf(err) != domain.KindInvalid {
 					t.Errorf("Create(%q, %q, %q) error = %v (fields %v), want invalid %v", c.name, c.role, c.department, err, got, c.fields)
 				}
@@ -177,7 +267,7 @@ func TestTokens(t *testing.T) {
 			errs := make(chan error, 16)
 			for range 16 {
 				wg.Go(func() {
-					secret, tok, err := b.tokens.Create(ctx, "Amal", domain.RoleAdvocate, "")
+					secret, tok, err := b.tokens.Create(ctx, "Amal", domain.RoleAdvocate, "", time.Time{})
 					if err == nil {
 						_, err = b.tokens.Authenticate(ctx, secret)
 					}
@@ -228,11 +318,20 @@ func TestTokens(t *testing.T) {
 		{name: "Postgres", postgres: true, setup: func(t *testing.T) tokensBundle {
 			t.Helper()
 			pool, _ := eventstoretest.Schema(t, nil)
-			return tokensBundle{tokens: eventstore.NewTokens(pool), pool: pool}
+			return tokensBundle{tokens: eventstore.NewTokens(pool), pool: pool, expire: func(t *testing.T, id string) {
+				t.Helper()
+				tag, err := pool.Exec(ctx, "UPDATE tokens SET expires_at = now() - interval '1 second' WHERE id = $1", id)
+				if err != nil || tag.RowsAffected() != 1 {
+					t.Fatalf("expire %s: %v, %d rows", id, err, tag.RowsAffected())
+				}
+			}}
 		}},
 		{name: "Memory", setup: func(t *testing.T) tokensBundle {
 			t.Helper()
-			return tokensBundle{tokens: eventstore.NewMemoryTokens()}
+			m := eventstore.NewMemoryTokens()
+			return tokensBundle{tokens: m, expire: func(t *testing.T, id string) {
+				eventstore.ExpireMemoryToken(m, id, time.Now().Add(-time.Second))
+			}}
 		}},
 	}
 	for _, impl := range impls {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,42 +9,8 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
-	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore"
 )
-
-func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		_, _ = fmt.Fprintln(stderr, "usage: bayt token create --role admin|advocate|officer --name NAME [--department CODE]")
-		return errUsage
-	}
-	var role, name, dept *string
-	pool, _, err := databaseCommand(ctx, "token create", args[1:], stderr, false, func(fs *flag.FlagSet) {
-		role = fs.String("role", "", "admin, advocate or officer")
-		name = fs.String("name", "", "who the token is for")
-		dept = fs.String("department", "", "the officer's department code")
-	})
-	if err != nil {
-		return err
-	}
-	if *dept != "" {
-		if _, ok := directory.Default().Department(*dept); !ok {
-			pool.Close()
-			return fmt.Errorf("%w: unknown department %q", errUsage, *dept)
-		}
-	}
-	defer pool.Close()
-	secret, tok, err := eventstore.NewTokens(pool).Create(ctx, *name, domain.Role(*role), *dept)
-	var inv *domain.InvalidError
-	if errors.As(err, &inv) {
-		return fmt.Errorf("%w: %w", errUsage, err)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(stdout, "created %s token %s for %s\n%s\n", tok.Role, tok.ID, tok.Name, secret)
-	return err
-}
 
 const personUsage = "usage: bayt person erase --case ID | --member ORG_ID/MEMBER_ID | --signature CAMPAIGN_ID --name NAME | --subject ID"
 

@@ -87,7 +87,7 @@ func TestTokenCreate(t *testing.T) {
 
 	t.Run("ErrNoSubcommand", func(t *testing.T) {
 		t.Parallel()
-		for _, args := range [][]string{{"token"}, {"token", "list"}} {
+		for _, args := range [][]string{{"token"}, {"token", "delete"}} {
 			if _, err := run(t, args...); exitCode(err) != 2 {
 				t.Errorf("bayt %v: err = %v, want a usage error", args, err)
 			}

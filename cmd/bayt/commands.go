@@ -24,7 +24,9 @@ commands:
   demo load       load a realistic demo city: --cases N
   projections rebuild [NAME]  rebuild read models from zero and swap them in
   projections status          show each projection's position and lag
-  token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE]
+  token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE] [--expires 90d|RFC3339]
+  token list      list the tokens: id, role, name, department, created, expires, revoked
+  token revoke ID revoke a token from the next request on
   person erase    erase a person's data: --case ID | --subject ID
   version         print the version
 

@@ -26,6 +26,10 @@ type config struct {
 	AllowedOrigins   string
 	ShutdownTimeout  time.Duration
 	StatementTimeout time.Duration
+	// Memory serves from the in-memory store, which keeps nothing when
+	// Bayt stops. Only --memory asks for it: a deployment that forgot
+	// DATABASE_URL must not start and lose every report at its restart.
+	Memory bool
 	// projectedFunc, when set, is called after a read model commits a
 	// batch, with the read model's name and the position it now reflects.
 	// Tests wait on it for the read models to catch up instead of polling
@@ -62,6 +66,13 @@ func (c *config) databaseFlag(fs *flag.FlagSet) {
 }
 
 func (c config) validate() error {
+	switch {
+	case c.Memory && c.DatabaseURL != "":
+		return fmt.Errorf("%w: --memory and DATABASE_URL both given: choose one", errUsage)
+	case !c.Memory && c.DatabaseURL == "":
+		return fmt.Errorf("%w: DATABASE_URL is not set: bayt serve needs PostgreSQL (DATABASE_URL or -database-url), "+
+			"or --memory to serve from memory, keeping nothing when it stops", errUsage)
+	}
 	if c.Bus != "gochannel" && c.Bus != "nats" {
 		return fmt.Errorf("%w: BAYT_BUS must be gochannel or nats, not %q", errUsage, c.Bus)
 	}

@@ -130,7 +130,7 @@ func startServer(t *testing.T) *testServer {
 		"officer_other":  {domain.RoleOfficer, "sanitation"},
 		"officer_lights": {domain.RoleOfficer, "public_lighting"},
 	} {
-		secret, _, err := tokens.Create(ctx, "Test "+who, spec.role, spec.dept)
+		secret, _, err := tokens.Create(ctx, "Test "+who, spec.role, spec.dept, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

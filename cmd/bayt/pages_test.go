@@ -313,7 +313,7 @@ func startMemoryServer(t *testing.T) *testServer {
 func startMemoryServerWith(t *testing.T, configure func(*config)) *testServer {
 	t.Helper()
 	cfg := configFromEnv()
-	cfg.DatabaseURL = ""
+	cfg.DatabaseURL, cfg.Memory = "", true
 	cfg.PublicWriteLimit = 0
 	cfg.ShutdownTimeout = 5 * time.Second
 	configure(&cfg)

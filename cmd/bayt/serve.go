@@ -27,6 +27,7 @@ func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error
 	cfg.databaseFlag(fs)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (BAYT_ADDR)")
 	fs.StringVar(&cfg.Bus, "bus", cfg.Bus, "message bus: gochannel or nats (BAYT_BUS)")
+	fs.BoolVar(&cfg.Memory, "memory", false, "serve from memory without DATABASE_URL: nothing is kept when Bayt stops")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
 	}
 	var feed live.Feed
-	if cfg.DatabaseURL == "" {
+	if cfg.Memory {
 		logger.Warn(transport.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
 		p.closers = append(p.closers, store.Close)
