@@ -90,7 +90,9 @@ FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER B
 			return err
 		}
 		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
-		rows, err = tx.Query(ctx, "SELECT item FROM public_feed ORDER BY position DESC LIMIT $1", RecentItems)
+		// The item that hides a case tells open boards to drop it; a board
+		// read afresh has nothing of the case to drop.
+		rows, err = tx.Query(ctx, "SELECT item FROM public_feed WHERE item->>'hidden' IS NULL ORDER BY position DESC LIMIT $1", RecentItems)
 		if err != nil {
 			return err
 		}
@@ -227,7 +229,9 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 	}
 	slices.SortFunc(b.Departments, func(a, b DepartmentFigures) int { return strings.Compare(a.Code, b.Code) })
 	for i := len(m.feed) - 1; i >= 0 && len(b.Recent) < RecentItems; i-- {
-		b.Recent = append(b.Recent, m.feed[i])
+		if !m.feed[i].Hidden {
+			b.Recent = append(b.Recent, m.feed[i])
+		}
 	}
 	return b, nil
 }

@@ -500,6 +500,11 @@ func TestModeration(t *testing.T) {
 				if !reflect.DeepEqual(b.ByStatus, map[string]int{"triaged": 1}) || len(b.Departments) != 0 {
 					t.Errorf("board counts the hidden case: %v %+v", b.ByStatus, b.Departments)
 				}
+				for _, it := range b.Recent {
+					if it.CaseID == hidden {
+						t.Errorf("the board's recent items name the hidden case: %+v", it)
+					}
+				}
 				feed, err := m.FeedAfter(ctx, 0, 100)
 				if err != nil {
 					t.Fatal(err)
