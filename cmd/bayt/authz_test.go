@@ -156,6 +156,9 @@ func TestCaseAuthorization(t *testing.T) {
 		{name: "support", method: "POST", path: "/api/v1/cases/{id}/support", given: "reported", body: func(authzCase) map[string]any {
 			return map[string]any{}
 		}, allowed: everyone, ok: http.StatusOK, then: "reported"},
+		{name: "moderate", method: "POST", path: "/api/v1/cases/{id}/moderate", given: "forwarded", body: func(authzCase) map[string]any {
+			return map[string]any{"public_title": "Damaged road", "reason": "The title names a person"}
+		}, allowed: staffOnly, ok: http.StatusOK, then: "forwarded"},
 	}
 	roles := []string{"anonymous", "reporter", "reporter_wrong_token", "advocate", "admin", "officer", "officer_other", "bad_token"}
 

@@ -125,7 +125,8 @@ type Case struct {
 	Version           int64 // number of events applied: the stream version
 	MergedInto        string
 	RejectReason      string
-	LastPublicNote    string // latest public text from staff or reporter, for Open311 status_notes
+	LastPublicNote    string      // latest public text from staff or reporter, for Open311 status_notes
+	Moderation        *Moderation // nil until staff first moderate the case
 
 	// The first time each step of the municipal response happened, for the
 	// departments' responsiveness figures. A reopened case keeps them: the
@@ -134,6 +135,48 @@ type Case struct {
 	AcknowledgedAt    *time.Time
 	ResolvedAt        *time.Time
 	ResolvedWithinSLA bool
+}
+
+// Moderation is what staff last decided the public sees of a case; see
+// CaseModerated. Title and Description of the Case stay the reporter's:
+// staff read them, the public reads PublicTitle and PublicDescription.
+type Moderation struct {
+	Hidden            bool
+	PublicTitle       string // replaces the title for the public when not empty
+	PublicDescription string // replaces the description for the public when not empty
+	Reason            string
+	At                time.Time
+}
+
+// Hidden reports whether moderation hides c from the public.
+func (c *Case) Hidden() bool { return c.Moderation != nil && c.Moderation.Hidden }
+
+// PublicTitle returns the title the public reads: moderation's, or the
+// reporter's.
+func (c *Case) PublicTitle() string {
+	if c.Moderation != nil && c.Moderation.PublicTitle != "" {
+		return c.Moderation.PublicTitle
+	}
+	return c.Title
+}
+
+// PublicDescription returns the description the public reads.
+func (c *Case) PublicDescription() string {
+	if c.Moderation != nil && c.Moderation.PublicDescription != "" {
+		return c.Moderation.PublicDescription
+	}
+	return c.Description
+}
+
+// Public returns c as the public may read it, and false when moderation
+// hides it: the public texts in place of the reporter's, no moderation, no
+// reference to the reporter. The copy shares no moderation or reporter
+// reference with c.
+func (c *Case) Public() (Case, bool) {
+	p := *c
+	p.Title, p.Description = c.PublicTitle(), c.PublicDescription()
+	p.Moderation, p.ReporterSubject, p.TrackingTokenHash = nil, "", nil
+	return p, !c.Hidden()
 }
 
 // Apply folds e into c. It never validates and never fails: the event is a
@@ -234,6 +277,10 @@ func (c *Case) Apply(e domain.Event) {
 		c.touch(e.At)
 	case *SLABreached:
 		c.SLABreachedFor = timePtr(e.DueAt)
+		c.touch(e.At)
+	case *CaseModerated:
+		c.Moderation = &Moderation{Hidden: e.Hidden, PublicTitle: e.PublicTitle,
+			PublicDescription: e.PublicDescription, Reason: e.Reason, At: e.At}
 		c.touch(e.At)
 	}
 }

@@ -153,6 +153,18 @@ type UnlinkCampaign struct {
 	CampaignID string
 }
 
+// Moderate decides what the public sees of a case. A nil field keeps what
+// the last moderation decided; an empty PublicTitle or PublicDescription
+// gives the public the reporter's own text again.
+type Moderate struct {
+	Actor             domain.Actor
+	Now               time.Time
+	Hidden            *bool
+	PublicTitle       *string
+	PublicDescription *string
+	Reason            string // for staff: why the public must not read what was reported
+}
+
 // RecordSLABreach is sent by Bayt itself, on a timer, for every case that
 // may be overdue.
 type RecordSLABreach struct {
@@ -473,6 +485,44 @@ func (c *Case) UnlinkCampaign(cmd UnlinkCampaign) ([]domain.Event, error) {
 	}
 	if e.CampaignID != "" && !slices.Contains(c.CampaignIDs, e.CampaignID) {
 		v.Add(domain.Invalid("campaign_id", "not linked"))
+	}
+	return v.Events(e)
+}
+
+// Moderate hides a case from the public or replaces the texts the public
+// reads, in any status: a report may need it at any point of its life. The
+// event records the resulting public state. A replacement equal to the
+// reporter's own text is recorded as none, so the public state never
+// depends on a copy of the original.
+func (c *Case) Moderate(cmd Moderate) ([]domain.Event, error) {
+	if err := staff("moderate", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("moderate", allStatuses()...); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &CaseModerated{Reason: v.Text("reason", cmd.Reason, 1, MaxNote), At: v.Now(cmd.Now)}
+	if m := c.Moderation; m != nil {
+		e.Hidden, e.PublicTitle, e.PublicDescription = m.Hidden, m.PublicTitle, m.PublicDescription
+	}
+	if cmd.Hidden == nil && cmd.PublicTitle == nil && cmd.PublicDescription == nil {
+		v.Add(domain.Invalid("hidden", "give hidden, public_title or public_description"))
+	}
+	if cmd.Hidden != nil {
+		e.Hidden = *cmd.Hidden
+	}
+	if cmd.PublicTitle != nil {
+		e.PublicTitle = v.Text("public_title", *cmd.PublicTitle, 0, MaxTitle)
+		if e.PublicTitle == c.Title {
+			e.PublicTitle = ""
+		}
+	}
+	if cmd.PublicDescription != nil {
+		e.PublicDescription = v.Text("public_description", *cmd.PublicDescription, 0, MaxDescription)
+		if e.PublicDescription == c.Description {
+			e.PublicDescription = ""
+		}
 	}
 	return v.Events(e)
 }

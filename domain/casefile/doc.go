@@ -34,6 +34,9 @@
 //     their department);
 //   - support: until the case is closed, rejected or a duplicate;
 //   - link a campaign: unless rejected or a duplicate; unlink: always;
+//   - moderate: in every status, to hide the case from the public or replace
+//     the title and description the public reads (staff still read the
+//     reporter's);
 //   - record an SLA breach: by the system, once per due date, while the
 //     department owes a resolution (forwarded, acknowledged, in_progress)
 //     and the due date has passed.
@@ -44,8 +47,8 @@
 // # Who may act
 //
 //   - report, support: anyone, including the anonymous public;
-//   - triage, reject, merge, forward, link and unlink campaigns: advocates
-//     and admins;
+//   - triage, reject, merge, forward, link and unlink campaigns, moderate:
+//     advocates and admins;
 //   - acknowledge, answer, resolve: only an officer of the department the
 //     case is forwarded to (not an admin: the answer must come from the
 //     municipality);

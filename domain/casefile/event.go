@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"errors"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -24,6 +25,7 @@ const (
 	TypeCaseLinkedToCampaign     = "casefile.case_linked_to_campaign"
 	TypeCaseUnlinkedFromCampaign = "casefile.case_unlinked_from_campaign"
 	TypeSLABreached              = "casefile.sla_breached"
+	TypeCaseModerated            = "casefile.case_moderated"
 )
 
 // The events below implement domain.Event on their pointer type only, so a
@@ -31,10 +33,11 @@ const (
 // pointers, Decode returns pointers, and Apply and projections switch on
 // pointer types without a second, value-typed case to forget.
 //
-// Every free text in an event except an internal comment is public: it may
-// appear on the case page and in the live feed. Staff who want to write
-// something only staff can read add an internal comment. ReporterSubject and
-// TrackingTokenHash are the exception: Redact clears them.
+// Every free text in an event except an internal comment and a moderation
+// is public: it may appear on the case page and in the live feed. Staff who
+// want to write something only staff can read add an internal comment.
+// ReporterSubject and TrackingTokenHash are the exception: Redact clears
+// them. What the public reads of a moderated case is RedactFor's.
 
 // CaseReported opens a case. ReporterSubject refers to the reporter's entry
 // in the personal-data vault, never to the person directly, so erasing the
@@ -155,6 +158,20 @@ type SLABreached struct {
 	At    time.Time `json:"at"`
 }
 
+// CaseModerated records what the public sees of a case from now on: whether
+// it is hidden, and the title and description shown instead of the
+// reporter's (empty: the reporter's own). It holds the resulting state, not
+// the change, so the latest one alone decides. The staff member who decided
+// is the actor in the event's metadata; the whole event, Reason included, is
+// for staff only, since it speaks of what the public must not read.
+type CaseModerated struct {
+	Hidden            bool      `json:"hidden"`
+	PublicTitle       string    `json:"public_title,omitempty"`
+	PublicDescription string    `json:"public_description,omitempty"`
+	Reason            string    `json:"reason"`
+	At                time.Time `json:"at"`
+}
+
 // EventType returns TypeCaseReported.
 func (*CaseReported) EventType() string { return TypeCaseReported }
 
@@ -200,6 +217,9 @@ func (*CaseUnlinkedFromCampaign) EventType() string { return TypeCaseUnlinkedFro
 // EventType returns TypeSLABreached.
 func (*SLABreached) EventType() string { return TypeSLABreached }
 
+// EventType returns TypeCaseModerated.
+func (*CaseModerated) EventType() string { return TypeCaseModerated }
+
 // Events returns a new registry from wire name to a constructor of a zero
 // event, for adapters that decode stored payloads. It is built on each call
 // so that no caller can change what another one sees.
@@ -220,6 +240,7 @@ func Events() map[string]func() domain.Event {
 		TypeCaseLinkedToCampaign,
 		TypeCaseUnlinkedFromCampaign,
 		TypeSLABreached,
+		TypeCaseModerated,
 	}
 	m := make(map[string]func() domain.Event, len(types))
 	for _, t := range types {
@@ -261,6 +282,8 @@ func newEvent(t string) domain.Event {
 		return new(CaseUnlinkedFromCampaign)
 	case TypeSLABreached:
 		return new(SLABreached)
+	case TypeCaseModerated:
+		return new(CaseModerated)
 	}
 	return nil
 }
@@ -284,9 +307,11 @@ func Decode(eventType string, data []byte) (domain.Event, error) {
 // The copy has every reference to a person cleared: the reporter's vault
 // subject, and the tracking token's hash, which proves the case is the
 // reporter's. Every other field is public by design (see the events). An
-// internal comment is not public: Redact returns its copy with false, for
-// staff surfaces, which show internal events but no personal reference
-// either. An event this package does not know gives nil and false, so a new
+// internal comment and a moderation are not public: Redact returns their
+// copy with false, for staff surfaces, which show internal events but no
+// personal reference either. Redact knows one event, not the case: the
+// public reads a case's events through RedactFor, which also honours its
+// moderation. An event this package does not know gives nil and false, so a new
 // event stays private until someone decides otherwise. e is never changed.
 func Redact(e domain.Event) (domain.Event, bool) {
 	switch e := e.(type) {
@@ -336,6 +361,50 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	case *SLABreached:
 		c := *e
 		return &c, true
+	case *CaseModerated:
+		c := *e
+		return &c, false
 	}
 	return nil, false
+}
+
+// RedactFor returns the redaction of the events of case c for the public:
+// Redact, with the report showing the texts moderation put in place of the
+// reporter's, and nothing at all of a hidden case. c is the case as of the
+// newest event shown, so an earlier event never shows what a later
+// moderation withdrew.
+func RedactFor(c *Case) domain.RedactFunc {
+	return func(e domain.Event) (domain.Event, bool) {
+		public, ok := Redact(e)
+		if r, report := public.(*CaseReported); report {
+			r.Title, r.Description = c.PublicTitle(), c.PublicDescription()
+		}
+		return public, ok && !c.Hidden()
+	}
+}
+
+// HistoryFor returns the history h of one case as viewer may see it
+// (domain.History.For). Staff read it as recorded, less personal
+// references. For anyone else it is the case's own public form: folded
+// from h itself, so that the texts shown and the events agree, and a
+// hidden case's history is not found, as if it did not exist.
+func HistoryFor(h domain.History, viewer domain.Actor) (domain.History, error) {
+	if viewer.Role.Staff() {
+		return h.For(viewer, Decode, Redact)
+	}
+	var c Case
+	for _, e := range h.Events {
+		ev, err := Decode(e.Type, e.Data)
+		if errors.Is(err, ErrUnknownEventType) {
+			continue
+		}
+		if err != nil {
+			return domain.History{}, err
+		}
+		c.Apply(ev)
+	}
+	if c.Hidden() {
+		return domain.History{}, domain.NotFound(h.Stream)
+	}
+	return h.For(viewer, Decode, RedactFor(&c))
 }

@@ -35,6 +35,7 @@ func samples() []domain.Event {
 		linked(campaignID),
 		&casefile.CaseUnlinkedFromCampaign{CampaignID: campaignID, At: hour(10)},
 		&casefile.SLABreached{DueAt: hour(240), At: hour(241)},
+		moderated(),
 	}
 }
 
@@ -43,7 +44,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("RoundTripsEveryType", func(t *testing.T) {
 		t.Parallel()
-		domaintest.RoundTrip(t, samples(), casefile.Decode, casefile.Events(), 15)
+		domaintest.RoundTrip(t, samples(), casefile.Decode, casefile.Events(), 16)
 	})
 
 	t.Run("WireNamesAreStable", func(t *testing.T) {
@@ -53,6 +54,7 @@ func TestDecode(t *testing.T) {
 			"casefile.case_forwarded", "casefile.case_acknowledged", "casefile.case_answered", "casefile.case_resolved",
 			"casefile.resolution_confirmed", "casefile.case_reopened", "casefile.comment_added", "casefile.case_supported",
 			"casefile.case_linked_to_campaign", "casefile.case_unlinked_from_campaign", "casefile.sla_breached",
+			"casefile.case_moderated",
 		}
 		for i, e := range samples() {
 			if e.EventType() != want[i] {
@@ -132,7 +134,7 @@ func (foreignEvent) EventType() string { return "campaign.campaign_launched" }
 func TestPublic(t *testing.T) {
 	t.Parallel()
 	for _, e := range samples() {
-		if e.EventType() == casefile.TypeCommentAdded {
+		if e.EventType() == casefile.TypeCommentAdded || e.EventType() == casefile.TypeCaseModerated {
 			continue
 		}
 		if !isPublic(casefile.Redact(e)) {
@@ -146,6 +148,8 @@ func TestPublic(t *testing.T) {
 		{&casefile.CommentAdded{Visibility: casefile.VisibilityPublic}, true},
 		{&casefile.CommentAdded{Visibility: casefile.VisibilityInternal}, false},
 		{&casefile.CommentAdded{}, false},
+		{moderated(), false},
+		{&casefile.CaseModerated{}, false},
 		{foreignEvent{}, false},
 		{nil, false},
 	} {
@@ -178,6 +182,8 @@ func TestRedact(t *testing.T) {
 		casefile.TypeCaseLinkedToCampaign:     {Public: []string{"CampaignID"}},
 		casefile.TypeCaseUnlinkedFromCampaign: {Public: []string{"CampaignID"}},
 		casefile.TypeSLABreached:              {},
+		// Kept for staff; the whole event is not public (TestPublic).
+		casefile.TypeCaseModerated: {Public: []string{"PublicTitle", "PublicDescription", "Reason"}},
 	})
 
 	t.Run("InternalCommentIsRedactedForStaff", func(t *testing.T) {

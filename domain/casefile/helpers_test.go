@@ -88,6 +88,11 @@ func linked(id string) *casefile.CaseLinkedToCampaign {
 	return &casefile.CaseLinkedToCampaign{CampaignID: id, At: hour(1)}
 }
 
+func moderated() *casefile.CaseModerated {
+	return &casefile.CaseModerated{PublicTitle: "حفرة في الطريق", PublicDescription: "حفرة قرب مدرسة",
+		Reason: "يذكر اسم المعلم", At: hour(2)}
+}
+
 // statuses lists every status, and the zero status of a case not reported
 // yet, in a fixed order.
 var statuses = []casefile.Status{

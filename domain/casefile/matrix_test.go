@@ -113,6 +113,12 @@ func commands() []command {
 			return c.UnlinkCampaign(casefile.UnlinkCampaign{Actor: a, Now: later, CampaignID: campaignID})
 		},
 	}, {
+		name: "moderate", allowed: all, actors: staff, want: casefile.TypeCaseModerated,
+		run: func(c *casefile.Case, _ casefile.Directory, a domain.Actor) ([]domain.Event, error) {
+			hide := true
+			return c.Moderate(casefile.Moderate{Actor: a, Now: later, Hidden: &hide, Reason: "r"})
+		},
+	}, {
 		name: "record_sla_breach", allowed: active, actors: []domain.Actor{system}, quiet: true, want: casefile.TypeSLABreached,
 		run: func(c *casefile.Case, _ casefile.Directory, a domain.Actor) ([]domain.Event, error) {
 			return c.RecordSLABreach(casefile.RecordSLABreach{Actor: a, Now: later})

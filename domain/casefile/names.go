@@ -18,6 +18,7 @@ var names = map[string]string{
 	TypeCaseLinkedToCampaign:     "CaseLinkedToCampaign",
 	TypeCaseUnlinkedFromCampaign: "CaseUnlinkedFromCampaign",
 	TypeSLABreached:              "SLABreached",
+	TypeCaseModerated:            "CaseModerated",
 }
 
 // EventName returns the API name of a stored case event type, and the

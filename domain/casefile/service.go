@@ -188,6 +188,14 @@ func (s *Service) Support(ctx context.Context, id string, cmd Support, opts doma
 	})
 }
 
+// Moderate decides what the public sees of a case.
+func (s *Service) Moderate(ctx context.Context, id string, cmd Moderate, opts domain.UpdateOptions) (domain.Outcome, error) {
+	return s.run(ctx, id, opts, func(c *Case, now time.Time) ([]domain.Event, error) {
+		cmd.Now = now
+		return c.Moderate(cmd)
+	})
+}
+
 // RecordSLABreach records, as the system, that a case missed its due date.
 // It records nothing when the breach is already recorded.
 func (s *Service) RecordSLABreach(ctx context.Context, id string, opts domain.UpdateOptions) (domain.Outcome, error) {

@@ -45,7 +45,8 @@ func newBoard() Board {
 }
 
 // Board returns the board as of the projection's checkpoint, read in one
-// snapshot so that the counts and the position agree.
+// snapshot so that the counts and the position agree. Hidden cases count
+// nowhere.
 func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
 	b := newBoard()
 	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -54,7 +55,7 @@ func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
 		}
 		for col, m := range map[string]map[string]int{"status": b.ByStatus, "district": b.ByDistrict, "category": b.ByCategory} {
 			//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
-			rows, err := tx.Query(ctx, "SELECT "+col+", count(*) FROM case_list GROUP BY 1")
+			rows, err := tx.Query(ctx, "SELECT "+col+", count(*) FROM case_list WHERE NOT hidden GROUP BY 1")
 			if err != nil {
 				return err
 			}
@@ -76,7 +77,7 @@ SELECT department,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - forwarded_at) / 3600)
         FILTER (WHERE resolved_at IS NOT NULL),
     avg(CASE WHEN within_sla THEN 1.0 ELSE 0.0 END) FILTER (WHERE resolved_at IS NOT NULL)
-FROM case_list WHERE department <> '' GROUP BY department ORDER BY department`, awaiting, now)
+FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER BY department`, awaiting, now)
 		if err != nil {
 			return err
 		}
@@ -89,7 +90,9 @@ FROM case_list WHERE department <> '' GROUP BY department ORDER BY department`, 
 			return err
 		}
 		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
-		rows, err = tx.Query(ctx, "SELECT item FROM public_feed ORDER BY position DESC LIMIT $1", RecentItems)
+		// The item that hides a case tells open boards to drop it; a board
+		// read afresh has nothing of the case to drop.
+		rows, err = tx.Query(ctx, "SELECT item FROM public_feed WHERE item->>'hidden' IS NULL ORDER BY position DESC LIMIT $1", RecentItems)
 		if err != nil {
 			return err
 		}
@@ -182,6 +185,9 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 	}
 	depts := map[string]*acc{}
 	for _, r := range m.rows {
+		if r.Hidden {
+			continue
+		}
 		b.ByStatus[r.Status]++
 		b.ByDistrict[r.District]++
 		b.ByCategory[r.Category]++
@@ -223,7 +229,9 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 	}
 	slices.SortFunc(b.Departments, func(a, b DepartmentFigures) int { return strings.Compare(a.Code, b.Code) })
 	for i := len(m.feed) - 1; i >= 0 && len(b.Recent) < RecentItems; i-- {
-		b.Recent = append(b.Recent, m.feed[i])
+		if !m.feed[i].Hidden {
+			b.Recent = append(b.Recent, m.feed[i])
+		}
 	}
 	return b, nil
 }

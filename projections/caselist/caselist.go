@@ -59,25 +59,68 @@ func cursorOf(c casefile.Case) string {
 // FeedItem is a public event as the live feed and the board show it:
 // redacted to what anyone may read, with the case's state after it.
 type FeedItem struct {
-	Type     string    `json:"type"`
-	Position int64     `json:"position"`
-	Stream   string    `json:"stream"`
-	Event    string    `json:"event"`
-	CaseID   string    `json:"case_id"`
-	Status   string    `json:"status"`
-	Title    string    `json:"title"`
-	District string    `json:"district"`
-	Category string    `json:"category"`
-	At       time.Time `json:"at"`
+	Type     string `json:"type"`
+	Position int64  `json:"position"`
+	Stream   string `json:"stream"`
+	Event    string `json:"event"`
+	CaseID   string `json:"case_id"`
+	Status   string `json:"status"`
+	Title    string `json:"title"`
+	District string `json:"district"`
+	Category string `json:"category"`
+	// Hidden is set on the CaseModerated item that hides a case: an open
+	// board drops its card. Nothing else is said of a hidden case.
+	Hidden bool      `json:"hidden,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// feedEdit is what a moderation does to the feed items of its case that
+// came before it: a hidden case's are removed, and the others show the
+// public title. The public feed never keeps what moderation withdrew,
+// whoever reads it later (a board's recent items, a client resuming with
+// since).
+type feedEdit struct {
+	Stream string
+	Before int64 // the moderation's position: the items before it
+	Hidden bool
+	Title  string
+}
+
+// apply returns it as the edit leaves it, and false when it goes.
+func (ed feedEdit) apply(it FeedItem) (FeedItem, bool) {
+	if it.Stream != ed.Stream || it.Position >= ed.Before {
+		return it, true
+	}
+	if ed.Hidden {
+		return it, false
+	}
+	if !it.Hidden {
+		it.Title = ed.Title
+	}
+	return it, true
+}
+
+// editAll returns items with ed applied, in order.
+func (ed feedEdit) editAll(items []FeedItem) []FeedItem {
+	out := items[:0]
+	for _, it := range items {
+		if it, keep := ed.apply(it); keep {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // fold applies the case events among events onto states, adding states for
-// new cases. It returns the ids touched, in first-touched order, and the
-// feed items of the public events.
-func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, map[string]int64, []FeedItem, error) {
+// new cases. It returns the ids touched, in first-touched order, the feed
+// items of the public events of cases not hidden and of every moderation,
+// and the edits the moderations make to the items of earlier batches
+// (those of this batch are edited already).
+func fold(events []projections.Event, states map[string]*casefile.Case) ([]string, map[string]int64, []FeedItem, []feedEdit, error) {
 	var (
 		touched []string
 		feed    []FeedItem
+		edits   []feedEdit
 		last    = map[string]int64{}
 	)
 	for _, e := range events {
@@ -89,7 +132,7 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 			continue
 		}
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
+			return nil, nil, nil, nil, fmt.Errorf("decode %s at %d: %w", e.Type, e.Position, err)
 		}
 		c, ok := states[e.Stream]
 		if !ok {
@@ -99,15 +142,26 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 		touched = append(touched, e.Stream)
 		last[e.Stream] = e.Position
 		c.Apply(ev)
-		if _, public := casefile.Redact(ev); public {
-			feed = append(feed, FeedItem{
-				Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
-				CaseID: c.ID, Status: string(c.Status), Title: c.Title, District: c.District, Category: c.Category,
-				At: e.RecordedAt,
-			})
+		item := FeedItem{
+			Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
+			CaseID: c.ID, Status: string(c.Status), Title: c.PublicTitle(), District: c.District, Category: c.Category,
+			At: e.RecordedAt,
+		}
+		if _, moderation := ev.(*casefile.CaseModerated); moderation {
+			ed := feedEdit{Stream: e.Stream, Before: e.Position, Hidden: c.Hidden(), Title: c.PublicTitle()}
+			feed, edits = ed.editAll(feed), append(edits, ed)
+			if c.Hidden() {
+				item = FeedItem{Type: item.Type, Position: item.Position, Stream: item.Stream, Event: item.Event,
+					CaseID: item.CaseID, Hidden: true, At: item.At}
+			}
+			feed = append(feed, item)
+			continue
+		}
+		if _, public := casefile.Redact(ev); public && !c.Hidden() {
+			feed = append(feed, item)
 		}
 	}
-	return dedupe(touched), last, feed, nil
+	return dedupe(touched), last, feed, edits, nil
 }
 
 // check decodes every case event of a batch, so that a batch that cannot
@@ -140,22 +194,23 @@ func caseIDs(events []projections.Event) []string {
 // back into rows. Both implementations fold through the stored form, so
 // they cannot drift apart. It returns the ids of the cases touched, in
 // first-touched order, their rows, the position of each one's newest
-// event, and the feed items of the public events.
-func foldRows(events []projections.Event, stored map[string]Row) ([]string, []Row, map[string]int64, []FeedItem, error) {
+// event, the feed items of the public events and the moderations' edits of
+// earlier feed items.
+func foldRows(events []projections.Event, stored map[string]Row) ([]string, []Row, map[string]int64, []FeedItem, []feedEdit, error) {
 	states := make(map[string]*casefile.Case, len(stored))
 	for id, r := range stored {
 		c := r.Case()
 		states[id] = &c
 	}
-	ids, last, feed, err := fold(events, states)
+	ids, last, feed, edits, err := fold(events, states)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
 	rows := make([]Row, len(ids))
 	for i, id := range ids {
 		rows[i] = rowOf(states[id])
 	}
-	return ids, rows, last, feed, nil
+	return ids, rows, last, feed, edits, nil
 }
 
 func dedupe(xs []string) []string {
@@ -170,11 +225,14 @@ func dedupe(xs []string) []string {
 	return out
 }
 
+// searchText is what a search matches: the texts the public reads, so that
+// a search never tells whether a case once said something else.
 func searchText(r *Row) string {
-	return strings.ToLower(r.Title + "\n" + r.Description)
+	c := r.publicCase()
+	return strings.ToLower(c.Title + "\n" + c.Description)
 }
 
-// cases returns the cases rows record.
+// cases returns the cases rows record, as staff read them.
 func cases(rows []Row) []casefile.Case {
 	if rows == nil {
 		return nil
@@ -182,6 +240,18 @@ func cases(rows []Row) []casefile.Case {
 	out := make([]casefile.Case, len(rows))
 	for i := range rows {
 		out[i] = rows[i].Case()
+	}
+	return out
+}
+
+// publicCases returns the cases rows record, as the public reads them.
+func publicCases(rows []Row) []casefile.Case {
+	if rows == nil {
+		return nil
+	}
+	out := make([]casefile.Case, len(rows))
+	for i := range rows {
+		out[i] = rows[i].publicCase()
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package caselist_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -383,4 +384,157 @@ func BenchmarkRebuild(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(events))/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestModeration folds a replaced and a hidden case, with the moderations
+// in the same batch as the report and in a later one: no public answer
+// holds what moderation withdrew, and staff's inbox still reads it.
+func TestModeration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := directory.Default()
+	const original, replacement, hiddenTitle = "Insult naming Mr Zarrouk", "Damaged road surface", "Private dispute on Rue de Marseille"
+	yes := true
+	s := newScenario(t)
+	replaced, hidden := "case-"+ulid.Make().String(), "case-"+ulid.Make().String()
+	for i, spec := range []struct{ id, title string }{{replaced, original}, {hidden, hiddenTitle}} {
+		at := t0.Add(time.Duration(i) * time.Hour)
+		s.run(spec.id, at, func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Report(dir, casefile.Report{Actor: domain.Anonymous, Now: at, ID: spec.id, Title: spec.title,
+				Description: spec.title + ", reported by a resident", Category: "roads", District: "Medina"})
+		})
+		s.run(spec.id, at.Add(time.Minute), func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Triage(dir, casefile.Triage{Actor: advocate, Now: at.Add(time.Minute), Priority: casefile.PriorityHigh})
+		})
+	}
+	s.run(hidden, t0.Add(3*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Forward(dir, casefile.Forward{Actor: advocate, Now: t0.Add(3 * time.Hour), Department: "roads_works"})
+	})
+	reported := len(s.events)
+	s.run(replaced, t0.Add(4*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		title, description := replacement, "A resident reports a damaged road surface."
+		return c.Moderate(casefile.Moderate{Actor: advocate, Now: t0.Add(4 * time.Hour), PublicTitle: &title,
+			PublicDescription: &description, Reason: "names a person"})
+	})
+	s.run(hidden, t0.Add(4*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+		return c.Moderate(casefile.Moderate{Actor: advocate, Now: t0.Add(4 * time.Hour), Hidden: &yes, Reason: "private matter"})
+	})
+	for _, id := range []string{replaced, hidden} {
+		s.run(id, t0.Add(5*time.Hour), func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Support(casefile.Support{Actor: domain.Anonymous, Now: t0.Add(5 * time.Hour)})
+		})
+	}
+	splits := map[string][][]projections.Event{
+		"OneBatch":          {s.events},
+		"ModeratedLater":    {s.events[:reported], s.events[reported:]},
+		"EventAfterEachOne": nil,
+	}
+	for i := range s.events {
+		splits["EventAfterEachOne"] = append(splits["EventAfterEachOne"], s.events[i:i+1])
+	}
+	for split, batches := range splits {
+		for impl, newModel := range map[string]func(t *testing.T) model{
+			"Postgres": func(t *testing.T) model {
+				pool, _ := eventstoretest.Schema(t, nil)
+				pg := caselist.NewPostgres(pool)
+				for _, b := range batches {
+					if _, err := projections.ApplyBatch(ctx, pool, pg, b); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return pg
+			},
+			"Memory": func(t *testing.T) model {
+				m := caselist.NewMemory()
+				for _, b := range batches {
+					if err := m.Apply(ctx, b); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return m
+			},
+		} {
+			t.Run(impl+"/"+split, func(t *testing.T) {
+				t.Parallel()
+				m := newModel(t)
+				now := t0.Add(40 * 24 * time.Hour)
+				public := func(what string, v any) {
+					t.Helper()
+					b, err := json.Marshal(v)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, withdrawn := range []string{original, hiddenTitle, "names a person", "private matter"} {
+						if bytes.Contains(b, []byte(withdrawn)) {
+							t.Errorf("%s holds %q: %s", what, withdrawn, b)
+						}
+					}
+				}
+				for name, f := range map[string]caselist.Filter{
+					"All": {}, "Overdue": {Overdue: &yes}, "Department": {Department: "roads_works"}, "Search": {Q: "zarrouk"},
+					"SearchHidden": {Q: "marseille"}, "Status": {Status: "forwarded"},
+				} {
+					f.Now = now
+					p, err := m.List(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					public("list "+name, p)
+					for _, c := range p.Items {
+						if c.ID == hidden || (c.ID == replaced && (c.Title != replacement || c.Moderation != nil)) {
+							t.Errorf("list %s: %+v", name, c)
+						}
+					}
+					if (name == "All") != (len(p.Items) == 1) {
+						t.Errorf("list %s: %d cases", name, len(p.Items))
+					}
+				}
+				if p, err := m.List(ctx, caselist.Filter{Q: "damaged road", Now: now}); err != nil || len(p.Items) != 1 {
+					t.Errorf("search for the public title: %+v, %v", p, err)
+				}
+				b, err := m.Board(ctx, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				public("board", b)
+				if !reflect.DeepEqual(b.ByStatus, map[string]int{"triaged": 1}) || len(b.Departments) != 0 {
+					t.Errorf("board counts the hidden case: %v %+v", b.ByStatus, b.Departments)
+				}
+				for _, it := range b.Recent {
+					if it.CaseID == hidden {
+						t.Errorf("the board's recent items name the hidden case: %+v", it)
+					}
+				}
+				feed, err := m.FeedAfter(ctx, 0, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var hides, retitled int
+				for _, r := range feed {
+					public("feed", string(r.JSON))
+					var it caselist.FeedItem
+					if err := json.Unmarshal(r.JSON, &it); err != nil {
+						t.Fatal(err)
+					}
+					switch {
+					case it.CaseID == hidden && (it.Event != "CaseModerated" || !it.Hidden || it.Status != "" || it.District != ""):
+						t.Errorf("feed says more than that the case is hidden: %s", r.JSON)
+					case it.CaseID == hidden:
+						hides++
+					case it.Title != replacement:
+						t.Errorf("feed item of the replaced case: %s", r.JSON)
+					default:
+						retitled++
+					}
+				}
+				if hides != 1 || retitled != 4 { // reported, triaged, moderated, supported
+					t.Errorf("feed: %d hiding items, %d of the replaced case", hides, retitled)
+				}
+				inbox, err := m.Inbox(ctx, "roads_works")
+				if err != nil || len(inbox) != 1 || inbox[0].ID != hidden || inbox[0].Title != hiddenTitle || !inbox[0].Hidden() {
+					t.Errorf("staff inbox = %+v, %v; want the hidden case as reported", inbox, err)
+				}
+			})
+		}
+	}
 }

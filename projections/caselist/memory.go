@@ -46,12 +46,15 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 			stored[id] = r
 		}
 	}
-	ids, rows, _, feed, err := foldRows(events, stored)
+	ids, rows, _, feed, edits, err := foldRows(events, stored)
 	if err != nil {
 		return err
 	}
 	for i, id := range ids {
 		m.rows[id] = rows[i]
+	}
+	for _, ed := range edits {
+		m.feed = ed.editAll(m.feed)
 	}
 	m.feed = append(m.feed, feed...)
 	m.position = events[len(events)-1].Position
@@ -96,13 +99,14 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 		all = all[:f.Limit]
 		page.NextCursor = projections.Cursor{CreatedAt: all[f.Limit-1].CreatedAt, ID: all[f.Limit-1].ID}.String()
 	}
-	page.Items = cases(all)
+	page.Items = publicCases(all)
 	return page, nil
 }
 
 func matches(r *Row, f Filter, cur *projections.Cursor) bool {
 	switch {
-	case f.Status != "" && r.Status != f.Status,
+	case r.Hidden,
+		f.Status != "" && r.Status != f.Status,
 		f.District != "" && r.District != f.District,
 		f.Category != "" && r.Category != f.Category,
 		f.Department != "" && r.Department != f.Department,

@@ -61,8 +61,11 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}); err != nil {
 		return err
 	}
-	touched, folded, lastOf, feed, err := foldRows(events, stored)
+	touched, folded, lastOf, feed, edits, err := foldRows(events, stored)
 	if err != nil {
+		return err
+	}
+	if err := editFeed(ctx, tx, edits); err != nil {
 		return err
 	}
 	if err := writeFeed(ctx, tx, feed); err != nil {
@@ -74,7 +77,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	var (
 		statuses, districts, categories, departments, priorities, searches = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		dueAts, breached, forwarded, acknowledged, resolved                = make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
-		withinSLA                                                          = make([]bool, n)
+		withinSLA, hidden                                                  = make([]bool, n), make([]bool, n)
 		created, updated                                                   = make([]time.Time, n), make([]time.Time, n)
 		positions                                                          = make([]int64, n)
 		blobs                                                              = make([]string, n)
@@ -84,7 +87,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		statuses[i], districts[i], categories[i], departments[i], priorities[i] = r.Status, r.District, r.Category, r.Department, r.Priority
 		searches[i] = searchText(r)
 		dueAts[i], breached[i], forwarded[i], acknowledged[i], resolved[i] = r.DueAt, r.SLABreachedFor, r.ForwardedAt, r.AcknowledgedAt, r.ResolvedAt
-		withinSLA[i] = r.ResolvedWithinSLA
+		withinSLA[i], hidden[i] = r.ResolvedWithinSLA, r.Hidden
 		positions[i] = lastOf[id]
 		created[i], updated[i] = r.CreatedAt, r.UpdatedAt
 		b, err := json.Marshal(r)
@@ -95,24 +98,71 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}
 	_, err = tx.Exec(ctx, `
 INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden)
 SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
     $9::timestamptz[], $10::text[], $11::json[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[],
-    $17::timestamptz[])
+    $17::timestamptz[], $18::bool[])
     AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
     department = excluded.department, priority = excluded.priority, due_at = excluded.due_at,
     updated_at = excluded.updated_at, search = excluded.search, state = excluded.state,
     forwarded_at = excluded.forwarded_at, acknowledged_at = excluded.acknowledged_at,
     resolved_at = excluded.resolved_at, within_sla = excluded.within_sla, position = excluded.position,
-    sla_breached_for = excluded.sla_breached_for`,
+    sla_breached_for = excluded.sla_breached_for, hidden = excluded.hidden`,
 		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs,
-		forwarded, acknowledged, resolved, withinSLA, positions, breached)
+		forwarded, acknowledged, resolved, withinSLA, positions, breached, hidden)
 	if err != nil {
 		return fmt.Errorf("write cases: %w", err)
+	}
+	return nil
+}
+
+// editFeed applies the moderations' edits to the feed items of earlier
+// batches, in order. Moderation is rare: an edit reads its case's items
+// and writes back those it changes.
+func editFeed(ctx context.Context, tx pgx.Tx, edits []feedEdit) error {
+	for _, ed := range edits {
+		if ed.Hidden {
+			if _, err := tx.Exec(ctx, "DELETE FROM public_feed WHERE stream = $1 AND position < $2", ed.Stream, ed.Before); err != nil {
+				return fmt.Errorf("edit public feed: %w", err)
+			}
+			continue
+		}
+		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+		rows, err := tx.Query(ctx, "SELECT item FROM public_feed WHERE stream = $1 AND position < $2", ed.Stream, ed.Before)
+		if err != nil {
+			return fmt.Errorf("edit public feed: %w", err)
+		}
+		var (
+			item      []byte
+			positions []int64
+			items     []string
+		)
+		if _, err := pgx.ForEachRow(rows, []any{&item}, func() error {
+			var it FeedItem
+			if err := json.Unmarshal(item, &it); err != nil {
+				return err
+			}
+			edited, _ := ed.apply(it)
+			if edited == it {
+				return nil
+			}
+			b, err := json.Marshal(edited)
+			positions, items = append(positions, it.Position), append(items, string(b))
+			return err
+		}); err != nil {
+			return fmt.Errorf("edit public feed: %w", err)
+		}
+		if len(positions) == 0 {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `UPDATE public_feed p SET item = e.item
+FROM unnest($1::bigint[], $2::json[]) AS e(position, item) WHERE p.position = e.position`, positions, items); err != nil {
+			return fmt.Errorf("edit public feed: %w", err)
+		}
 	}
 	return nil
 }
@@ -140,7 +190,8 @@ SELECT * FROM unnest($1::bigint[], $2::text[], $3::json[]) ON CONFLICT (position
 // awaiting lists the statuses in which a case can be overdue.
 var awaiting = []string{string(casefile.StatusForwarded), string(casefile.StatusAcknowledged), string(casefile.StatusInProgress)}
 
-// List returns one page of cases matching f, newest first.
+// List returns one page of the cases the public may see matching f, newest
+// first, as the public reads them.
 func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if err := f.normalise(); err != nil {
 		return Page{}, err
@@ -150,7 +201,7 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 		return Page{}, err
 	}
 	var (
-		where []string
+		where = []string{"NOT hidden"}
 		args  []any
 	)
 	arg := func(v any) string {
@@ -176,7 +227,7 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Items: cases(rows)}
+	page := Page{Items: publicCases(rows)}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
 		page.NextCursor = cursorOf(page.Items[f.Limit-1])

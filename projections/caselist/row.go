@@ -40,6 +40,21 @@ type Row struct {
 	AcknowledgedAt    *time.Time `json:"acknowledged_at"`
 	ResolvedAt        *time.Time `json:"resolved_at"`
 	ResolvedWithinSLA bool       `json:"resolved_within_sla"`
+	// Hidden mirrors Moderation.Hidden: the column every public query
+	// filters on.
+	Hidden     bool        `json:"hidden"`
+	Moderation *Moderation `json:"moderation"`
+}
+
+// Moderation is what staff last decided the public sees of a case, as the
+// row keeps it: Title and Description stay the reporter's, for the fold and
+// for staff, and every public query reads the public texts.
+type Moderation struct {
+	Hidden            bool      `json:"hidden"`
+	PublicTitle       string    `json:"public_title"`
+	PublicDescription string    `json:"public_description"`
+	Reason            string    `json:"reason"`
+	At                time.Time `json:"at"`
 }
 
 // Point is a case's location, WGS 84.
@@ -62,6 +77,10 @@ func rowOf(c *casefile.Case) Row {
 	if c.Location != nil {
 		r.Location = &Point{Lat: c.Location.Lat, Lon: c.Location.Lon}
 	}
+	if m := c.Moderation; m != nil {
+		r.Hidden = m.Hidden
+		r.Moderation = &Moderation{Hidden: m.Hidden, PublicTitle: m.PublicTitle, PublicDescription: m.PublicDescription, Reason: m.Reason, At: m.At}
+	}
 	return r
 }
 
@@ -79,7 +98,18 @@ func (r *Row) Case() casefile.Case {
 	if r.Location != nil {
 		c.Location = &casefile.Location{Lat: r.Location.Lat, Lon: r.Location.Lon}
 	}
+	if m := r.Moderation; m != nil {
+		c.Moderation = &casefile.Moderation{Hidden: m.Hidden, PublicTitle: m.PublicTitle, PublicDescription: m.PublicDescription, Reason: m.Reason, At: m.At}
+	}
 	return c
+}
+
+// publicCase returns the case as the public reads it: the public texts in
+// place of the reporter's and no moderation.
+func (r *Row) publicCase() casefile.Case {
+	c := r.Case()
+	p, _ := c.Public()
+	return p
 }
 
 // awaitsDepartment reports whether the row's status is one in which the

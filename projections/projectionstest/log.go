@@ -294,6 +294,23 @@ func NewLog(tb testing.TB) *Log {
 		})
 	}
 
+	// Moderated: one case's texts replaced for the public, another hidden
+	// once forwarded, and supported while hidden.
+	graffiti := b.report(b.tick(), "roads", "Medina", "Graffiti naming a neighbour", nil)
+	b.onCase(graffiti, advocate, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
+		title, description := "Graffiti on a wall", "Graffiti on a wall of the Medina"
+		return c.Moderate(casefile.Moderate{Actor: advocate, Now: at, PublicTitle: &title, PublicDescription: &description, Reason: "names a person"})
+	})
+	quarrel := b.report(b.tick(), "roads", "Lafayette", "Quarrel between neighbours", nil)
+	b.forward(quarrel, "roads_works")
+	b.onCase(quarrel, advocate, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
+		hide := true
+		return c.Moderate(casefile.Moderate{Actor: advocate, Now: at, Hidden: &hide, Reason: "a private dispute"})
+	})
+	b.onCase(quarrel, domain.Anonymous, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
+		return c.Support(casefile.Support{Actor: domain.Anonymous, Now: at})
+	})
+
 	// Two cases reported in the same microsecond: only their ids order
 	// them.
 	same := b.tick().Truncate(time.Microsecond)

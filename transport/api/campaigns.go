@@ -52,7 +52,7 @@ func (s *Server) networkRoutes() {
 	}))
 	s.mux.HandleFunc("GET /api/v1/organisations", s.listOrganisations)
 	s.mux.HandleFunc("GET /api/v1/organisations/{id}", s.getOrganisation)
-	s.mux.HandleFunc("GET /api/v1/organisations/{id}/history", s.history(organisation.ValidID, s.cfg.Organisations.History, organisation.Decode, organisation.Redact))
+	s.mux.HandleFunc("GET /api/v1/organisations/{id}/history", s.history(organisation.ValidID, s.cfg.Organisations.History, redacted(organisation.Decode, organisation.Redact)))
 	s.mux.HandleFunc("POST /api/v1/organisations/{id}/members", command(s, organisation.ValidID, createsMember, func(cx cmdContext, b struct {
 		Name  string `json:"name"`
 		Phone string `json:"phone"`
@@ -78,7 +78,7 @@ func (s *Server) networkRoutes() {
 	}))
 	s.mux.HandleFunc("GET /api/v1/campaigns", s.listCampaigns)
 	s.mux.HandleFunc("GET /api/v1/campaigns/{id}", s.getCampaign)
-	s.mux.HandleFunc("GET /api/v1/campaigns/{id}/history", s.history(campaign.ValidID, s.cfg.Campaigns.History, campaign.Decode, campaign.Redact))
+	s.mux.HandleFunc("GET /api/v1/campaigns/{id}/history", s.history(campaign.ValidID, s.cfg.Campaigns.History, redacted(campaign.Decode, campaign.Redact)))
 	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/cases", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
 		CaseID string `json:"case_id"`
 	}) (domain.Outcome, error) {

@@ -47,7 +47,7 @@ func (s *Server) caseRoutes() {
 	s.mux.HandleFunc("POST /api/v1/cases", s.reportCase)
 	s.mux.HandleFunc("GET /api/v1/cases", s.listCases)
 	s.mux.HandleFunc("GET /api/v1/cases/{id}", s.getCase)
-	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.history(casefile.ValidID, s.cfg.Cases.History, casefile.Decode, casefile.Redact))
+	s.mux.HandleFunc("GET /api/v1/cases/{id}/history", s.history(casefile.ValidID, s.cfg.Cases.History, casefile.HistoryFor))
 
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/triage", caseCommand(s, func(cx cmdContext, b struct {
 		Priority casefile.Priority `json:"priority"`
@@ -109,6 +109,15 @@ func (s *Server) caseRoutes() {
 	}))
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/support", caseCommand(s, func(cx cmdContext, _ struct{}) (domain.Outcome, error) {
 		return cs.Support(cx.ctx, cx.id, casefile.Support{Actor: cx.actor}, cx.opts)
+	}))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/moderate", caseCommand(s, func(cx cmdContext, b struct {
+		Hidden            *bool   `json:"hidden"`
+		PublicTitle       *string `json:"public_title"`
+		PublicDescription *string `json:"public_description"`
+		Reason            string  `json:"reason"`
+	}) (domain.Outcome, error) {
+		return cs.Moderate(cx.ctx, cx.id, casefile.Moderate{Actor: cx.actor, Hidden: b.Hidden, PublicTitle: b.PublicTitle,
+			PublicDescription: b.PublicDescription, Reason: b.Reason}, cx.opts)
 	}))
 }
 
@@ -361,8 +370,21 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
+	if !actor.Role.Staff() {
+		// The public, officers and reporters read what moderation left
+		// them; a hidden case does not exist for them.
+		p, ok := c.Public()
+		if !ok {
+			s.writeProblem(w, r, domain.NotFound(id))
+			return
+		}
+		w.Header().Set("ETag", etag(version))
+		writeJSON(w, http.StatusOK, newCaseView(&p, s.now()))
+		return
+	}
 	v := newCaseView(c, s.now())
-	if actor.Role.Staff() && c.ReporterSubject != "" {
+	v.Moderation = newModerationView(c.Moderation)
+	if c.ReporterSubject != "" {
 		pd, err := s.cfg.Vault.Get(r.Context(), c.ReporterSubject)
 		switch {
 		case err == nil:

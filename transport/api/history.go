@@ -34,10 +34,22 @@ type historyView struct {
 	Events   []historyEvent `json:"events"`
 }
 
-// newHistoryView renders h as viewer may see it (domain.History.For, with
-// the stream's aggregate's Decode and Redact), in API.md's shape.
-func newHistoryView(h domain.History, viewer domain.Actor, decode domain.DecodeFunc, redact domain.RedactFunc) (historyView, error) {
-	public, err := h.For(viewer, decode, redact)
+// historyForFunc returns a history as viewer may see it: domain.History.For
+// with the stream's aggregate's Decode and Redact, or the aggregate's own
+// function when what the public sees depends on the stream's state.
+type historyForFunc func(h domain.History, viewer domain.Actor) (domain.History, error)
+
+// redacted is the historyForFunc of an aggregate whose events are redacted
+// one by one.
+func redacted(decode domain.DecodeFunc, redact domain.RedactFunc) historyForFunc {
+	return func(h domain.History, viewer domain.Actor) (domain.History, error) {
+		return h.For(viewer, decode, redact)
+	}
+}
+
+// newHistoryView renders h as viewer may see it, in API.md's shape.
+func newHistoryView(h domain.History, viewer domain.Actor, historyFor historyForFunc) (historyView, error) {
+	public, err := historyFor(h, viewer)
 	if err != nil {
 		return historyView{}, err
 	}
@@ -54,7 +66,7 @@ func newHistoryView(h domain.History, viewer domain.Actor, decode domain.DecodeF
 
 // history serves GET …/{id}/history for one kind of stream.
 func (s *Server) history(validID func(string) bool, load func(context.Context, string) (domain.History, error),
-	decode domain.DecodeFunc, redact domain.RedactFunc) http.HandlerFunc {
+	historyFor historyForFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, actor, id, ok := s.streamRead(w, r, validID)
 		if !ok {
@@ -65,7 +77,7 @@ func (s *Server) history(validID func(string) bool, load func(context.Context, s
 			s.writeProblem(w, r, err)
 			return
 		}
-		v, err := newHistoryView(h, actor, decode, redact)
+		v, err := newHistoryView(h, actor, historyFor)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return

@@ -33,6 +33,25 @@ type caseView struct {
 	Version        int64                `json:"version"`
 	Reporter       *domain.PersonalData `json:"reporter,omitempty"`
 	ReporterErased bool                 `json:"reporter_erased,omitempty"`
+	Moderation     *moderationView      `json:"moderation,omitempty"`
+}
+
+// moderationView is what staff last decided the public sees of a case; for
+// staff only, beside the original texts.
+type moderationView struct {
+	Hidden            bool      `json:"hidden"`
+	PublicTitle       string    `json:"public_title"`
+	PublicDescription string    `json:"public_description"`
+	Reason            string    `json:"reason"`
+	ModeratedAt       time.Time `json:"moderated_at"`
+}
+
+func newModerationView(m *casefile.Moderation) *moderationView {
+	if m == nil {
+		return nil
+	}
+	return &moderationView{Hidden: m.Hidden, PublicTitle: m.PublicTitle, PublicDescription: m.PublicDescription,
+		Reason: m.Reason, ModeratedAt: m.At}
 }
 
 func newCaseView(c *casefile.Case, now time.Time) caseView {

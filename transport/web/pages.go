@@ -432,7 +432,9 @@ type caseBody struct {
 }
 
 // casePage shows a case and its public timeline: what anyone may see, as
-// GET /api/v1/cases/{id}/history shows it to the anonymous public.
+// GET /api/v1/cases/{id}/history shows it to the anonymous public. A case
+// moderation hides is not found; a replaced title and description show
+// the public texts, in the timeline too.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	d := s.data(r, "")
 	id := r.PathValue("id")
@@ -440,9 +442,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, d, http.StatusNotFound, "not_found")
 		return
 	}
-	c, _, err := s.cfg.Cases.Load(r.Context(), id)
+	loaded, _, err := s.cfg.Cases.Load(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, d, err)
+		return
+	}
+	c, ok := loaded.Public()
+	if !ok {
+		s.renderError(w, r, d, http.StatusNotFound, "not_found")
 		return
 	}
 	h, err := s.cfg.Cases.History(r.Context(), id)
@@ -450,14 +457,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, d, err)
 		return
 	}
-	public, err := h.For(domain.Anonymous, casefile.Decode, casefile.Redact)
+	public, err := casefile.HistoryFor(h, domain.Anonymous)
 	if err != nil {
 		s.fail(w, r, d, err)
 		return
 	}
-	v := c
+	v := &c
 	body := caseBody{
-		caseItem: d.newCaseItem(c, s.now()), Description: v.Description, Address: v.Address,
+		caseItem: d.newCaseItem(v, s.now()), Description: v.Description, Address: v.Address,
 		Priority: d.T("priority." + string(v.Priority)), Reopened: v.ReopenedCount,
 		RejectReason: v.RejectReason, Verified: public.Verified, Timeline: d.timeline(public.Events),
 	}

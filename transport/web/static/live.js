@@ -1,5 +1,7 @@
 // Live board: follows /api/v1/live and keeps the counts and the latest
-// cases current. The page works without it; this only refreshes it.
+// cases current, removing the card of a case moderation hides and showing
+// the title it puts in place. The page works without it; this only
+// refreshes it.
 (function () {
   "use strict";
   var main = document.querySelector("main[data-live]");
@@ -38,7 +40,12 @@
   function show(item) {
     if (!list) return;
     var card = list.querySelector('[data-case-id="' + item.case_id + '"]');
-    if (!card && item.event === "CaseReported") {
+    // Moderation hid the case: its card goes, and nothing of it stays.
+    if (item.hidden) {
+      if (card) card.parentNode.removeChild(card);
+      return;
+    }
+    if (!card && (item.event === "CaseReported" || item.event === "CaseModerated")) {
       card = document.createElement("li");
       card.className = "case-card";
       card.setAttribute("data-case-id", item.case_id);
@@ -64,6 +71,9 @@
       list.insertBefore(card, list.firstChild);
     }
     if (!card) return;
+    // Moderation may have replaced the title the public reads.
+    var title = card.querySelector(".case-title");
+    if (title && item.title) title.textContent = item.title;
     var b = card.querySelector(".badge");
     if (b) {
       b.className = "badge status-" + item.status;
