@@ -26,9 +26,11 @@ commands:
   projections status          show each projection's position and lag
   token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE]
   person erase    erase a person's data: --case ID | --subject ID
+  keys init       write a new master key (BAYT_MASTER_KEY_FILE)
+  keys rotate     re-seal every data key under a new master key: --new FILE
   version         print the version
 
-Configuration comes from the environment (DATABASE_URL, BAYT_ADDR, ...);
+Configuration comes from the environment (DATABASE_URL, BAYT_MASTER_KEY_FILE, ...);
 each command's -h lists its flags.`
 
 // errUsage marks a mistake in how bayt was called.
@@ -72,6 +74,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return tokenCommand(ctx, rest, stdout, stderr)
 	case "person":
 		return personCommand(ctx, rest, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bayt", version)
 		return nil
