@@ -18,9 +18,14 @@ run: ## start Bayt with its database (in memory when no PostgreSQL is installed)
 	  if [ $$rc = 3 ]; then url=""; memory="--memory"; \
 	    echo "make run: no PostgreSQL installed: serving from memory (bin/bayt serve --memory); nothing is kept when it stops" >&2; \
 	  elif [ $$rc != 0 ]; then exit $$rc; fi; fi; \
-	$(GO) build -o bin/bayt ./cmd/bayt && \
-	if [ -n "$$url" ]; then DATABASE_URL="$$url" bin/bayt migrate; fi && \
-	DATABASE_URL="$$url" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve $$memory
+	$(GO) build -o bin/bayt ./cmd/bayt || exit 1; \
+	if [ -n "$$url" ]; then DATABASE_URL="$$url" bin/bayt migrate || exit 1; fi; \
+	key="$$BAYT_MASTER_KEY_FILE"; \
+	if [ -n "$$url" ] && [ -z "$$key" ]; then key=.data/master.key; \
+	  if [ -f "$$key" ]; then echo "BAYT_MASTER_KEY_FILE is not set: using the development master key $$key"; \
+	  else mkdir -p .data && bin/bayt keys init -file "$$key" >/dev/null || exit 1; \
+	    echo "BAYT_MASTER_KEY_FILE is not set: made a development master key in $$key (never use it in production)"; fi; fi; \
+	DATABASE_URL="$$url" BAYT_MASTER_KEY_FILE="$$key" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve $$memory
 
 # -p 1: packages one at a time, because each end-to-end test runs a whole
 # server (pool, lease and LISTEN connections) and a stock PostgreSQL

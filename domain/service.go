@@ -22,9 +22,15 @@ type Vault interface {
 }
 
 // Ports are what every application service needs from outside the domain:
-// the vault, the clock and new ids. cmd/bayt fills them once.
+// the vault, the clock, new ids and keyed hashes. cmd/bayt fills them once.
 type Ports struct {
 	Vault Vault
+	// KeyedHashFunc returns a keyed hash (an HMAC under a secret kept out
+	// of the domain's reach) of text for purpose: the same text and purpose
+	// always give the same hash, and nobody without the secret can compute
+	// one, so a hash recorded in the log cannot be tested against guesses.
+	// Different purposes give unrelated hashes of the same text.
+	KeyedHashFunc func(purpose, text string) string
 	// NowFunc is the clock the services date their commands by.
 	NowFunc func() time.Time
 	// NewIDFunc returns a new unique, time-ordered id (a ULID), to which
@@ -35,7 +41,7 @@ type Ports struct {
 // Validate reports a missing port; a service built without one is a
 // programmer error.
 func (p Ports) Validate() error {
-	if p.Vault == nil || p.NowFunc == nil || p.NewIDFunc == nil {
+	if p.Vault == nil || p.NowFunc == nil || p.NewIDFunc == nil || p.KeyedHashFunc == nil {
 		return errors.New("domain: incomplete ports")
 	}
 	return nil

@@ -38,6 +38,15 @@
 // upgrade old payloads on read, in one place; stored rows are never
 // rewritten, and hashes are always over what is stored.
 //
+// # Keys at rest
+//
+// The vault's data keys, the secret of the keyed hashes and the answers
+// remembered for idempotency keys are sealed under a MasterKey that lives
+// outside the database, each row marked with the master key's id. Rewrap
+// seals them anew under another master key, in batches, resumable; a row
+// under an unknown master key is refused with ErrWrongMasterKey, never
+// opened into garbage.
+//
 // Memory implements the same contract without a database, for fast tests
 // of the domain and projections and for running Bayt with nothing kept.
 // eventstoretest.Run is the contract suite both pass.

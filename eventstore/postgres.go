@@ -33,6 +33,10 @@ type Config struct {
 	Upcasters Upcasters
 	// Logger receives the store's own problems (a lost LISTEN connection).
 	Logger *slog.Logger
+	// MasterKey seals the answers remembered for idempotency keys, which
+	// hold reports' tracking tokens. Without it, an append that carries an
+	// idempotency key fails with ErrNoMasterKey.
+	MasterKey *MasterKey
 	// InTxFunc, when set, runs inside every append transaction after its
 	// rows are written and before commit. Tests use it to widen the window
 	// in which a reader could otherwise see a later position before an
@@ -161,6 +165,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, event
 func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 	if err := req.validate(); err != nil {
 		return Result{}, err
+	}
+	if req.Idempotency != nil && s.cfg.MasterKey == nil {
+		return Result{}, fmt.Errorf("remember an answer: %w", ErrNoMasterKey)
 	}
 	p := &pending{ctx: ctx, req: req, meta: domain.MetadataFrom(ctx), done: make(chan outcome, 1)}
 	// The read lock orders enqueueing before Close's drain: a request is
@@ -306,7 +313,7 @@ func (s *Store) commitTx(ctx context.Context, live []*pending, results []outcome
 		results[i] = outcome{res: res, err: err}
 	}
 	b := &pgx.Batch{}
-	queueWrites(b, p)
+	queueWrites(b, p, s.cfg.MasterKey)
 	if s.cfg.InTxFunc != nil {
 		if err := conn.SendBatch(ctx, b).Close(); err != nil {
 			return 0, err
@@ -399,7 +406,7 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 	b.Queue(appendLockSQL)
 	b.Queue("SELECT position, log_hash FROM events ORDER BY position DESC LIMIT 1")
 	b.Queue("SELECT id, version, last_hash FROM streams WHERE id = ANY($1)", streams)
-	b.Queue("SELECT key, request_hash, status, body FROM idempotency_keys WHERE key = ANY($1)", keys)
+	b.Queue("SELECT key, request_hash, status, body, coalesce(master_key_id, '') FROM idempotency_keys WHERE key = ANY($1)", keys)
 	br := conn.SendBatch(ctx, b)
 	// Frees the connection on an early return, whose own error is the one
 	// to report; the last line returns Close's error when all went well.
@@ -434,15 +441,22 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 		return nil, err
 	}
 	var (
-		key string
-		rec keyRecord
+		key, keyID string
+		rec        keyRecord
 	)
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err = br.Query()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := pgx.ForEachRow(rows, []any{&key, &rec.requestHash, &rec.stored.Status, &rec.stored.Body}, func() error {
+	if _, err := pgx.ForEachRow(rows, []any{&key, &rec.requestHash, &rec.stored.Status, &rec.stored.Body, &keyID}, func() error {
+		var err error
+		if rec.requestHash, err = s.cfg.MasterKey.openAnswer("request", rec.requestHash, key, keyID); err != nil {
+			return err
+		}
+		if rec.stored.Body, err = s.cfg.MasterKey.openAnswer("body", rec.stored.Body, key, keyID); err != nil {
+			return err
+		}
 		p.keys[key] = rec
 		return nil
 	}); err != nil {
@@ -453,8 +467,9 @@ func (s *Store) loadHeads(ctx context.Context, conn *pgx.Conn, batch []*pending)
 
 // queueWrites queues the statements that write what p accepted. Events go
 // in through unnest of one array per column: one statement, one round trip,
-// whatever the batch size.
-func queueWrites(b *pgx.Batch, p *planner) {
+// whatever the batch size. Remembered answers are sealed under mk: they
+// hold tracking tokens, which must never rest in the database in clear.
+func queueWrites(b *pgx.Batch, p *planner, mk *MasterKey) {
 	if len(p.accepted) > 0 {
 		n := len(p.accepted)
 		var (
@@ -507,8 +522,8 @@ ON CONFLICT (id) DO UPDATE SET version = excluded.version, last_hash = excluded.
 WHERE streams.version < excluded.version`, ids, streamTypes, heads, lastHashes, p.now)
 	}
 	for key, rec := range p.newKeys {
-		b.Queue("INSERT INTO idempotency_keys (key, request_hash, status, body) VALUES ($1, $2, $3, $4)",
-			key, rec.requestHash, rec.stored.Status, rec.stored.Body)
+		b.Queue("INSERT INTO idempotency_keys (key, request_hash, status, body, master_key_id) VALUES ($1, $2, $3, $4, $5)",
+			key, mk.sealAnswer("request", rec.requestHash, key), rec.stored.Status, mk.sealAnswer("body", rec.stored.Body, key), mk.ID())
 	}
 }
 
@@ -538,18 +553,25 @@ func translate(err error) error {
 func (s *Store) Idempotent(ctx context.Context, key string, requestHash []byte) (*Stored, error) {
 	var (
 		hash   []byte
+		keyID  string
 		stored Stored
 	)
-	err := s.pool.QueryRow(ctx, "SELECT request_hash, status, body FROM idempotency_keys WHERE key = $1", key).
-		Scan(&hash, &stored.Status, &stored.Body)
+	err := s.pool.QueryRow(ctx, "SELECT request_hash, status, body, coalesce(master_key_id, '') FROM idempotency_keys WHERE key = $1", key).
+		Scan(&hash, &stored.Status, &stored.Body, &keyID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read idempotency key: %w", err)
 	}
+	if hash, err = s.cfg.MasterKey.openAnswer("request", hash, key, keyID); err != nil {
+		return nil, err
+	}
 	if string(hash) != string(requestHash) {
 		return nil, ErrIdempotencyMismatch
+	}
+	if stored.Body, err = s.cfg.MasterKey.openAnswer("body", stored.Body, key, keyID); err != nil {
+		return nil, err
 	}
 	return &stored, nil
 }

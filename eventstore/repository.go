@@ -50,34 +50,43 @@ const maxRetries = 5
 // Load folds stream into a fresh state and returns it with its version. A
 // stream without events is domain.ErrNotFound.
 func (r *Repository[T]) Load(ctx context.Context, stream string) (*T, int64, error) {
+	state, head, err := r.load(ctx, stream)
+	return state, head.StreamVersion, err
+}
+
+// load is Load that also tells the position of the stream's last event.
+func (r *Repository[T]) load(ctx context.Context, stream string) (*T, Event, error) {
 	events, err := r.store.ReadStream(ctx, stream, 0)
 	if err != nil {
-		return nil, 0, err
+		return nil, Event{}, err
 	}
 	if len(events) == 0 {
-		return nil, 0, domain.NotFound(stream)
+		return nil, Event{}, domain.NotFound(stream)
 	}
 	state := r.codec.New()
 	for _, e := range events {
 		ev, err := r.codec.Decode(e.Type, e.Data)
 		if err != nil {
-			return nil, 0, fmt.Errorf("decode %s v%d: %w", stream, e.StreamVersion, err)
+			return nil, Event{}, fmt.Errorf("decode %s v%d: %w", stream, e.StreamVersion, err)
 		}
 		r.codec.Apply(state, ev)
 	}
-	return state, events[len(events)-1].StreamVersion, nil
+	last := events[len(events)-1]
+	return state, Event{StreamVersion: last.StreamVersion, Position: last.Position}, nil
 }
 
 // Update loads stream, lets decide choose events against its state and
 // appends them at the version loaded. decide gets the codec's empty state
 // (New) when the stream does not exist and opts.Create is set. Deciding no
-// events is a no-op that reports the current version. Without If-Match, an
+// events is a no-op that reports the current version and the position of
+// the stream's last event. Without If-Match, an
 // append that loses a race to another writer is decided again on fresh
 // state, a few times at most.
 func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.UpdateOptions,
 	decide func(state *T) ([]domain.Event, error)) (domain.Outcome, error) {
 	for attempt := 0; ; attempt++ {
-		state, version, err := r.Load(ctx, stream)
+		state, head, err := r.load(ctx, stream)
+		version := head.StreamVersion
 		switch {
 		case errors.Is(err, domain.ErrNotFound) && opts.Create:
 			state = r.codec.New()
@@ -94,7 +103,7 @@ func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.U
 			return domain.Outcome{}, err
 		}
 		if len(events) == 0 {
-			return domain.Outcome{Stream: stream, Version: version}, nil
+			return domain.Outcome{Stream: stream, Version: version, Position: head.Position}, nil
 		}
 		out, err := r.append(ctx, stream, version, events, opts.Idempotency)
 		var conflict *domain.VersionConflictError

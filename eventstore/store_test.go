@@ -20,6 +20,9 @@ func newPostgres(t *testing.T, pool *pgxpool.Pool, cfg eventstore.Config) *event
 	if cfg.Upcasters == nil {
 		cfg.Upcasters = eventstoretest.UpcastersForSuite()
 	}
+	if cfg.MasterKey == nil {
+		cfg.MasterKey = eventstoretest.MasterKey(t)
+	}
 	s := eventstore.New(pool, cfg)
 	t.Cleanup(s.Close)
 	return s

@@ -109,22 +109,30 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 }
 
 // Vault is the personal-data vault on PostgreSQL (tables vault_keys,
-// vault_data and vault_erasures). It is safe for concurrent use.
+// vault_data and vault_erasures). Each data key is stored sealed under the
+// master key, so the table holds nothing that opens the data without it.
+// It is safe for concurrent use.
 type Vault struct {
 	pool *pgxpool.Pool
+	mk   *MasterKey
 }
 
-// NewVault returns a Vault on pool, whose schema must be migrated.
-func NewVault(pool *pgxpool.Pool) *Vault {
+// NewVault returns a Vault on pool, whose schema must be migrated, sealing
+// data keys under mk. A Vault without a master key can still erase and
+// discard, which need no key; Put and Get fail with ErrNoMasterKey.
+func NewVault(pool *pgxpool.Pool, mk *MasterKey) *Vault {
 	if pool == nil {
 		panic("eventstore: nil pool")
 	}
-	return &Vault{pool: pool}
+	return &Vault{pool: pool, mk: mk}
 }
 
 // Put stores data under a new subject with a new key and returns the
 // subject id ("subj-" + ULID), which is what events may carry.
 func (v *Vault) Put(ctx context.Context, data PersonalData) (string, error) {
+	if v.mk == nil {
+		return "", fmt.Errorf("put personal data: %w", ErrNoMasterKey)
+	}
 	subject, key := newSubject(), newVaultKey()
 	nonce, ciphertext, err := seal(key, subject, data)
 	if err != nil {
@@ -133,8 +141,9 @@ func (v *Vault) Put(ctx context.Context, data PersonalData) (string, error) {
 	// One statement, so one transaction: there is never a key without its
 	// data or data without its key.
 	_, err = v.pool.Exec(ctx, `
-WITH k AS (INSERT INTO vault_keys (subject, key) VALUES ($1, $2))
-INSERT INTO vault_data (subject, nonce, ciphertext) VALUES ($1, $3, $4)`, subject, key, nonce, ciphertext)
+WITH k AS (INSERT INTO vault_keys (subject, key, master_key_id) VALUES ($1, $2, $5))
+INSERT INTO vault_data (subject, nonce, ciphertext) VALUES ($1, $3, $4)`,
+		subject, v.mk.wrapKey(key, subject), nonce, ciphertext, v.mk.ID())
 	if err != nil {
 		return "", fmt.Errorf("put personal data: %w", translate(err))
 	}
@@ -146,17 +155,25 @@ INSERT INTO vault_data (subject, nonce, ciphertext) VALUES ($1, $3, $4)`, subjec
 func (v *Vault) Get(ctx context.Context, subject string) (PersonalData, error) {
 	var (
 		key, nonce, ciphertext []byte
+		keyID                  *string
 		erased                 bool
 	)
 	err := v.pool.QueryRow(ctx, `
-SELECT k.key, d.nonce, d.ciphertext, e.subject IS NOT NULL
+SELECT k.key, k.master_key_id, d.nonce, d.ciphertext, e.subject IS NOT NULL
 FROM (SELECT $1::text AS subject) s
 LEFT JOIN vault_keys k USING (subject)
 LEFT JOIN vault_data d USING (subject)
-LEFT JOIN vault_erasures e USING (subject)`, subject).Scan(&key, &nonce, &ciphertext, &erased)
+LEFT JOIN vault_erasures e USING (subject)`, subject).Scan(&key, &keyID, &nonce, &ciphertext, &erased)
 	if err != nil {
 		return PersonalData{}, fmt.Errorf("get personal data of %s: %w", subject, translate(err))
 	}
+	if key != nil && keyID != nil {
+		if key, err = v.mk.unwrapKey(key, subject, *keyID); err != nil {
+			return PersonalData{}, fmt.Errorf("get personal data of %s: %w", subject, err)
+		}
+	}
+	// A key without an id was stored in clear, before keys were sealed;
+	// bayt serve seals those when it starts.
 	return openRecord(subject, erased, key, nonce, ciphertext)
 }
 

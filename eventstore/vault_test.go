@@ -31,7 +31,8 @@ var layla = eventstore.PersonalData{Name: "ليلى حدّاد", Phone: "+961 ٧
 
 type vaultBundle struct {
 	vault vault
-	pool  *pgxpool.Pool // nil for MemoryVault
+	pool  *pgxpool.Pool         // nil for MemoryVault
+	mk    *eventstore.MasterKey // nil for MemoryVault
 }
 
 func TestVault(t *testing.T) {
@@ -127,12 +128,22 @@ func TestVault(t *testing.T) {
 		{name: "NoPersonalDataAtRest", postgresOnly: true, run: func(t *testing.T, b vaultBundle) {
 			subject := put(t, b.vault, layla)
 			var key, ciphertext []byte
-			if err := b.pool.QueryRow(ctx, `SELECT k.key, d.ciphertext FROM vault_keys k JOIN vault_data d USING (subject)
-WHERE subject = $1`, subject).Scan(&key, &ciphertext); err != nil {
+			var keyID string
+			if err := b.pool.QueryRow(ctx, `SELECT k.key, k.master_key_id, d.ciphertext FROM vault_keys k JOIN vault_data d USING (subject)
+WHERE subject = $1`, subject).Scan(&key, &keyID, &ciphertext); err != nil {
 				t.Fatal(err)
 			}
 			plaintext := []string{layla.Name, layla.Phone, layla.Email, "layla", "haddad"}
 			assertAbsent(t, dumpSchema(t, b.pool), plaintext...)
+			// The data key itself is stored sealed: the dump alone opens
+			// nothing.
+			clear, err := eventstore.UnwrapKey(b.mk, key, subject, keyID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if keyID != b.mk.ID() || len(clear) != 32 || strings.Contains(dumpSchema(t, b.pool), hex.EncodeToString(clear)) {
+				t.Errorf("the data key of %s is stored in clear (key id %q)", subject, keyID)
+			}
 			if err := b.vault.Erase(ctx, subject); err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +198,8 @@ WHERE subject = $2`,
 		{name: "Postgres", postgres: true, setup: func(t *testing.T) vaultBundle {
 			t.Helper()
 			pool, _ := eventstoretest.Schema(t, nil)
-			return vaultBundle{vault: eventstore.NewVault(pool), pool: pool}
+			mk := eventstoretest.MasterKey(t)
+			return vaultBundle{vault: eventstore.NewVault(pool, mk), pool: pool, mk: mk}
 		}},
 		{name: "Memory", setup: func(t *testing.T) vaultBundle {
 			t.Helper()
@@ -217,7 +229,7 @@ func TestNewVaultNilPool(t *testing.T) {
 			t.Error("NewVault(nil) did not panic")
 		}
 	}()
-	eventstore.NewVault(nil)
+	eventstore.NewVault(nil, nil)
 }
 
 // dumpSchema returns every row of every table in pool's schema as text,

@@ -20,7 +20,9 @@ func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return errUsage
 	}
 	var caseID, member, signature, name, subject *string
+	cfg := configFromEnv()
 	pool, _, err := databaseCommand(ctx, "person erase", args[1:], stderr, false, func(fs *flag.FlagSet) {
+		cfg.masterKeyFlag(fs)
 		caseID = fs.String("case", "", "erase the reporter of this case")
 		member = fs.String("member", "", "erase this member of an organisation: ORG_ID/MEMBER_ID")
 		signature = fs.String("signature", "", "erase the signer, named by --name, of this campaign's petition")
@@ -41,9 +43,21 @@ func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fmt.Errorf("%w: %s", errUsage, personUsage)
 	}
 	if *subject == "" {
+		var keyedHash func(purpose, text string) string
+		if *signature != "" {
+			// Signatures are found by the keyed hash of the name, whose
+			// secret only the master key opens.
+			mk, err := configuredMasterKey(cfg)
+			if err != nil {
+				return err
+			}
+			if _, keyedHash, err = openKeys(ctx, pool, mk); err != nil {
+				return err
+			}
+		}
 		store := eventstore.New(pool, eventstore.Config{})
 		defer store.Close()
-		found, err := findSubject(ctx, newRepositories(store), store, *caseID, *member, *signature, *name)
+		found, err := findSubject(ctx, newRepositories(store), store, *caseID, *member, *signature, *name, keyedHash)
 		if err != nil {
 			return err
 		}
@@ -53,7 +67,8 @@ func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		*subject = found
 	}
-	if err := eventstore.NewVault(pool).Erase(ctx, *subject); err != nil {
+	// Erasing deletes a key without opening it: no master key needed.
+	if err := eventstore.NewVault(pool, nil).Erase(ctx, *subject); err != nil {
 		return fmt.Errorf("erase %s: %w", *subject, err)
 	}
 	_, err = fmt.Fprintf(stdout, "erased %s: its key is gone and its data unreadable everywhere\n", *subject)
@@ -61,8 +76,11 @@ func personCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 // findSubject finds the vault reference of a reporter, a member or a
-// signer; "" when the person left no personal data.
-func findSubject(ctx context.Context, repos repositories, store *eventstore.Store, caseID, member, signature, name string) (string, error) {
+// signer; "" when the person left no personal data. A signer is found by
+// the keyed hash of the name, or by the bare hash signatures were recorded
+// with before.
+func findSubject(ctx context.Context, repos repositories, store *eventstore.Store, caseID, member, signature, name string,
+	keyedHash func(purpose, text string) string) (string, error) {
 	switch {
 	case caseID != "":
 		c, _, err := repos.cases.Load(ctx, caseID)
@@ -85,7 +103,7 @@ func findSubject(ctx context.Context, repos repositories, store *eventstore.Stor
 		}
 		return m.Subject, nil
 	default:
-		key := campaign.SignerKey(signature, name)
+		key, legacy := campaign.SignerKey(keyedHash, signature, name), campaign.LegacySignerKey(signature, name)
 		events, err := store.ReadStream(ctx, signature, 0)
 		if err != nil {
 			return "", err
@@ -101,7 +119,7 @@ func findSubject(ctx context.Context, repos repositories, store *eventstore.Stor
 			if err != nil {
 				return "", err
 			}
-			if s := ev.(*campaign.PetitionSigned); s.SignerKey == key {
+			if s := ev.(*campaign.PetitionSigned); s.SignerKey != "" && (s.SignerKey == key || s.SignerKey == legacy) {
 				return s.SignerSubject, nil
 			}
 		}

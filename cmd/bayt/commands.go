@@ -28,9 +28,11 @@ commands:
   token list      list the tokens: id, role, name, department, created, expires, revoked
   token revoke ID revoke a token from the next request on
   person erase    erase a person's data: --case ID | --subject ID
+  keys init       write a new master key (BAYT_MASTER_KEY_FILE)
+  keys rotate     re-seal every data key under a new master key: --new FILE
   version         print the version
 
-Configuration comes from the environment (DATABASE_URL, BAYT_ADDR, ...);
+Configuration comes from the environment (DATABASE_URL, BAYT_MASTER_KEY_FILE, ...);
 each command's -h lists its flags.`
 
 // errUsage marks a mistake in how bayt was called.
@@ -74,6 +76,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return tokenCommand(ctx, rest, stdout, stderr)
 	case "person":
 		return personCommand(ctx, rest, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, rest, stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "bayt", version)
 		return err

@@ -19,6 +19,7 @@ import (
 // below cmd reads either.
 type config struct {
 	DatabaseURL      string
+	MasterKeyFile    string
 	Addr             string
 	Bus              string
 	NATSURL          string
@@ -40,6 +41,7 @@ type config struct {
 func configFromEnv() config {
 	c := config{
 		DatabaseURL:      os.Getenv("DATABASE_URL"),
+		MasterKeyFile:    os.Getenv("BAYT_MASTER_KEY_FILE"),
 		Addr:             envOr("BAYT_ADDR", "127.0.0.1:8080"),
 		Bus:              envOr("BAYT_BUS", "gochannel"),
 		NATSURL:          envOr("NATS_URL", "nats://127.0.0.1:4222"),

@@ -39,7 +39,9 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return errUsage
 	}
 	var cases, seed *int
+	cfg := configFromEnv()
 	pool, _, err := databaseCommand(ctx, "demo load", args[1:], stderr, false, func(fs *flag.FlagSet) {
+		cfg.masterKeyFlag(fs)
 		cases = fs.Int("cases", 500, "cases to report")
 		seed = fs.Int("seed", 1, "random seed: the same seed makes the same city")
 	})
@@ -47,7 +49,15 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer pool.Close()
+	mk, err := configuredMasterKey(cfg)
+	if err != nil {
+		return err
+	}
 	if _, err := migrate(ctx, pool); err != nil {
+		return err
+	}
+	_, keyedHash, err := openKeys(ctx, pool, mk)
+	if err != nil {
 		return err
 	}
 	store := eventstore.New(pool, eventstore.Config{})
@@ -56,7 +66,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	city := newDemoCity(uint64(*seed))
 	bar := newProgressBar(stderr, "demo", "cases")
 	repos := newRepositories(store)
-	vault := eventstore.NewVault(pool)
+	vault := eventstore.NewVault(pool, mk)
 	actx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.Actor{Role: domain.RoleSystem, Name: "bayt demo"}})
 	// Cases go through the case service like any report, each worker with
 	// a clock of its own that walks its case through the weeks; many
@@ -69,7 +79,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	)
 	for range workers {
 		var at time.Time
-		ports := newPorts(vault)
+		ports := newPorts(vault, keyedHash)
 		ports.NowFunc = func() time.Time { return at }
 		service := casefile.NewService(repos.cases, city.dir, ports)
 		g.Go(func() error {

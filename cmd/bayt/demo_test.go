@@ -13,7 +13,8 @@ import (
 func TestDemoLoad(t *testing.T) {
 	t.Parallel()
 	pool, schema := eventstoretest.Schema(t, nil)
-	out, err := run(t, "demo", "load", "--cases", "40", "--seed", "7", "-database-url", eventstoretest.URLFor(t, schema))
+	keyFile, _ := eventstoretest.MasterKeyFile(t)
+	out, err := run(t, "demo", "load", "--cases", "40", "--seed", "7", "-database-url", eventstoretest.URLFor(t, schema), "-master-key-file", keyFile)
 	if err != nil {
 		t.Fatalf("demo load: %v\n%s", err, out)
 	}

@@ -25,8 +25,12 @@ type testServer struct {
 	url    string
 	pool   *pgxpool.Pool
 	schema string
-	tokens map[string]string // who -> bearer secret
-	read   *readPositions
+	// mk is the server's master key, read from a key file of the test's
+	// own.
+	mk      *eventstore.MasterKey
+	keyFile string
+	tokens  map[string]string // who -> bearer secret
+	read    *readPositions
 }
 
 // readPositions tracks the position each read model of a test server
@@ -93,6 +97,8 @@ func startServer(t *testing.T) *testServer {
 	// A small pool: many servers run at once against one PostgreSQL.
 	cfg.DatabaseURL = eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
 	cfg.PublicWriteLimit = 0
+	keyFile, mk := eventstoretest.MasterKeyFile(t)
+	cfg.MasterKeyFile = keyFile
 	// Over 5 s: the server waits up to 5 s for a connection the client
 	// dialled but never used (a dial race under load) before calling it
 	// idle.
@@ -118,7 +124,7 @@ func startServer(t *testing.T) *testServer {
 		}
 		p.close()
 	})
-	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, schema: schema, tokens: map[string]string{}, read: read}
+	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, schema: schema, mk: mk, keyFile: keyFile, tokens: map[string]string{}, read: read}
 	tokens := eventstore.NewTokens(pool)
 	for who, spec := range map[string]struct {
 		role domain.Role

@@ -28,11 +28,11 @@ func TestEraseMemberAndSigner(t *testing.T) {
 	}
 
 	// The signer is found again by campaign and name, spelled loosely.
-	out, err = run(t, "person", "erase", "-database-url", url, "-signature", camp, "-name", "  amel   GHARBI ")
+	out, err = run(t, "person", "erase", "-database-url", url, "-signature", camp, "-name", "  amel   GHARBI ", "-master-key-file", ts.keyFile)
 	if err != nil || !strings.Contains(out, "erased subj-") {
 		t.Fatalf("erase signer: %q, %v", out, err)
 	}
-	if _, err := run(t, "person", "erase", "-database-url", url, "-signature", camp, "-name", "Nobody"); err == nil {
+	if _, err := run(t, "person", "erase", "-database-url", url, "-signature", camp, "-name", "Nobody", "-master-key-file", ts.keyFile); err == nil {
 		t.Fatal("erasing an unknown signer succeeded")
 	}
 	if _, err := run(t, "person", "erase", "-database-url", url, "-signature", camp); exitCode(err) != 2 {

@@ -43,12 +43,12 @@ type node struct {
 	cmd  *exec.Cmd
 }
 
-func startNode(t *testing.T, bin, name, dbURL string) *node {
+func startNode(t *testing.T, bin, name, dbURL, keyFile string) *node {
 	t.Helper()
 	n := &node{name: name, addr: freeAddr(t)}
 	n.cmd = exec.CommandContext(t.Context(), bin, "serve")
 	n.cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+dbURL+"&application_name="+name,
+		"DATABASE_URL="+dbURL+"&application_name="+name, "BAYT_MASTER_KEY_FILE="+keyFile,
 		"BAYT_ADDR="+n.addr, "BAYT_BUS=nats", "NATS_URL="+natsURL(), "BAYT_PUBLIC_WRITE_LIMIT=0")
 	logf, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
 	if err != nil {
@@ -139,11 +139,12 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	// The test's own pool holds no lease; the nodes are told apart by
 	// application_name.
 	dbURL := eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
-	a := startNode(t, bin, "node_a_"+schema, dbURL)
+	keyFile, _ := eventstoretest.MasterKeyFile(t)
+	a := startNode(t, bin, "node_a_"+schema, dbURL, keyFile)
 	waitFor(t, "node A to hold the relay and both projection leases", func() bool {
 		return leaseHolders(t, pool)[a.name] == 3
 	})
-	b := startNode(t, bin, "node_b_"+schema, dbURL)
+	b := startNode(t, bin, "node_b_"+schema, dbURL, keyFile)
 
 	conn, _, err := websocket.DefaultDialer.Dial("ws://"+b.addr+"/api/v1/live?since=0", nil)
 	if err != nil {

@@ -55,7 +55,8 @@ func TestProjectionsCommand(t *testing.T) {
 	t.Parallel()
 	_, schema := eventstoretest.Schema(t, nil)
 	url := eventstoretest.URLFor(t, schema)
-	if _, err := run(t, "demo", "load", "-database-url", url, "--cases", "30"); err != nil {
+	keyFile, _ := eventstoretest.MasterKeyFile(t)
+	if _, err := run(t, "demo", "load", "-database-url", url, "-master-key-file", keyFile, "--cases", "30"); err != nil {
 		t.Fatal(err)
 	}
 	out, err := run(t, "projections", "status", "-database-url", url)

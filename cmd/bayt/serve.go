@@ -28,6 +28,7 @@ func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (BAYT_ADDR)")
 	fs.StringVar(&cfg.Bus, "bus", cfg.Bus, "message bus: gochannel or nats (BAYT_BUS)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "serve from memory without DATABASE_URL: nothing is kept when Bayt stops")
+	cfg.masterKeyFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		list, net := rs.cases, rs.network
 		apiCfg.Ephemeral = true
 		vault := eventstore.NewMemoryVault()
-		svc := p.wireServices(&apiCfg, newRepositories(store), vault)
+		svc := p.wireServices(&apiCfg, newRepositories(store), vault, eventstore.NewHasher().Sum)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
@@ -91,6 +92,10 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
 		p.workers = append(p.workers, rs.follow(projectionLog{store}, p.wake))
 	} else {
+		mk, err := configuredMasterKey(cfg)
+		if err != nil {
+			return nil, err
+		}
 		pool, err := openPool(ctx, cfg)
 		if err != nil {
 			return nil, err
@@ -99,6 +104,14 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		if _, err := migrate(ctx, pool); err != nil {
 			p.close()
 			return nil, err
+		}
+		sealed, keyedHash, err := openKeys(ctx, pool, mk)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		if sealed.Keys+sealed.Answers > 0 {
+			logger.Info("sealed keys stored in clear", "keys", sealed.Keys, "answers", sealed.Answers, "master_key", mk.ID())
 		}
 		b, err := newBus(cfg, logger)
 		if err != nil {
@@ -110,7 +123,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 				logger.Warn("close bus", "err", err)
 			}
 		})
-		store := eventstore.New(pool, eventstore.Config{Logger: logger})
+		store := eventstore.New(pool, eventstore.Config{Logger: logger, MasterKey: mk})
 		p.closers = append(p.closers, store.Close)
 		rs, err := newReadSide(readModels(), pool)
 		if err != nil {
@@ -119,7 +132,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		list, net := rs.cases, rs.network
 		apiCfg.ReadyFunc = pool.Ping
-		svc := p.wireServices(&apiCfg, newRepositories(store), eventstore.NewVault(pool))
+		svc := p.wireServices(&apiCfg, newRepositories(store), eventstore.NewVault(pool, mk), keyedHash)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
@@ -158,8 +171,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 
 // wireServices gives the API the repositories to read from and the
 // services to change state through, over one store and one vault.
-func (p *program) wireServices(cfg *api.Config, repos repositories, vault domain.Vault) services {
-	svc := newServices(repos, cfg.Directory, newPorts(vault))
+func (p *program) wireServices(cfg *api.Config, repos repositories, vault domain.Vault, keyedHash func(purpose, text string) string) services {
+	svc := newServices(repos, cfg.Directory, newPorts(vault, keyedHash))
 	cfg.Cases, cfg.Campaigns, cfg.Organisations = repos.cases, repos.campaigns, repos.organisations
 	cfg.CaseService, cfg.CampaignService, cfg.OrganisationService = svc.cases, svc.campaigns, svc.organisations
 	cfg.Vault = vault

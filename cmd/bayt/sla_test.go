@@ -74,7 +74,7 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 // slaWatchAt is an SLA watcher whose clock, and its case service's, reads
 // at.
 func slaWatchAt(ts *testServer, store *eventstore.Store, at time.Time) slaWatch {
-	ports := newPorts(eventstore.NewVault(ts.pool))
+	ports := newPorts(eventstore.NewVault(ts.pool, ts.mk), eventstore.NewHasher().Sum)
 	ports.NowFunc = func() time.Time { return at }
 	cases := casefile.NewService(eventstore.NewRepository(store, caseCodec()), directory.Default(), ports)
 	return slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: cases, every: time.Hour, log: discardLogger(), nowFunc: ports.NowFunc}

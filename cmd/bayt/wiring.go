@@ -110,9 +110,9 @@ func newServices(repos repositories, dir *directory.Directory, ports domain.Port
 	}
 }
 
-// newPorts gives the services the wall clock and ULIDs.
-func newPorts(vault domain.Vault) domain.Ports {
-	return domain.Ports{Vault: vault, NowFunc: time.Now, NewIDFunc: func() string { return ulid.Make().String() }}
+// newPorts gives the services the wall clock, ULIDs and the keyed hash.
+func newPorts(vault domain.Vault, keyedHash func(purpose, text string) string) domain.Ports {
+	return domain.Ports{Vault: vault, NowFunc: time.Now, NewIDFunc: func() string { return ulid.Make().String() }, KeyedHashFunc: keyedHash}
 }
 
 // Link changes a campaign and a case in one append.

@@ -387,15 +387,36 @@ func (c *Campaign) CommitmentsByDue() []Commitment {
 	return out
 }
 
+// SignerKeyPurpose is the purpose under which signer keys are hashed.
+const SignerKeyPurpose = "campaign.signer"
+
 // SignerKey is the key that lets a person sign a campaign's petition once:
-// derived from the campaign and the signer's name (spaces folded, case
-// ignored), so the same name gives the same key and erasure can find the
-// signature again. It is not personal data on its own but is never shown.
-func SignerKey(campaignID, name string) string {
-	name = strings.ToLower(strings.Join(strings.Fields(name), " "))
+// a keyed hash (see domain.Ports.KeyedHashFunc) of the campaign and the
+// signer's name (spaces folded, case ignored), so that the same name gives
+// the same key and erasure can find the signature again, while nobody
+// without the secret can tell from the log whether a given name signed. It
+// is never shown.
+func SignerKey(hash func(purpose, text string) string, campaignID, name string) string {
+	name = foldName(name)
+	if name == "" {
+		return ""
+	}
+	return hash(SignerKeyPurpose, campaignID+"\x00"+name)
+}
+
+// LegacySignerKey is the key signatures were recorded with before signer
+// keys were keyed hashes: a bare sha256 of the campaign and the name,
+// which anyone could recompute. It is computed only to recognise those old
+// signatures, and never recorded again.
+func LegacySignerKey(campaignID, name string) string {
+	name = foldName(name)
 	if name == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(campaignID + "\x00" + name))
 	return hex.EncodeToString(sum[:])
+}
+
+func foldName(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }

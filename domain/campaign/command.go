@@ -111,8 +111,8 @@ type HoldActivity struct {
 // SignPetition adds one signature. SignerSubject is the signer's vault
 // reference, set by the caller after storing their personal data, or empty
 // for an anonymous signature. SignerKey is an opaque keyed hash of the
-// signer's identity, computed by the caller, so that one person signs once;
-// empty, the signature is not deduplicated.
+// signer's identity, computed by the caller (see SignerKey), so that one
+// person signs once; empty, the signature is not deduplicated.
 type SignPetition struct {
 	Actor         domain.Actor
 	Now           time.Time
@@ -353,7 +353,9 @@ func (c *Campaign) HoldActivity(cmd HoldActivity) ([]domain.Event, error) {
 }
 
 // SignPetition adds a signature from anyone while the campaign is active.
-// A signer key already seen is refused: one person signs once.
+// A signer key already seen adds nothing and is no error: one person signs
+// once, and a repeat must look to the caller like a first signature, or
+// anyone could learn who signed a petition by signing in their name.
 func (c *Campaign) SignPetition(cmd SignPetition) ([]domain.Event, error) {
 	if err := anyone(cmd.Actor); err != nil {
 		return nil, err
@@ -368,8 +370,8 @@ func (c *Campaign) SignPetition(cmd SignPetition) ([]domain.Event, error) {
 		District:      v.Text("district", cmd.District, 0, MaxDistrict),
 		At:            v.Now(cmd.Now),
 	}
-	if c.Signed(e.SignerKey) {
-		v.Add(domain.Invalid("signature", "already signed"))
+	if err := v.Err(); err == nil && c.Signed(e.SignerKey) {
+		return nil, nil
 	}
 	return v.Events(e)
 }

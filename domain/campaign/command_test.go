@@ -393,8 +393,11 @@ func TestSignPetition(t *testing.T) {
 		WhenFunc: sign(public, strings.Repeat("s", campaign.MaxSubject), strings.Repeat("k", campaign.MaxSignerKey), ar(campaign.MaxDistrict)),
 		Then:     []string{campaign.TypePetitionSigned},
 	},
-		{Name: "ErrAlreadySigned", Given: active(signed("k1")), WhenFunc: sign(public, "subj-9", "k1", ""), ErrFunc: domaintest.WantInvalid("signature")},
-		{Name: "ErrAlreadySignedAfterTrim", Given: active(signed("k1")), WhenFunc: sign(public, "", " k1 ", ""), ErrFunc: domaintest.WantInvalid("signature")},
+		// A repeat is no error, so that its answer cannot tell who signed.
+		{Name: "OKRepeatAddsNothing", Given: active(signed("k1")), WhenFunc: sign(public, "subj-9", "k1", ""), Then: nil},
+		{Name: "OKRepeatAfterTrimAddsNothing", Given: active(signed("k1")), WhenFunc: sign(public, "", " k1 ", ""), Then: nil},
+		{Name: "ErrRepeatStillChecked", Given: active(signed("k1")), WhenFunc: sign(public, "", "k1", ar(campaign.MaxDistrict+1)), ErrFunc: domaintest.WantInvalid("district")},
+		{Name: "ErrRepeatOnClosed", Given: closedWith(signed("k1")), WhenFunc: sign(public, "", "k1", ""), ErrFunc: domaintest.WantTransition("sign_petition", "closed")},
 		{Name: "ErrClosed", Given: closedWith(), WhenFunc: sign(public, "", "k1", ""), ErrFunc: domaintest.WantTransition("sign_petition", "closed")},
 		{Name: "ErrBeforeLaunch", WhenFunc: sign(public, "", "k1", ""), ErrFunc: domaintest.WantTransition("sign_petition", "")},
 		{Name: "ErrDistrictTooLong", Given: active(), WhenFunc: sign(public, "", "", ar(campaign.MaxDistrict+1)), ErrFunc: domaintest.WantInvalid("district")},

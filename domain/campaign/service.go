@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -105,17 +106,28 @@ func (s *Service) HoldActivity(ctx context.Context, id string, cmd HoldActivity,
 
 // SignPetition adds a signature. A named signer goes to the vault, stored
 // once even when the decision is retried, and only once the signature is
-// known to be acceptable; the event keeps a key derived from the campaign
-// and the name, so that one person signs once.
+// known to be acceptable; the event keeps a keyed hash of the campaign and
+// the name, so that one person signs once. A repeat signature records
+// nothing, stores nothing, and answers like a first one: the campaign's
+// current version and status.
 func (s *Service) SignPetition(ctx context.Context, id string, cmd SignPetition, name string, opts domain.UpdateOptions) (domain.Outcome, error) {
 	name = strings.Join(strings.Fields(name), " ")
-	var subject string
+	var (
+		subject  string
+		repeated bool
+	)
 	out, err := s.run(ctx, id, opts, "", func(c *Campaign, now time.Time) ([]domain.Event, error) {
+		repeated = false
 		if err := (domain.PersonalData{Name: name}).Check(""); err != nil {
 			return nil, err
 		}
-		cmd.Now, cmd.SignerKey, cmd.SignerSubject = now, SignerKey(c.ID, name), ""
-		if _, err := c.SignPetition(cmd); err != nil {
+		cmd.Now, cmd.SignerKey, cmd.SignerSubject = now, SignerKey(s.ports.KeyedHashFunc, c.ID, name), ""
+		if c.Signed(LegacySignerKey(c.ID, name)) {
+			cmd.SignerKey = LegacySignerKey(c.ID, name) // signed before keys were keyed: a repeat
+		}
+		events, err := c.SignPetition(cmd)
+		if err != nil || len(events) == 0 {
+			repeated = err == nil
 			return nil, err
 		}
 		if name != "" && subject == "" {
@@ -127,6 +139,14 @@ func (s *Service) SignPetition(ctx context.Context, id string, cmd SignPetition,
 		cmd.SignerSubject = subject
 		return c.SignPetition(cmd)
 	})
+	if repeated && err == nil && subject != "" {
+		// Stored on an attempt that lost a race to the same signer's first
+		// signature: nothing refers to it.
+		if discardErr := s.ports.Vault.Discard(context.WithoutCancel(ctx), subject); discardErr != nil {
+			return out, fmt.Errorf("discard unused personal data: %w", discardErr)
+		}
+		return out, nil
+	}
 	return out, errors.Join(err, domain.Forget(ctx, s.ports.Vault, subject, out, err))
 }
 

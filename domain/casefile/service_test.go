@@ -97,7 +97,8 @@ func TestReportVaultEntry(t *testing.T) {
 			t.Parallel()
 			vault := &memVault{data: map[string]domain.PersonalData{}}
 			svc := casefile.NewService(tc.repo, directory.Default(), domain.Ports{Vault: vault,
-				NowFunc: func() time.Time { return at }, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" }})
+				NowFunc: func() time.Time { return at }, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" },
+				KeyedHashFunc: func(purpose, text string) string { return purpose + ":" + text }})
 			out, err := svc.Report(context.Background(), report, reporter, tc.opts)
 			var vc *domain.VersionConflictError
 			switch {
@@ -132,7 +133,8 @@ func TestReportBadInputStoresNothing(t *testing.T) {
 	t.Parallel()
 	vault := &memVault{data: map[string]domain.PersonalData{}}
 	repo := &appendRepo{}
-	svc := casefile.NewService(repo, directory.Default(), domain.Ports{Vault: vault, NowFunc: time.Now, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" }})
+	svc := casefile.NewService(repo, directory.Default(), domain.Ports{Vault: vault, NowFunc: time.Now, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" },
+		KeyedHashFunc: func(purpose, text string) string { return purpose + ":" + text }})
 	_, err := svc.Report(context.Background(), casefile.Report{Actor: domain.Anonymous, Title: "", Category: "roads", District: "Medina"},
 		domain.PersonalData{Email: "not an address"}, domain.UpdateOptions{IfMatch: domain.AnyVersion})
 	var inv *domain.InvalidError

@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/migrations"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -141,4 +143,25 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.tb.Helper()
 	w.tb.Log(string(p))
 	return len(p), nil
+}
+
+// MasterKey returns a fresh master key of the test's own, as every store
+// and vault under test needs one and no test may share another's.
+func MasterKey(tb testing.TB) *eventstore.MasterKey {
+	tb.Helper()
+	mk, _ := eventstore.NewMasterKey()
+	return mk
+}
+
+// MasterKeyFile writes a fresh master key to a file of the test's own
+// (mode 0600, removed in Cleanup) and returns its path and the key, for
+// programs under test that read BAYT_MASTER_KEY_FILE.
+func MasterKeyFile(tb testing.TB) (string, *eventstore.MasterKey) {
+	tb.Helper()
+	mk, text := eventstore.NewMasterKey()
+	path := filepath.Join(tb.TempDir(), "master.key")
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path, mk
 }
