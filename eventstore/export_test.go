@@ -10,7 +10,6 @@ func ExpireMemoryToken(m *MemoryTokens, id string, at time.Time) {
 	m.byID[id].tok.ExpiresAt = at
 }
 
-
 // UnwrapKey opens a sealed data key, for tests that look for it in a dump.
 func UnwrapKey(mk *MasterKey, sealed []byte, subject, id string) ([]byte, error) {
 	return mk.unwrapKey(sealed, subject, id)
