@@ -65,9 +65,12 @@ func compressible(status int, h http.Header) bool {
 }
 
 // gzipWriter compresses the response when, at its header, it turns out
-// to be compressible. It is only used for clients that accept gzip.
+// to be compressible and the client accepts gzip. A compressible response
+// says it varies by Accept-Encoding whether or not it was compressed, so
+// that a cache does not hand one client's encoding to another.
 type gzipWriter struct {
 	http.ResponseWriter
+	accept  bool // the client accepts gzip
 	decided bool
 	gz      *gzip.Writer // nil when the response goes as it is
 }
@@ -81,10 +84,15 @@ func (w *gzipWriter) WriteHeader(status int) {
 	w.decided = true
 	h := w.Header()
 	if compressible(status, h) {
-		h.Del("Content-Length")
-		h.Set("Content-Encoding", "gzip")
-		w.gz = gzipWriters.Get().(*gzip.Writer)
-		w.gz.Reset(w.ResponseWriter)
+		// One Vary line: readers of the first line (Header.Get) see the
+		// handler's own reasons too.
+		h.Set("Vary", strings.Join(append(h.Values("Vary"), "Accept-Encoding"), ", "))
+		if w.accept {
+			h.Del("Content-Length")
+			h.Set("Content-Encoding", "gzip")
+			w.gz = gzipWriters.Get().(*gzip.Writer)
+			w.gz.Reset(w.ResponseWriter)
+		}
 	}
 	w.ResponseWriter.WriteHeader(status)
 }
@@ -107,6 +115,9 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 // FlushError sends what is compressed so far; http.ResponseController
 // finds it before unwrapping, so a flush never skips the compressor.
 func (w *gzipWriter) FlushError() error {
+	if !w.decided {
+		w.WriteHeader(http.StatusOK)
+	}
 	if w.gz != nil {
 		if err := w.gz.Flush(); err != nil {
 			return err
@@ -116,6 +127,7 @@ func (w *gzipWriter) FlushError() error {
 }
 
 // Unwrap lets http.ResponseController reach the connection (deadlines).
+// Hijacking is not offered: a WebSocket upgrade never passes here.
 func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // finish writes the gzip trailer once the handler has returned.

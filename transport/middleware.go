@@ -87,11 +87,8 @@ func Middleware(next http.Handler, cfg MiddlewareConfig) http.Handler {
 		var out http.ResponseWriter = sw
 		var gw *gzipWriter
 		if !upgrade && r.Method != http.MethodHead {
-			h.Add("Vary", "Accept-Encoding")
-			if acceptsGzip(r) {
-				gw = &gzipWriter{ResponseWriter: sw}
-				out = gw
-			}
+			gw = &gzipWriter{ResponseWriter: sw, accept: acceptsGzip(r)}
+			out = gw
 		}
 		next.ServeHTTP(out, r.WithContext(ctx))
 		if gw != nil {
