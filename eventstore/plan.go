@@ -74,7 +74,11 @@ func (p *planner) plan(req Request, meta domain.Metadata) (Result, error) {
 			stored := rec.stored
 			return Result{Replayed: &stored}, nil
 		}
-		meta.IdempotencyKey = idem.Key
+		// A key with no credential behind it is scoped to the caller's
+		// address; even hashed, the permanent log does not keep it.
+		if meta.Actor.ID != "" {
+			meta.IdempotencyKey = idem.Key
+		}
 	}
 	for _, a := range req.Appends {
 		if err := checkExpected(a.Stream, a.Expected, p.head(a.Stream).version); err != nil {

@@ -7,7 +7,9 @@
 //
 // This package holds what they must agree on: the one table from a domain
 // error's kind to an HTTP status and a WebSocket close code, the
-// middleware every request passes (ids, correlation, log), the refusal of
-// cross-site writes, the anonymous write limit shared by every surface,
-// the names events are shown under, and the warning that nothing is kept.
+// middleware every request passes (ids, correlation, log, the client's
+// address behind trusted proxies, security headers, write deadline,
+// compression), the refusal of cross-site writes, the anonymous write
+// limit shared by every surface, the names events are shown under, and
+// the warning that nothing is kept.
 package transport

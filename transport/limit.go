@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -10,9 +9,9 @@ import (
 // MaxBody bounds every request body, JSON or form.
 const MaxBody = 1 << 20
 
-// Limiter allows each client address a number of anonymous writes per
-// minute, in fixed one-minute windows: simple, and enough to keep one
-// client from flooding the public forms. One Limiter is shared by every
+// Limiter allows each client (by ClientAddress) a number of anonymous
+// writes per minute, in fixed one-minute windows: simple, and enough to
+// keep one client from flooding the public forms. One Limiter is shared by every
 // surface, so a client's budget is the same whether it posts JSON or a
 // form.
 type Limiter struct {
@@ -45,14 +44,4 @@ func (l *Limiter) Allow(r *http.Request, now time.Time) bool {
 	}
 	l.count[client]++
 	return true
-}
-
-// ClientAddress is the address r came from, without its port: what
-// anonymous callers are told apart by.
-func ClientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

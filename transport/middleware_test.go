@@ -17,12 +17,18 @@ func TestMiddleware(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, sent string
-		kept       bool // whether the sent correlation id is the one used
+		want       string // the correlation id used; "" for a fresh one
 	}{
-		{"CorrelationFromCaller", "order-42", true},
-		{"NoCorrelation", "", false},
-		{"UnprintableCorrelation", "bad\x01id", false},
-		{"LongCorrelation", strings.Repeat("x", 101), false},
+		{"ULIDKept", "01HZY3Q4J8RPK5V0AZ1M2N3B4C", "01HZY3Q4J8RPK5V0AZ1M2N3B4C"},
+		{"ULIDCanonical", "01hzy3q4j8rpk5v0az1m2n3b4c", "01HZY3Q4J8RPK5V0AZ1M2N3B4C"},
+		{"UUIDKept", "0b9e7c52-3c1f-4f5e-9a57-2d8c4e1f6a3b", "0b9e7c52-3c1f-4f5e-9a57-2d8c4e1f6a3b"},
+		{"UUIDCanonical", "0B9E7C52-3C1F-4F5E-9A57-2D8C4E1F6A3B", "0b9e7c52-3c1f-4f5e-9a57-2d8c4e1f6a3b"},
+		{"NoCorrelation", "", ""},
+		{"FreeText", "order-42", ""},
+		{"PhoneNumber", "+216 98 765 432", ""},
+		{"UUIDInBraces", "{0b9e7c52-3c1f-4f5e-9a57-2d8c4e1f6a3b}", ""},
+		{"Unprintable", "bad\x01id", ""},
+		{"Long", strings.Repeat("x", 101), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -31,7 +37,7 @@ func TestMiddleware(t *testing.T) {
 			h := transport.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				seen = domain.MetadataFrom(r.Context())
 				w.WriteHeader(http.StatusTeapot)
-			}), slog.New(slog.NewTextHandler(&logged, nil)))
+			}), transport.MiddlewareConfig{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 			r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/x", nil)
 			if tc.sent != "" {
 				r.Header.Set("X-Correlation-ID", tc.sent)
@@ -42,7 +48,11 @@ func TestMiddleware(t *testing.T) {
 			if len(reqID) != 16 || seen.RequestID != reqID || seen.CorrelationID != corr || seen.Actor != domain.Anonymous {
 				t.Fatalf("request id %q, correlation %q, metadata %+v", reqID, corr, seen)
 			}
-			if want := map[bool]string{true: tc.sent, false: reqID}[tc.kept]; corr != want {
+			want := tc.want
+			if want == "" {
+				want = reqID
+			}
+			if corr != want {
 				t.Errorf("correlation id %q, want %q", corr, want)
 			}
 			line := logged.String()
@@ -50,6 +60,9 @@ func TestMiddleware(t *testing.T) {
 				if !strings.Contains(line, s) {
 					t.Errorf("log %q lacks %q", line, s)
 				}
+			}
+			if tc.sent != "" && tc.want == "" && strings.Contains(line, tc.sent) {
+				t.Errorf("log %q holds the refused correlation id", line)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/migrations"
+	"github.com/citizenhouse/bayt/transport"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -25,6 +26,8 @@ type config struct {
 	NATSURL          string
 	PublicWriteLimit int
 	AllowedOrigins   string
+	// TrustedProxies is BAYT_TRUSTED_PROXIES, comma-separated CIDRs.
+	TrustedProxies   string
 	ShutdownTimeout  time.Duration
 	StatementTimeout time.Duration
 	// Memory serves from the in-memory store, which keeps nothing when
@@ -47,6 +50,7 @@ func configFromEnv() config {
 		NATSURL:          envOr("NATS_URL", "nats://127.0.0.1:4222"),
 		PublicWriteLimit: 30,
 		AllowedOrigins:   os.Getenv("BAYT_ALLOWED_ORIGINS"),
+		TrustedProxies:   os.Getenv("BAYT_TRUSTED_PROXIES"),
 		ShutdownTimeout:  10 * time.Second,
 		StatementTimeout: 30 * time.Second,
 	}
@@ -80,6 +84,9 @@ func (c config) validate() error {
 	}
 	if c.PublicWriteLimit < 0 {
 		return fmt.Errorf("%w: BAYT_PUBLIC_WRITE_LIMIT must be 0 or more", errUsage)
+	}
+	if _, err := transport.ParseProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
 	}
 	return nil
 }

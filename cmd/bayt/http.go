@@ -17,14 +17,15 @@ var apiPaths = [...]string{"/api/", "/healthz", "/readyz"}
 // server runs: the JSON API and the health endpoints, the pages for the
 // rest, all behind the middleware every request passes. A new surface (an
 // Open311 endpoint, say) is mounted here on paths of its own.
-func newHandler(cfg api.Config) http.Handler {
+func newHandler(cfg api.Config, edge transport.MiddlewareConfig) http.Handler {
 	mux := http.NewServeMux()
 	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
 		mux.Handle(p, apiServer)
 	}
 	mux.Handle("/", web.New(webConfig(cfg)))
-	return transport.Middleware(mux, cfg.Logger)
+	edge.Logger = cfg.Logger
+	return transport.Middleware(mux, edge)
 }
 
 // webConfig gives the pages what they read and write through, the same

@@ -19,8 +19,8 @@ func TestSurfaces(t *testing.T) {
 
 	t.Run("EveryRequestTraced", func(t *testing.T) {
 		for _, path := range []string{"/api/v1/categories", "/healthz", "/report", "/no-such-page"} {
-			r := ts.do("GET", path, "", nil, "X-Correlation-ID", "trace-7")
-			if r.header.Get("X-Correlation-ID") != "trace-7" || len(r.header.Get("X-Request-ID")) != 16 {
+			r := ts.do("GET", path, "", nil, "X-Correlation-ID", "01HZY3Q4J8RPK5V0AZ1M2N3B4C")
+			if r.header.Get("X-Correlation-ID") != "01HZY3Q4J8RPK5V0AZ1M2N3B4C" || len(r.header.Get("X-Request-ID")) != 16 {
 				t.Errorf("GET %s: request id %q, correlation id %q", path, r.header.Get("X-Request-ID"), r.header.Get("X-Correlation-ID"))
 			}
 		}

@@ -63,6 +63,10 @@ type program struct {
 }
 
 func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program, error) {
+	proxies, err := transport.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
+	}
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
 		Logger:     logger,
@@ -159,8 +163,12 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	}
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
+	// No WriteTimeout on the server: it would cut every live feed
+	// connection at the same age. The middleware bounds the writing of
+	// every other response instead.
+	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
-		Handler:           newHandler(apiCfg),
+		Handler:           newHandler(apiCfg, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

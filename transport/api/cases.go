@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -265,12 +266,13 @@ func (s *Server) commandOptions(w http.ResponseWriter, r *http.Request, actor do
 		}
 		// Keys are scoped to the caller (anonymous callers to their
 		// address), so two clients choosing the same key never see each
-		// other's answers, a reporter's tracking token among them.
-		caller := actor.ID
-		if caller == "" {
-			caller = "anonymous@" + transport.ClientAddress(r)
+		// other's answers, a reporter's tracking token among them. An
+		// address is personal data: the scope keeps only its hash.
+		scoped := actor.ID + "/" + key
+		if actor.ID == "" {
+			sum := sha256.Sum256([]byte(transport.ClientAddress(r) + "\x00" + key))
+			scoped = "anonymous:" + hex.EncodeToString(sum[:])
 		}
-		scoped := caller + "/" + key
 		h := sha256.New()
 		h.Write([]byte(r.Method + " " + r.URL.Path + "\x00"))
 		h.Write(body)
