@@ -23,7 +23,7 @@ const masterKeyVar = "BAYT_MASTER_KEY_FILE"
 
 func keysCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, keysUsage)
+		_, _ = fmt.Fprintln(stderr, keysUsage)
 		return errUsage
 	}
 	switch args[0] {
@@ -32,7 +32,7 @@ func keysCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case "rotate":
 		return keysRotateCommand(ctx, args[1:], stdout, stderr)
 	default:
-		fmt.Fprintln(stderr, keysUsage)
+		_, _ = fmt.Fprintln(stderr, keysUsage)
 		return errUsage
 	}
 }
@@ -58,15 +58,15 @@ func keysInitCommand(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("write master key: %w", err)
 	}
 	if _, err := f.Write(text); err != nil {
-		f.Close()
+		_ = f.Close() // the write's error is the one to tell
 		return fmt.Errorf("write master key: %w", err)
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write master key: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote master key %s to %s\nback it up away from the database: without it nobody's personal data can be read\n",
+	_, err = fmt.Fprintf(stdout, "wrote master key %s to %s\nback it up away from the database: without it nobody's personal data can be read\n",
 		mk.ID(), cfg.MasterKeyFile)
-	return nil
+	return err
 }
 
 // keysRotateCommand seals every data key, secret and remembered answer
@@ -100,7 +100,9 @@ func keysRotateCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "erased %d people whose data key was sealed under a lost master key\n", n)
+		if _, err := fmt.Fprintf(stdout, "erased %d people whose data key was sealed under a lost master key\n", n); err != nil {
+			return err
+		}
 	} else if cfg.MasterKeyFile != "" {
 		if from, err = readMasterKey(cfg.MasterKeyFile, masterKeyVar); err != nil {
 			return err
@@ -110,9 +112,9 @@ func keysRotateCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("%w (the old key is read from %s)", err, masterKeyVar)
 	}
-	fmt.Fprintf(stdout, "re-wrapped %d keys and %d remembered answers under master key %s\nnow set %s=%s on every node\n",
+	_, err = fmt.Fprintf(stdout, "re-wrapped %d keys and %d remembered answers under master key %s\nnow set %s=%s on every node\n",
 		rep.Keys, rep.Answers, to.ID(), masterKeyVar, *newFile)
-	return nil
+	return err
 }
 
 // readMasterKey reads a key file, named in messages by what pointed to it.
