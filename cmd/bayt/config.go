@@ -88,6 +88,11 @@ func openPool(ctx context.Context, c config) (*pgxpool.Pool, error) {
 	if _, ok := rp["application_name"]; !ok {
 		rp["application_name"] = "bayt"
 	}
+	// Without it a connect to a host that drops packets waits for the
+	// kernel's TCP timeout, minutes, holding a request or the writer.
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	// pgxpool's default (the number of CPUs, at least 4) is too few for a
 	// server whose requests, projections and writer share the pool.
 	if !strings.Contains(c.DatabaseURL, "pool_max_conns") {
