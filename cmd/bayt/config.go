@@ -23,6 +23,9 @@ type config struct {
 	Bus              string
 	NATSURL          string
 	PublicWriteLimit int
+	// LivePerAddress bounds the live feed connections of one client
+	// address; 0 sets no bound.
+	LivePerAddress   int
 	AllowedOrigins   string
 	ShutdownTimeout  time.Duration
 	StatementTimeout time.Duration
@@ -40,12 +43,16 @@ func configFromEnv() config {
 		Bus:              envOr("BAYT_BUS", "gochannel"),
 		NATSURL:          envOr("NATS_URL", "nats://127.0.0.1:4222"),
 		PublicWriteLimit: 30,
+		LivePerAddress:   20,
 		AllowedOrigins:   os.Getenv("BAYT_ALLOWED_ORIGINS"),
 		ShutdownTimeout:  10 * time.Second,
 		StatementTimeout: 30 * time.Second,
 	}
 	if v, err := strconv.Atoi(os.Getenv("BAYT_PUBLIC_WRITE_LIMIT")); err == nil {
 		c.PublicWriteLimit = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("BAYT_LIVE_PER_ADDRESS")); err == nil {
+		c.LivePerAddress = v
 	}
 	return c
 }
@@ -67,6 +74,9 @@ func (c config) validate() error {
 	}
 	if c.PublicWriteLimit < 0 {
 		return fmt.Errorf("%w: BAYT_PUBLIC_WRITE_LIMIT must be 0 or more", errUsage)
+	}
+	if c.LivePerAddress < 0 {
+		return fmt.Errorf("%w: BAYT_LIVE_PER_ADDRESS must be 0 or more", errUsage)
 	}
 	return nil
 }

@@ -68,6 +68,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
 	}
 	var feed live.Feed
+	// One cap for both boards: the bound is on an address's connections.
+	liveCap := live.NewCap(cfg.LivePerAddress)
 	if cfg.DatabaseURL == "" {
 		logger.Warn(transport.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
@@ -86,8 +88,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
 		apiCfg.Idempotency = store
-		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
-		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
+		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.workers = append(p.workers, rs.follow(projectionLog{store}, p.wake))
 	} else {
 		pool, err := openPool(ctx, cfg)
@@ -123,8 +125,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
 		apiCfg.Idempotency = store
-		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
-		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
+		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		router, err := newRouter(b, logger, func() { p.hub.Notify(); p.campaignHub.Notify() })
 		if err != nil {
 			p.close()
