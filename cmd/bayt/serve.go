@@ -19,6 +19,7 @@ import (
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error {
@@ -56,6 +57,9 @@ type program struct {
 	// campaignHub serves the live feed's board=campaigns.
 	campaignHub *live.Hub
 	workers     []func(context.Context) error
+	// pool is the database pool, nil on the in-memory store; tests read
+	// its statistics.
+	pool *pgxpool.Pool
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -96,6 +100,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		if err != nil {
 			return nil, err
 		}
+		p.pool = pool
 		p.closers = append(p.closers, pool.Close)
 		if _, err := migrate(ctx, pool); err != nil {
 			p.close()
