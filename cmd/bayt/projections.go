@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/citizenhouse/bayt/eventstore"
@@ -100,8 +101,10 @@ func projectionsStatus(ctx context.Context, stdout io.Writer, pool *pgxpool.Pool
 	return err
 }
 
-// progressBar draws one line, redrawn at most every 200 ms.
+// progressBar draws one line, redrawn at most every 200 ms. It is safe for
+// concurrent use: demo load's workers update it together.
 type progressBar struct {
+	mu    sync.Mutex
 	w     io.Writer
 	name  string
 	unit  string
@@ -115,6 +118,8 @@ func newProgressBar(w io.Writer, name, unit string) *progressBar {
 }
 
 func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if time.Since(p.last) < 200*time.Millisecond && applied < total {
 		return
 	}
