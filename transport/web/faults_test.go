@@ -26,7 +26,7 @@ func TestUnknownPagesAreTheSitesNotFound(t *testing.T) {
 	s := newRoutedPages(t)
 	for _, path := range []string{"/cases/", "/campaigns/", "/nope", "/cases/x/y", "/static/"} {
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path+"?lang=en", nil))
+		s.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, path+"?lang=en", nil))
 		if path == "/static/" {
 			// No directory listing; the static handler answers it.
 			if rec.Code != http.StatusNotFound {
@@ -45,7 +45,7 @@ func TestStaticConditionalRequests(t *testing.T) {
 	t.Parallel()
 	s := newRoutedPages(t)
 	get := func(header, value string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodGet, "/static/bayt.css", nil)
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/static/bayt.css", nil)
 		if header != "" {
 			req.Header.Set(header, value)
 		}
@@ -80,7 +80,7 @@ func TestStaticConditionalRequests(t *testing.T) {
 func TestUnavailableDatabaseIsA503Page(t *testing.T) {
 	t.Parallel()
 	s := newRoutedPages(t)
-	req := httptest.NewRequest(http.MethodGet, "/cases/x?lang=en", nil)
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/cases/x?lang=en", nil)
 	rec := httptest.NewRecorder()
 	s.fail(rec, req, s.data(req, ""), fmt.Errorf("load case: %w", domain.ErrUnavailable))
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != transport.RetryAfter ||
