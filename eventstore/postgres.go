@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -58,6 +62,12 @@ type Config struct {
 	// subscribed with LISTEN. Tests use it to know that a notification sent
 	// from then on will reach this store.
 	ListenFunc func()
+	// CommitTimeout bounds one append transaction, from taking a
+	// connection to COMMIT; 10 s when zero. Callers queued behind a batch
+	// wait for it whatever their own deadlines (they must learn whether it
+	// committed), so a database that stops answering must not hold the
+	// writer longer than this.
+	CommitTimeout time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -72,6 +82,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.CommitTimeout <= 0 {
+		c.CommitTimeout = 10 * time.Second
 	}
 }
 
@@ -187,7 +200,7 @@ func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 		}
 	case <-ctx.Done():
 		s.closing.RUnlock()
-		return Result{}, ctx.Err()
+		return Result{}, translate(ctx.Err())
 	}
 	// Once queued, wait for the verdict even if ctx ends: the writer may
 	// already have committed, and the caller must not believe otherwise.
@@ -246,7 +259,9 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	live := batch[:0]
 	for _, p := range batch {
 		if err := p.ctx.Err(); err != nil {
-			p.done <- outcome{err: err}
+			// A request whose deadline passed while it waited in the
+			// queue was never tried: the database is too slow to answer.
+			p.done <- outcome{err: translate(err)}
 			continue
 		}
 		live = append(live, p)
@@ -255,11 +270,15 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 		return 0
 	}
 	results := make([]outcome, len(live))
-	last, err := s.commitTx(ctx, live, results)
+	tctx, cancel := context.WithTimeout(ctx, s.cfg.CommitTimeout)
+	last, err := s.commitTx(tctx, live, results)
+	cancel()
 	if s.cfg.BatchFunc != nil {
 		s.cfg.BatchFunc(len(live), err)
 	}
-	if err != nil && len(live) > 1 && ctx.Err() == nil && !errors.Is(err, domain.ErrOutcomeUnknown) {
+	// A database that does not answer fails every request alike: committing
+	// each alone would only make the last caller wait for all the others.
+	if err != nil && len(live) > 1 && ctx.Err() == nil && !errors.Is(err, domain.ErrOutcomeUnknown) && !unreachable(err) {
 		// One request the database refuses (a value it cannot store) must
 		// not fail the others it was batched with: commit each alone.
 		for _, p := range live {
@@ -331,7 +350,9 @@ func (s *Store) commitTx(ctx context.Context, live []*pending, results []outcome
 		// log. Answering "failed" for an append that committed would make
 		// a caller discard data its events refer to, or retry into a
 		// duplicate; look it up instead.
-		committed, lookupErr := s.committed(ctx, p.accepted[0])
+		// Not under ctx: the commit may have failed because ctx ran out,
+		// and the look-up must still get its chance.
+		committed, lookupErr := s.committed(context.WithoutCancel(ctx), p.accepted[0])
 		switch {
 		case lookupErr != nil:
 			return 0, fmt.Errorf("%w: %w (looking it up: %w)", domain.ErrOutcomeUnknown, err, lookupErr)
@@ -367,10 +388,11 @@ func (s *Store) backstopConflict(ctx context.Context, req Request, err error) er
 
 // refusedByServer reports whether err is PostgreSQL's own answer, which
 // means the transaction was rolled back: only then is "not committed"
-// certain without looking.
+// certain without looking. A server shutting down is the exception: its
+// FATAL may arrive where COMMIT's answer was due, after the commit.
 func refusedByServer(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr)
+	return errors.As(err, &pgErr) && !unreachable(err)
 }
 
 // committed looks up whether the first event of a batch whose commit
@@ -535,18 +557,59 @@ func nullable(s string) *string {
 }
 
 // translate turns driver errors into the store's own, so no pgx error
-// escapes the package.
+// escapes the package as itself: a database that does not answer becomes
+// domain.ErrUnavailable (wrapping the cause, for the log), which every
+// surface answers with 503 and Retry-After.
 func translate(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "events_stream_id_stream_version_key" {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, domain.ErrOutcomeUnknown):
+		return err
+	case errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "events_stream_id_stream_version_key":
 		// Which stream, and its version, the caller's request says: see
 		// backstopConflict.
 		return &domain.VersionConflictError{Stream: "(concurrent writer)", Expected: -1, Actual: -1}
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
+	case errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05"):
+		// Text the database cannot store (a NUL, say): the caller's input,
+		// whichever check above missed it.
+		return &domain.InvalidError{Reason: "text the database cannot store"}
+	case errors.Is(err, pgx.ErrNoRows):
 		return domain.ErrNotFound
+	case unreachable(err):
+		return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 	}
 	return err
+}
+
+// unreachable reports whether err says the database could not be reached
+// or the connection was lost, rather than what the database answered: a
+// refused or timed-out connect, a pool that found no connection before the
+// deadline, a connection closed under a query, or the server shutting down
+// or starting up.
+func unreachable(err error) bool {
+	var (
+		pgErr   *pgconn.PgError
+		connErr *pgconn.ConnectError
+		netErr  net.Error
+	)
+	switch {
+	case errors.As(err, &pgErr):
+		// Class 08 is connection exception; 57P01-57P03 are the server
+		// shutting down, crashed, or not yet accepting connections; 53300
+		// is too many connections.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	case errors.As(err, &connErr), errors.As(err, &netErr):
+		return true
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, net.ErrClosed), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	// Nothing reached the server (a connection found closed): the same.
+	return pgconn.SafeToRetry(err)
 }
 
 // Idempotent returns the remembered answer for key, or nil.
@@ -562,7 +625,7 @@ func (s *Store) Idempotent(ctx context.Context, key string, requestHash []byte) 
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read idempotency key: %w", err)
+		return nil, fmt.Errorf("read idempotency key: %w", translate(err))
 	}
 	if hash, err = s.cfg.MasterKey.openAnswer("request", hash, key, keyID); err != nil {
 		return nil, err
@@ -593,7 +656,7 @@ payload, metadata, recorded_at, prev_hash, hash, log_prev_hash, log_hash FROM ev
 func (s *Store) ReadStream(ctx context.Context, stream string, after int64) ([]Event, error) {
 	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version", stream, after)
 	if err != nil {
-		return nil, fmt.Errorf("read stream %s: %w", stream, err)
+		return nil, fmt.Errorf("read stream %s: %w", stream, translate(err))
 	}
 	return s.collect(rows)
 }
@@ -603,7 +666,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, after int64) ([]E
 func (s *Store) ReadAll(ctx context.Context, after int64, limit int) ([]Event, error) {
 	rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read log: %w", err)
+		return nil, fmt.Errorf("read log: %w", translate(err))
 	}
 	return s.collect(rows)
 }
@@ -619,7 +682,7 @@ func (s *Store) collect(rows pgx.Rows) ([]Event, error) {
 		)
 		if err := rows.Scan(&e.Position, &e.StreamID, &e.StreamVersion, &e.ID, &e.Type, &e.SchemaVersion, &e.Data,
 			&actorID, &role, &name, &dept, &corr, &cause, &reqID, &idemKey, &e.RecordedAt, &e.PrevHash, &e.Hash); err != nil {
-			return nil, fmt.Errorf("scan event: %w", err)
+			return nil, fmt.Errorf("scan event: %w", translate(err))
 		}
 		e.Metadata = domain.Metadata{
 			Actor:          domain.Actor{ID: deref(actorID), Name: deref(name), Role: domain.Role(role), Department: deref(dept)},
@@ -635,7 +698,7 @@ func (s *Store) collect(rows pgx.Rows) ([]Event, error) {
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read events: %w", err)
+		return nil, fmt.Errorf("read events: %w", translate(err))
 	}
 	return out, nil
 }
@@ -652,7 +715,7 @@ func (s *Store) Head(ctx context.Context) (int64, error) {
 	var p int64
 	err := s.pool.QueryRow(ctx, "SELECT COALESCE(max(position), 0) FROM events").Scan(&p)
 	if err != nil {
-		return 0, fmt.Errorf("read head: %w", err)
+		return 0, fmt.Errorf("read head: %w", translate(err))
 	}
 	return p, nil
 }
@@ -665,7 +728,7 @@ func (s *Store) StreamVersion(ctx context.Context, stream string) (int64, error)
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("read stream version: %w", err)
+		return 0, fmt.Errorf("read stream version: %w", translate(err))
 	}
 	return v, nil
 }
@@ -676,7 +739,7 @@ func (s *Store) StreamVersion(ctx context.Context, stream string) (int64, error)
 func (s *Store) ForgetIdempotency(ctx context.Context, age time.Duration) (int64, error) {
 	tag, err := s.pool.Exec(ctx, "DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval", age.String())
 	if err != nil {
-		return 0, fmt.Errorf("forget idempotency keys: %w", err)
+		return 0, fmt.Errorf("forget idempotency keys: %w", translate(err))
 	}
 	return tag.RowsAffected(), nil
 }

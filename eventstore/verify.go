@@ -225,9 +225,9 @@ func readHeads(ctx context.Context, q querier, stream string) (map[string]stream
 // VerifyStream checks one stream's chain against its head, as the history
 // of a case shows it. It does not check the log chain: Verify does.
 func (s *Store) VerifyStream(ctx context.Context, stream string) error {
-	return pgx.BeginTxFunc(ctx, s.pool, snapshotTx, func(tx pgx.Tx) error {
+	return translate(pgx.BeginTxFunc(ctx, s.pool, snapshotTx, func(tx pgx.Tx) error {
 		return verifyOneStream(ctx, tx, stream)
-	})
+	}))
 }
 
 func verifyOneStream(ctx context.Context, q querier, stream string) error {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/jackc/pgx/v5"
@@ -51,7 +53,9 @@ func ParseCursor(s string) (*Cursor, error) {
 	}
 	micros, id, ok := strings.Cut(string(b), "|")
 	n, err := strconv.ParseInt(micros, 10, 64)
-	if !ok || err != nil || id == "" {
+	// The id goes to the database as text, which refuses NUL and invalid
+	// UTF-8; no id this server gave holds either, nor any control character.
+	if !ok || err != nil || id == "" || !utf8.ValidString(id) || strings.ContainsFunc(id, unicode.IsControl) {
 		return nil, errBadCursor
 	}
 	return &Cursor{CreatedAt: time.UnixMicro(n).UTC(), ID: id}, nil
@@ -75,7 +79,7 @@ func NewestFirst[T any](ctx context.Context, pool *pgxpool.Pool, table string, w
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := pool.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", table, err)
+		return nil, fmt.Errorf("list %s: %w", table, Translate(err))
 	}
 	var (
 		out   []T
@@ -89,7 +93,7 @@ func NewestFirst[T any](ctx context.Context, pool *pgxpool.Pool, table string, w
 		out = append(out, v)
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("list %s: %w", table, err)
+		return nil, fmt.Errorf("list %s: %w", table, Translate(err))
 	}
 	return out, nil
 }

@@ -275,7 +275,7 @@ func Checkpoint(ctx context.Context, pool *pgxpool.Pool, name string) (int64, er
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("read checkpoint %s: %w", name, err)
+		return 0, fmt.Errorf("read checkpoint %s: %w", name, Translate(err))
 	}
 	return pos, nil
 }

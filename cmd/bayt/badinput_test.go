@@ -137,6 +137,7 @@ func TestBadInput(t *testing.T) {
 		{"MergeIntoItself", "POST", "/api/v1/cases/" + reported + "/merge", "advocate", map[string]any{"into": reported}, nil, 422, "invalid_input", "into"},
 		{"MergeIntoNotACase", "POST", "/api/v1/cases/" + reported + "/merge", "advocate", map[string]any{"into": "nope"}, nil, 422, "invalid_input", "into"},
 		{"MergeIntoUnknownCase", "POST", "/api/v1/cases/" + reported + "/merge", "advocate", map[string]any{"into": unknownCase}, nil, 422, "invalid_input", "into"},
+		{"MergeIntoNUL", "POST", "/api/v1/cases/" + reported + "/merge", "advocate", map[string]any{"into": "case-01ARZ3NDEKTSV4RRFFQ69G\x00AV"}, nil, 422, "invalid_input", "into"},
 		{"MergeIntoNumber", "POST", "/api/v1/cases/" + reported + "/merge", "advocate", map[string]any{"into": 7}, nil, 400, "invalid_input", "into"},
 		{"ForwardUnknownDepartment", "POST", "/api/v1/cases/" + triaged + "/forward", "advocate", map[string]any{"department": "ministry_of_magic"}, nil, 422, "invalid_input", "department"},
 		{"ForwardNoDepartment", "POST", "/api/v1/cases/" + triaged + "/forward", "advocate", map[string]any{"note": "x"}, nil, 422, "invalid_input", "department"},
@@ -175,8 +176,12 @@ func TestBadInput(t *testing.T) {
 		{"ListLimitTooBig", "GET", "/api/v1/cases?limit=1000", "", nil, nil, 422, "invalid_input", "limit"},
 		{"ListUnknownStatus", "GET", "/api/v1/cases?status=nope", "", nil, nil, 422, "invalid_input", "status"},
 		{"ListOverdueMaybe", "GET", "/api/v1/cases?overdue=maybe", "", nil, nil, 400, "invalid_input", "overdue"},
-		{"ListCursorGarbage", "GET", "/api/v1/cases?cursor=garbage", "", nil, nil, 422, "invalid_input", "cursor"},
-		{"ListCursorNotBase64", "GET", "/api/v1/cases?cursor=%25%25%25", "", nil, nil, 422, "invalid_input", "cursor"},
+		{"ListCursorGarbage", "GET", "/api/v1/cases?cursor=garbage", "", nil, nil, 400, "invalid_input", "cursor"},
+		{"ListCursorNotBase64", "GET", "/api/v1/cases?cursor=%25%25%25", "", nil, nil, 400, "invalid_input", "cursor"},
+		// Cursors that decode to an id holding NUL ("1|a\x00b") or invalid
+		// UTF-8 ("1|\xfe"): PostgreSQL refuses both as text.
+		{"ListCursorNUL", "GET", "/api/v1/cases?cursor=MXxhAGI", "", nil, nil, 400, "invalid_input", "cursor"},
+		{"CampaignListCursorNotUTF8", "GET", "/api/v1/campaigns?cursor=MXz__g", "", nil, nil, 400, "invalid_input", "cursor"},
 		{"ListQueryTooLong", "GET", "/api/v1/cases?q=" + strings.Repeat("q", 201), "", nil, nil, 400, "invalid_input", "q"},
 	}
 	for _, tt := range tests {

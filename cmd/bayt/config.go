@@ -25,7 +25,10 @@ type config struct {
 	Bus              string
 	NATSURL          string
 	PublicWriteLimit int
-	AllowedOrigins   string
+	// LivePerAddress bounds the live feed connections of one client
+	// address; 0 sets no bound.
+	LivePerAddress int
+	AllowedOrigins string
 	// TrustedProxies is BAYT_TRUSTED_PROXIES, comma-separated CIDRs.
 	TrustedProxies   string
 	ShutdownTimeout  time.Duration
@@ -49,6 +52,7 @@ func configFromEnv() config {
 		Bus:              envOr("BAYT_BUS", "gochannel"),
 		NATSURL:          envOr("NATS_URL", "nats://127.0.0.1:4222"),
 		PublicWriteLimit: 30,
+		LivePerAddress:   20,
 		AllowedOrigins:   os.Getenv("BAYT_ALLOWED_ORIGINS"),
 		TrustedProxies:   os.Getenv("BAYT_TRUSTED_PROXIES"),
 		ShutdownTimeout:  10 * time.Second,
@@ -56,6 +60,9 @@ func configFromEnv() config {
 	}
 	if v, err := strconv.Atoi(os.Getenv("BAYT_PUBLIC_WRITE_LIMIT")); err == nil {
 		c.PublicWriteLimit = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("BAYT_LIVE_PER_ADDRESS")); err == nil {
+		c.LivePerAddress = v
 	}
 	return c
 }
@@ -88,6 +95,9 @@ func (c config) validate() error {
 	if _, err := transport.ParseProxies(c.TrustedProxies); err != nil {
 		return fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
 	}
+	if c.LivePerAddress < 0 {
+		return fmt.Errorf("%w: BAYT_LIVE_PER_ADDRESS must be 0 or more", errUsage)
+	}
 	return nil
 }
 
@@ -107,6 +117,11 @@ func openPool(ctx context.Context, c config) (*pgxpool.Pool, error) {
 	}
 	if _, ok := rp["application_name"]; !ok {
 		rp["application_name"] = "bayt"
+	}
+	// Without it a connect to a host that drops packets waits for the
+	// kernel's TCP timeout, minutes, holding a request or the writer.
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
 	// pgxpool's default (the number of CPUs, at least 4) is too few for a
 	// server whose requests, projections and writer share the pool.

@@ -21,9 +21,9 @@ func newHandler(cfg api.Config, edge transport.MiddlewareConfig) http.Handler {
 	mux := http.NewServeMux()
 	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
-		mux.Handle(p, apiServer)
+		mux.Handle(p, withBudget(apiServer))
 	}
-	mux.Handle("/", web.New(webConfig(cfg)))
+	mux.Handle("/", withBudget(web.New(webConfig(cfg))))
 	edge.Logger = cfg.Logger
 	return transport.Middleware(mux, edge)
 }

@@ -35,7 +35,9 @@ func TestSurfaces(t *testing.T) {
 			{"GET", "/readyz", http.StatusOK, "application/json; charset=utf-8"},
 			{"POST", "/healthz", http.StatusMethodNotAllowed, "text/plain; charset=utf-8"},
 			{"DELETE", "/report", http.StatusMethodNotAllowed, "text/plain; charset=utf-8"},
-			{"GET", "/no-such-page", http.StatusNotFound, "text/plain; charset=utf-8"},
+			{"GET", "/no-such-page", http.StatusNotFound, "text/html; charset=utf-8"},
+			{"GET", "/cases/", http.StatusNotFound, "text/html; charset=utf-8"},
+			{"GET", "/campaigns/", http.StatusNotFound, "text/html; charset=utf-8"},
 			{"GET", "/campaigns", http.StatusOK, "text/html; charset=utf-8"},
 		} {
 			r := ts.do(tc.method, tc.path, "", nil)

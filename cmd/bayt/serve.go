@@ -19,6 +19,7 @@ import (
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error {
@@ -58,6 +59,9 @@ type program struct {
 	// campaignHub serves the live feed's board=campaigns.
 	campaignHub *live.Hub
 	workers     []func(context.Context) error
+	// pool is the database pool, nil on the in-memory store; tests read
+	// its statistics.
+	pool *pgxpool.Pool
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -74,6 +78,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
 	}
 	var feed live.Feed
+	// One cap for both boards: the bound is on an address's connections.
+	liveCap := live.NewCap(cfg.LivePerAddress)
 	if cfg.Memory {
 		logger.Warn(transport.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
@@ -92,8 +98,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
 		apiCfg.Idempotency = store
-		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
-		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
+		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.workers = append(p.workers, rs.follow(projectionLog{store}, p.wake))
 	} else {
 		mk, err := configuredMasterKey(cfg)
@@ -104,6 +110,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		if err != nil {
 			return nil, err
 		}
+		p.pool = pool
 		p.closers = append(p.closers, pool.Close)
 		if _, err := migrate(ctx, pool); err != nil {
 			p.close()
@@ -141,8 +148,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
 		apiCfg.Idempotency = store
-		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
-		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Logger: logger})
+		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
+		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		router, err := newRouter(b, logger, func() { p.hub.Notify(); p.campaignHub.Notify() })
 		if err != nil {
 			p.close()

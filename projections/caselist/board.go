@@ -108,7 +108,7 @@ FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER B
 		return err
 	})
 	if err != nil {
-		return Board{}, fmt.Errorf("read board: %w", err)
+		return Board{}, fmt.Errorf("read board: %w", projections.Translate(err))
 	}
 	return b, nil
 }
@@ -119,7 +119,7 @@ func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]Fee
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, "SELECT position, item FROM public_feed WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read feed: %w", err)
+		return nil, fmt.Errorf("read feed: %w", projections.Translate(err))
 	}
 	var (
 		out []FeedRecord
@@ -129,7 +129,7 @@ func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]Fee
 		out = append(out, FeedRecord{Position: r.Position, JSON: append([]byte(nil), r.JSON...)})
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("read feed: %w", err)
+		return nil, fmt.Errorf("read feed: %w", projections.Translate(err))
 	}
 	return out, nil
 }
@@ -153,7 +153,7 @@ func (p *Postgres) Inbox(ctx context.Context, department string) ([]casefile.Cas
 	rows, err := p.pool.Query(ctx, `SELECT state FROM case_list WHERE department = $1 AND status = ANY($2)
 ORDER BY due_at NULLS LAST, created_at, id LIMIT $3`, department, awaiting, inboxLimit)
 	if err != nil {
-		return nil, fmt.Errorf("read inbox: %w", err)
+		return nil, fmt.Errorf("read inbox: %w", projections.Translate(err))
 	}
 	var (
 		out   []casefile.Case
@@ -167,7 +167,7 @@ ORDER BY due_at NULLS LAST, created_at, id LIMIT $3`, department, awaiting, inbo
 		out = append(out, r.Case())
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("read inbox: %w", err)
+		return nil, fmt.Errorf("read inbox: %w", projections.Translate(err))
 	}
 	return out, nil
 }
@@ -314,11 +314,11 @@ func (p *Postgres) Unbreached(ctx context.Context, now time.Time, limit int) ([]
 	rows, err := p.pool.Query(ctx, `SELECT id FROM case_list WHERE status = ANY($1) AND due_at < $2
 AND sla_breached_for IS DISTINCT FROM due_at ORDER BY due_at, id LIMIT $3`, awaiting, now, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read overdue cases: %w", err)
+		return nil, fmt.Errorf("read overdue cases: %w", projections.Translate(err))
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("read overdue cases: %w", err)
+		return nil, fmt.Errorf("read overdue cases: %w", projections.Translate(err))
 	}
 	return ids, nil
 }
@@ -352,7 +352,7 @@ func (p *Postgres) CountResolved(ctx context.Context, ids []string) (int, error)
 	var n int
 	err := p.pool.QueryRow(ctx, "SELECT count(*) FROM case_list WHERE id = ANY($1) AND status IN ('resolved', 'closed')", ids).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("count resolved cases: %w", err)
+		return 0, fmt.Errorf("count resolved cases: %w", projections.Translate(err))
 	}
 	return n, nil
 }

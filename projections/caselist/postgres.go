@@ -45,7 +45,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	loaded, err := tx.Query(ctx, "SELECT id, state FROM case_list WHERE id = ANY($1)", ids)
 	if err != nil {
-		return fmt.Errorf("load cases: %w", err)
+		return fmt.Errorf("load cases: %w", projections.Translate(err))
 	}
 	var (
 		id    string
@@ -115,7 +115,7 @@ ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.dis
 		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs,
 		forwarded, acknowledged, resolved, withinSLA, positions, breached, hidden)
 	if err != nil {
-		return fmt.Errorf("write cases: %w", err)
+		return fmt.Errorf("write cases: %w", projections.Translate(err))
 	}
 	return nil
 }
@@ -182,7 +182,7 @@ func writeFeed(ctx context.Context, tx pgx.Tx, feed []FeedItem) error {
 	_, err := tx.Exec(ctx, `INSERT INTO public_feed (position, stream, item)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::json[]) ON CONFLICT (position) DO NOTHING`, positions, streams, items)
 	if err != nil {
-		return fmt.Errorf("write public feed: %w", err)
+		return fmt.Errorf("write public feed: %w", projections.Translate(err))
 	}
 	return nil
 }

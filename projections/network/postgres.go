@@ -100,7 +100,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, theme
 		b.Queue("INSERT INTO campaign_feed (position, stream, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", f.Position, f.Stream, string(item))
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("write network read model: %w", err)
+		return fmt.Errorf("write network read model: %w", projections.Translate(err))
 	}
 	return nil
 }
@@ -112,7 +112,7 @@ func loadStates(ctx context.Context, tx pgx.Tx, table string, ids []string, fn f
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := tx.Query(ctx, "SELECT id, state FROM "+pgx.Identifier{table}.Sanitize()+" WHERE id = ANY($1)", ids)
 	if err != nil {
-		return fmt.Errorf("load %s: %w", table, err)
+		return fmt.Errorf("load %s: %w", table, projections.Translate(err))
 	}
 	var (
 		id    string
@@ -120,7 +120,7 @@ func loadStates(ctx context.Context, tx pgx.Tx, table string, ids []string, fn f
 	)
 	_, err = pgx.ForEachRow(rows, []any{&id, &state}, func() error { return fn(id, state) })
 	if err != nil {
-		return fmt.Errorf("load %s: %w", table, err)
+		return fmt.Errorf("load %s: %w", table, projections.Translate(err))
 	}
 	return nil
 }
@@ -170,7 +170,7 @@ func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisati
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, "SELECT state FROM organisation_list WHERE $1 = '' OR kind = $1 ORDER BY name, id LIMIT $2", kind, organisationsLimit)
 	if err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
+		return nil, fmt.Errorf("list organisations: %w", projections.Translate(err))
 	}
 	var (
 		out   []organisation.Organisation
@@ -184,7 +184,7 @@ func (p *Postgres) Organisations(ctx context.Context, kind string) ([]organisati
 		out = append(out, r.Organisation())
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
+		return nil, fmt.Errorf("list organisations: %w", projections.Translate(err))
 	}
 	return out, nil
 }
@@ -194,7 +194,7 @@ func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]pro
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	rows, err := p.pool.Query(ctx, "SELECT position, item FROM campaign_feed WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read campaign feed: %w", err)
+		return nil, fmt.Errorf("read campaign feed: %w", projections.Translate(err))
 	}
 	var (
 		out []projections.FeedRecord
@@ -204,7 +204,7 @@ func (p *Postgres) FeedAfter(ctx context.Context, after int64, limit int) ([]pro
 		out = append(out, projections.FeedRecord{Position: r.Position, JSON: append([]byte(nil), r.JSON...)})
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("read campaign feed: %w", err)
+		return nil, fmt.Errorf("read campaign feed: %w", projections.Translate(err))
 	}
 	return out, nil
 }
@@ -233,7 +233,7 @@ func (p *Postgres) Snapshot(ctx context.Context, _ time.Time) (int64, any, error
 		return err
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("read campaigns board: %w", err)
+		return 0, nil, fmt.Errorf("read campaigns board: %w", projections.Translate(err))
 	}
 	return b.Position, b, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/projections"
 	"github.com/citizenhouse/bayt/projections/caselist"
 	"github.com/citizenhouse/bayt/transport"
 )
@@ -416,6 +417,12 @@ func (s *Server) listQuery(w http.ResponseWriter, r *http.Request) (q url.Values
 		return nil, 0, false
 	}
 	q = r.URL.Query()
+	// A cursor is a token this server gave: anything else is malformed,
+	// like any other query parameter that is not what it should be.
+	if _, err := projections.ParseCursor(q.Get("cursor")); err != nil {
+		s.writeProblem(w, r, malformed("cursor", "not a cursor this server gave"))
+		return nil, 0, false
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

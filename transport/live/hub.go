@@ -41,7 +41,11 @@ type Config struct {
 	// client is dropped; 10 s when zero. Tests lengthen it so that a
 	// loaded machine does not turn "dropped behind" into "timed out".
 	WriteWait time.Duration
-	Logger    *slog.Logger
+	// Cap, when set, bounds how many live connections one client address
+	// holds at once, across every hub sharing it; one more is refused with
+	// 429. Nil sets no bound.
+	Cap    *Cap
+	Logger *slog.Logger
 }
 
 // Hub fans the public feed out to WebSocket clients.
@@ -86,6 +90,15 @@ func NewHub(feed Feed, cfg Config) *Hub {
 		ReadBufferSize:  1024,
 		WriteBufferSize: 4096,
 		CheckOrigin:     h.checkOrigin,
+		// A refused handshake (another site's origin, a request that is
+		// not an upgrade) is an API answer like any other.
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+			code := "invalid_input"
+			if status == http.StatusForbidden {
+				code = "forbidden"
+			}
+			writeProblem(w, status, code, "", reason.Error())
+		},
 	}
 	return h
 }
@@ -199,7 +212,7 @@ func (b Boards) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h, ok := b[name]
 	if !ok {
-		writeProblem(w, http.StatusUnprocessableEntity, "board", "unknown board")
+		writeProblem(w, http.StatusUnprocessableEntity, "invalid_input", "board", "unknown board")
 		return
 	}
 	h.ServeHTTP(w, r)
@@ -212,7 +225,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("since"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			writeProblem(w, http.StatusBadRequest, "since", "must be a position, 0 or more")
+			writeProblem(w, http.StatusBadRequest, "invalid_input", "since", "must be a position, 0 or more")
 			return
 		}
 		since = n
@@ -222,7 +235,30 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	case <-h.stop:
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		unavailable(w, "the server is shutting down; reconnect to another node or in a moment")
+		return
+	}
+	addr := transport.ClientAddress(r)
+	if !h.cfg.Cap.take(addr) {
+		writeProblem(w, http.StatusTooManyRequests, "rate_limited", "",
+			"too many live connections from your address; close one first")
+		return
+	}
+	defer h.cfg.Cap.give(addr)
+	// The client is registered before anything is read, so that what it
+	// is sent from the read model and what the ring holds meet with no gap.
+	cursor, start := h.ring.cursor()
+	// Bounded: the request has no deadline of its own (its context is the
+	// socket's lifetime), and a database that stops answering must not
+	// hold the handshake.
+	octx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	first, sent, err := h.opening(octx, since, start)
+	cancel()
+	if err != nil {
+		if r.Context().Err() == nil {
+			h.log.Warn("live opening", "err", err)
+		}
+		unavailable(w, "the live feed cannot be read now; reconnect in a few seconds")
 		return
 	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
@@ -246,8 +282,12 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	go c.readLoop(cancel)
-	cursor, start := h.ring.cursor()
-	sent, err := h.catchUp(ctx, c, since, start)
+	if first != nil {
+		if err := c.write(first); err != nil {
+			return
+		}
+	}
+	sent, err = h.catchUp(ctx, c, sent, start)
 	if err != nil {
 		c.close(transport.CloseCode(err), "feed unavailable")
 		if ctx.Err() == nil {
@@ -258,24 +298,33 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.follow(ctx, h.ring, cursor, sent, h.cfg.Heartbeat)
 }
 
-// catchUp sends a snapshot (or nothing, with since) and then every item up
-// to start, the hub's position when c registered; the hub sends the rest.
-func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) (int64, error) {
-	sent := since
-	if since < 0 {
-		pos, board, err := h.feed.Snapshot(ctx, time.Now())
-		if err != nil {
-			return 0, err
-		}
-		data, err := json.Marshal(snapshotMessage{Type: "snapshot", Position: pos, Board: board})
-		if err != nil {
-			return 0, err
-		}
-		if err := c.write(data); err != nil {
-			return 0, err
-		}
-		sent = pos
+// opening decides, before the upgrade, what a client is sent first: the
+// snapshot (nil with since otherwise), and the position it reflects. A
+// since above the feed's position is no position of this log (a database
+// restored from an older backup, a mistyped number): waiting for the log
+// to pass it would leave the client silent, so it gets a snapshot instead,
+// as a client without since does.
+func (h *Hub) opening(ctx context.Context, since, start int64) ([]byte, int64, error) {
+	if since >= 0 && since <= start {
+		return nil, since, nil
 	}
+	pos, board, err := h.feed.Snapshot(ctx, time.Now())
+	if err != nil {
+		return nil, 0, err
+	}
+	if since >= 0 && since <= pos {
+		return nil, since, nil // this hub's ring is behind the read model
+	}
+	data, err := json.Marshal(snapshotMessage{Type: "snapshot", Position: pos, Board: board})
+	if err != nil {
+		return nil, 0, err
+	}
+	return data, pos, nil
+}
+
+// catchUp sends every item after sent up to start, the hub's position when
+// c registered; the hub sends the rest.
+func (h *Hub) catchUp(ctx context.Context, c *client, sent, start int64) (int64, error) {
 	for sent < start {
 		items, err := h.feed.FeedAfter(ctx, sent, 1000)
 		if err != nil {
@@ -297,13 +346,32 @@ func (h *Hub) catchUp(ctx context.Context, c *client, since, start int64) (int64
 	return max(sent, start), nil
 }
 
+// unavailable answers 503 before the upgrade, with the Retry-After every
+// surface sends with it.
+func unavailable(w http.ResponseWriter, detail string) {
+	w.Header().Set("Retry-After", transport.RetryAfter)
+	writeProblem(w, http.StatusServiceUnavailable, "unavailable", "", detail)
+}
+
 // writeProblem answers a request refused before the upgrade, in the API's
 // problem+json.
-func writeProblem(w http.ResponseWriter, status int, field, detail string) {
+func writeProblem(w http.ResponseWriter, status int, code, field, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"type": "https://bayt.example/problems/invalid_input", "title": "Invalid input", "status": status,
-		"detail": detail, "code": "invalid_input", "field": field,
-	})
+	doc := map[string]any{
+		"type": "https://bayt.example/problems/" + code, "title": titles[code], "status": status,
+		"detail": detail, "code": code,
+	}
+	if field != "" {
+		doc["field"] = field
+	}
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// titles are the API's titles of the codes the live feed answers with.
+var titles = map[string]string{
+	"invalid_input": "Invalid input",
+	"forbidden":     "Forbidden",
+	"rate_limited":  "Too many requests",
+	"unavailable":   "Service unavailable",
 }

@@ -80,11 +80,26 @@ func (s *Server) parse() {
 	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
 	}
+	etags, err := staticETags(static)
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.static = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/") {
 			http.NotFound(w, r) // no directory listings
 			return
+		}
+		// Embedded files have no modification time, so without an ETag
+		// every conditional request failed: If-Match got a bare 412.
+		if tag, ok := etags[strings.TrimPrefix(r.URL.Path, "/static/")]; ok {
+			w.Header().Set("ETag", tag)
+			if im := r.Header.Get("If-Match"); im != "" && !etagListed(im, tag) {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusPreconditionFailed)
+				_, _ = fmt.Fprintf(w, "precondition failed: this file's ETag is %s\n", tag)
+				return
+			}
 		}
 		if r.URL.Query().Has("v") {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -94,6 +109,35 @@ func (s *Server) parse() {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// staticETags returns a strong ETag for each static file, from its
+// content.
+func staticETags(fsys fs.FS) (map[string]string, error) {
+	tags := map[string]string{}
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		tags[path] = `"` + hex.EncodeToString(sum[:12]) + `"`
+		return nil
+	})
+	return tags, err
+}
+
+// etagListed reports whether an If-Match value names tag or is "*".
+func etagListed(ifMatch, tag string) bool {
+	for _, t := range strings.Split(ifMatch, ",") {
+		if t = strings.TrimSpace(t); t == "*" || t == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // loadMessages reads messages.json: one map of keys per language. The
@@ -301,7 +345,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, d *pageData, err e
 		s.renderError(w, r, d, status, "not_found")
 		return
 	case http.StatusServiceUnavailable:
+		// Logged as a warning: the database being away is an operations
+		// matter, said once per request rather than as a fault of the page.
 		w.Header().Set("Retry-After", transport.RetryAfter)
+		s.log.WarnContext(r.Context(), "page unavailable", "err", err, "path", r.URL.Path,
+			"correlation_id", domain.MetadataFrom(r.Context()).CorrelationID)
+		s.renderError(w, r, d, status, "unavailable")
+		return
 	}
 	s.log.ErrorContext(r.Context(), "page failed", "err", err, "path", r.URL.Path,
 		"correlation_id", domain.MetadataFrom(r.Context()).CorrelationID)

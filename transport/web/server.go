@@ -134,6 +134,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /report", s.submitReport)
 	s.mux.Handle("GET /static/", s.static)
 	s.campaignRoutes()
+	// Every other path (a mistyped address, /cases/ without an id) gets
+	// the site's own page, in the reader's language, not a bare text 404.
+	// GET only, so that another method on a page's path stays 405.
+	s.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, s.data(r, ""), http.StatusNotFound, "not_found")
+	})
 }
 
 // ServeHTTP serves a page. Requests reach it through transport.Middleware,
