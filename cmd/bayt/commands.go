@@ -38,10 +38,16 @@ each command's -h lists its flags.`
 // errUsage marks a mistake in how bayt was called.
 var errUsage = errors.New("usage")
 
+// errHelped ends a command whose help was asked for (-h): the help is
+// printed, nothing runs, and bayt exits 0.
+var errHelped = errors.New("help shown")
+
 // exitCode is 2 for usage mistakes, 3 for a log that failed verification
 // and 1 for everything else.
 func exitCode(err error) int {
 	switch {
+	case errors.Is(err, errHelped):
+		return 0
 	case errors.Is(err, errUsage):
 		return 2
 	case errors.Is(err, eventstore.ErrTampered):
@@ -102,7 +108,7 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return errHelped
 		}
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -125,7 +131,10 @@ func databaseCommand(ctx context.Context, name string, args []string, stderr io.
 	}
 	var err error
 	if positional {
-		if err = fs.Parse(args); err != nil {
+		switch err = fs.Parse(args); {
+		case errors.Is(err, flag.ErrHelp):
+			err = errHelped
+		case err != nil:
 			err = fmt.Errorf("%w: %w", errUsage, err)
 		}
 	} else {

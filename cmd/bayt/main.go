@@ -15,7 +15,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	if err != nil && exitCode(err) != 0 {
 		fmt.Fprintln(os.Stderr, "bayt:", err)
 		os.Exit(exitCode(err))
 	}

@@ -77,3 +77,33 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpRunsNothing asks every command for its help with a database
+// address that cannot be reached: the help is printed, bayt exits 0, and
+// nothing runs (a command that ran would fail to reach the database).
+func TestHelpRunsNothing(t *testing.T) {
+	t.Parallel()
+	const nowhere = "postgres://nobody@127.0.0.1:1/none?connect_timeout=1"
+	for _, args := range [][]string{
+		{"serve", "--memory", "-h"},
+		{"migrate", "-h"},
+		{"demo", "load", "-h"},
+		{"audit", "verify", "-h"},
+		{"projections", "rebuild", "-h"},
+		{"person", "erase", "-h"},
+		{"token", "create", "-h"},
+		{"keys", "rotate", "-h"},
+	} {
+		t.Run(strings.Join(args, "_"), func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			err := dispatch(context.Background(), append(args, "-database-url", nowhere), &stdout, &stderr)
+			if exitCode(err) != 0 || !errors.Is(err, errHelped) {
+				t.Fatalf("bayt %s: err = %v (exit %d), want the help alone", strings.Join(args, " "), err, exitCode(err))
+			}
+			if !strings.Contains(stderr.String(), "-database-url") && !strings.Contains(stderr.String(), "Usage") {
+				t.Fatalf("bayt %s printed no help: %q", strings.Join(args, " "), stderr.String())
+			}
+		})
+	}
+}
