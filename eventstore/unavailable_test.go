@@ -133,8 +133,10 @@ func TestLostConnectionIsUnavailable(t *testing.T) {
 	if err := pool.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
 		t.Fatal(err)
 	}
+	// With a timeout, pg_terminate_backend waits until the backend has
+	// exited: the read below cannot reach it before it goes.
 	var ended bool
-	if err := eventstoretest.Pool(t).QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ended); err != nil || !ended {
+	if err := eventstoretest.Pool(t).QueryRow(ctx, "SELECT pg_terminate_backend($1, 5000)", pid).Scan(&ended); err != nil || !ended {
 		t.Fatalf("terminate backend %d: %v, %v", pid, ended, err)
 	}
 	_, err = store.ReadStream(ctx, "case-a", 0)
