@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"net"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -104,10 +107,12 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 	check("verify stream", store.VerifyStream(ctx, "case-a"))
 }
 
-// TestLostConnectionIsUnavailable ends the server side of a pool's only
-// connection, as a restarting server does, and checks that the next read
-// answers domain.ErrUnavailable and the one after it succeeds on a new
-// connection.
+// TestLostConnectionIsUnavailable ends the server side of a connection
+// while a read waits on it, as a restarting server does, and checks that
+// the read answers domain.ErrUnavailable and the next one succeeds on a new
+// connection. The read waits behind a lock another transaction holds, so
+// the connection is lost mid-query whatever the machine's speed (an idle
+// connection's loss may be noticed by the pool before use, and retried).
 func TestLostConnectionIsUnavailable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -116,10 +121,7 @@ func TestLostConnectionIsUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One connection, never pinged before use: the read below must meet
-	// the lost connection, however long the machine takes to get there.
-	cfg.MaxConns = 1
-	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
+	cfg.ConnConfig.RuntimeParams["application_name"] = "lost-" + schema
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -129,19 +131,43 @@ func TestLostConnectionIsUnavailable(t *testing.T) {
 	if _, err := store.Append(ctx, "case-a", 0, eventstoretest.Event("t", 1)); err != nil {
 		t.Fatal(err)
 	}
-	var pid uint32
-	if err := pool.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+	admin := eventstoretest.Pool(t)
+	lock, err := admin.Begin(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// With a timeout, pg_terminate_backend waits until the backend has
-	// exited: the read below cannot reach it before it goes.
+	defer func() { _ = lock.Rollback(ctx) }()
+	if _, err := lock.Exec(ctx, "LOCK TABLE "+schema+".events IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan error, 1)
+	go func() {
+		_, err := store.ReadStream(ctx, "case-a", 0)
+		read <- err
+	}()
+	// The read's backend, once it waits on the lock.
+	var pid uint32
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := admin.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
+WHERE application_name = $1 AND wait_event_type = 'Lock'`, "lost-"+schema).Scan(&pid)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, pgx.ErrNoRows) || time.Now().After(deadline) {
+			t.Fatalf("find the waiting read: %v", err)
+		}
+		runtime.Gosched()
+	}
 	var ended bool
-	if err := eventstoretest.Pool(t).QueryRow(ctx, "SELECT pg_terminate_backend($1, 5000)", pid).Scan(&ended); err != nil || !ended {
+	if err := admin.QueryRow(ctx, "SELECT pg_terminate_backend($1, 5000)", pid).Scan(&ended); err != nil || !ended {
 		t.Fatalf("terminate backend %d: %v, %v", pid, ended, err)
 	}
-	_, err = store.ReadStream(ctx, "case-a", 0)
-	if !errors.Is(err, domain.ErrUnavailable) {
+	if err := <-read; !errors.Is(err, domain.ErrUnavailable) {
 		t.Fatalf("read on a lost connection: err = %v, want domain.ErrUnavailable", err)
+	}
+	if err := lock.Rollback(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if events, err := store.ReadStream(ctx, "case-a", 0); err != nil || len(events) != 1 {
 		t.Fatalf("read after the loss: %d events, %v; want the pool to reconnect", len(events), err)
