@@ -46,13 +46,37 @@ func newBoard() Board {
 
 // Board returns the board as of the projection's checkpoint, read in one
 // snapshot so that the counts and the position agree. Hidden cases count
-// nowhere.
+// nowhere. It is computed once per checkpoint (and per span of now between
+// two due dates) and shared by every caller; what it returns is the
+// caller's own.
 func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
-	b := newBoard()
+	b, err := p.boards.board(ctx, now, p.boardKey, p.computeBoard)
+	if err != nil {
+		return Board{}, fmt.Errorf("read board: %w", projections.Translate(err))
+	}
+	return b, nil
+}
+
+// boardKey reads the checkpoint: one row, where the board is a scan of
+// every case.
+func (p *Postgres) boardKey(ctx context.Context) (boardKey, error) {
+	var k boardKey
+	err := p.pool.QueryRow(ctx, checkpointKey, Name).Scan(&k.position, &k.written)
+	return k, err
+}
+
+const checkpointKey = `SELECT COALESCE(max(position), 0), COALESCE((extract(epoch FROM max(updated_at)) * 1000000)::bigint, 0)
+FROM checkpoints WHERE name = $1`
+
+func (p *Postgres) computeBoard(ctx context.Context, now time.Time) (boardEntry, error) {
+	e := boardEntry{board: newBoard()}
+	b := &e.board
+	var dueBefore, dueFrom *time.Time
 	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT position FROM checkpoints WHERE name = $1), 0)", Name).Scan(&b.Position); err != nil {
+		if err := tx.QueryRow(ctx, checkpointKey, Name).Scan(&e.key.position, &e.key.written); err != nil {
 			return err
 		}
+		b.Position = e.key.position
 		for col, m := range map[string]map[string]int{"status": b.ByStatus, "district": b.ByDistrict, "category": b.ByCategory} {
 			//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 			rows, err := tx.Query(ctx, "SELECT "+col+", count(*) FROM case_list WHERE NOT hidden GROUP BY 1")
@@ -67,6 +91,8 @@ func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
 				return err
 			}
 		}
+		// The due dates on either side of now bound the instants at which
+		// the overdue counts are these.
 		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 		rows, err := tx.Query(ctx, `
 SELECT department,
@@ -76,15 +102,21 @@ SELECT department,
         FILTER (WHERE acknowledged_at IS NOT NULL),
     percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - forwarded_at) / 3600)
         FILTER (WHERE resolved_at IS NOT NULL),
-    avg(CASE WHEN within_sla THEN 1.0 ELSE 0.0 END) FILTER (WHERE resolved_at IS NOT NULL)
+    avg(CASE WHEN within_sla THEN 1.0 ELSE 0.0 END) FILTER (WHERE resolved_at IS NOT NULL),
+    max(due_at) FILTER (WHERE status = ANY($1) AND due_at < $2),
+    min(due_at) FILTER (WHERE status = ANY($1) AND due_at >= $2)
 FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER BY department`, awaiting, now)
 		if err != nil {
 			return err
 		}
-		var d DepartmentFigures
-		if _, err := pgx.ForEachRow(rows, []any{&d.Code, &d.Open, &d.Overdue, &d.MedianHoursToAcknowledge, &d.MedianHoursToResolve, &d.WithinSLARatio}, func() error {
+		var (
+			d           DepartmentFigures
+			before, frm *time.Time
+		)
+		if _, err := pgx.ForEachRow(rows, []any{&d.Code, &d.Open, &d.Overdue, &d.MedianHoursToAcknowledge, &d.MedianHoursToResolve, &d.WithinSLARatio, &before, &frm}, func() error {
 			b.Departments = append(b.Departments, d)
-			d = DepartmentFigures{}
+			dueBefore, dueFrom = later(dueBefore, before), earlier(dueFrom, frm)
+			d, before, frm = DepartmentFigures{}, nil, nil
 			return nil
 		}); err != nil {
 			return err
@@ -108,9 +140,26 @@ FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER B
 		return err
 	})
 	if err != nil {
-		return Board{}, fmt.Errorf("read board: %w", projections.Translate(err))
+		return boardEntry{}, err
 	}
-	return b, nil
+	e.after, e.until = window(dueBefore, dueFrom)
+	return e, nil
+}
+
+// later returns the later of a and b, either of which may be nil.
+func later(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.After(*a)) {
+		return b
+	}
+	return a
+}
+
+// earlier returns the earlier of a and b, either of which may be nil.
+func earlier(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.Before(*a)) {
+		return b
+	}
+	return a
 }
 
 // FeedAfter returns at most limit public feed items after position after,
@@ -173,16 +222,26 @@ ORDER BY due_at NULLS LAST, created_at, id LIMIT $3`, department, awaiting, inbo
 }
 
 // Board returns the board, as Postgres.Board.
-func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
+func (m *Memory) Board(ctx context.Context, now time.Time) (Board, error) {
+	return m.boards.board(ctx, now, m.boardKey, m.computeBoard)
+}
+
+func (m *Memory) boardKey(context.Context) (boardKey, error) {
+	return boardKey{position: m.Position()}, nil
+}
+
+func (m *Memory) computeBoard(_ context.Context, now time.Time) (boardEntry, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	b := newBoard()
+	e := boardEntry{key: boardKey{position: m.position}, board: newBoard()}
+	b := &e.board
 	b.Position = m.position
 	type acc struct {
 		fig             DepartmentFigures
 		ack, res        []float64
 		within, decided int
 	}
+	var dueBefore, dueFrom *time.Time
 	depts := map[string]*acc{}
 	for _, r := range m.rows {
 		if r.Hidden {
@@ -202,8 +261,12 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 		if r.awaitsDepartment() {
 			a.fig.Open++
 		}
-		if r.overdue(now) {
+		switch {
+		case r.overdue(now):
 			a.fig.Overdue++
+			dueBefore = later(dueBefore, r.DueAt)
+		case r.awaitsDepartment() && r.DueAt != nil:
+			dueFrom = earlier(dueFrom, r.DueAt)
 		}
 		if r.ForwardedAt != nil && r.AcknowledgedAt != nil {
 			a.ack = append(a.ack, hoursBetween(*r.ForwardedAt, *r.AcknowledgedAt))
@@ -233,7 +296,8 @@ func (m *Memory) Board(_ context.Context, now time.Time) (Board, error) {
 			b.Recent = append(b.Recent, m.feed[i])
 		}
 	}
-	return b, nil
+	e.after, e.until = window(dueBefore, dueFrom)
+	return e, nil
 }
 
 // Snapshot returns the board as the live feed's first message.

@@ -65,9 +65,14 @@ type FeedItem struct {
 	Event    string `json:"event"`
 	CaseID   string `json:"case_id"`
 	Status   string `json:"status"`
-	Title    string `json:"title"`
-	District string `json:"district"`
-	Category string `json:"category"`
+	// PreviousStatus is the status the board counted the case under just
+	// before the event, "" when it did not count it (a new report, a case
+	// moderation had hidden): with Status, what an open board moves
+	// between its counts without reading the board again.
+	PreviousStatus string `json:"previous_status"`
+	Title          string `json:"title"`
+	District       string `json:"district"`
+	Category       string `json:"category"`
 	// Hidden is set on the CaseModerated item that hides a case: an open
 	// board drops its card. Nothing else is said of a hidden case.
 	Hidden bool      `json:"hidden,omitempty"`
@@ -141,11 +146,17 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 		}
 		touched = append(touched, e.Stream)
 		last[e.Stream] = e.Position
+		// The board counts every case not hidden under its status; a new
+		// case has none yet.
+		var counted string
+		if !c.Hidden() {
+			counted = string(c.Status)
+		}
 		c.Apply(ev)
 		item := FeedItem{
 			Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
-			CaseID: c.ID, Status: string(c.Status), Title: c.PublicTitle(), District: c.District, Category: c.Category,
-			At: e.RecordedAt,
+			CaseID: c.ID, Status: string(c.Status), PreviousStatus: counted, Title: c.PublicTitle(),
+			District: c.District, Category: c.Category, At: e.RecordedAt,
 		}
 		if _, moderation := ev.(*casefile.CaseModerated); moderation {
 			ed := feedEdit{Stream: e.Stream, Before: e.Position, Hidden: c.Hidden(), Title: c.PublicTitle()}

@@ -19,6 +19,7 @@ type Memory struct {
 	rows     map[string]Row
 	feed     []FeedItem
 	position int64
+	boards   boardCache
 }
 
 var _ projections.Memory = (*Memory)(nil)

@@ -15,7 +15,8 @@ import (
 
 // Postgres is the case list in the case_list table.
 type Postgres struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	boards boardCache
 }
 
 // NewPostgres returns the case list kept in pool's database.

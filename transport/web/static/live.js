@@ -9,32 +9,99 @@
   if (!main || !counts || !("WebSocket" in window)) return;
   var list = document.querySelector("[data-live-list]");
   var position = Number(counts.getAttribute("data-position")) || 0;
-  var refreshing = false;
+
+  // The counts are kept from the feed: each item moves its case from the
+  // status the board counted it under (previous_status, "" for a case not
+  // counted yet) to its status. countsAt is the position they reflect.
+  // The board is read again only when the feed cannot say (moderation hid
+  // a case, an item older than previous_status), on reconnecting, on
+  // coming back to the tab, and about once a minute for the overdue count,
+  // which time changes without any event.
+  var countsAt = position;
+  var byStatus = {};
+  var overdue = 0;
+  Array.prototype.forEach.call(counts.querySelectorAll("[data-count]"), function (el) {
+    var k = el.getAttribute("data-count");
+    if (k === "overdue") overdue = Number(el.textContent) || 0;
+    else if (k !== "total") byStatus[k] = Number(el.textContent) || 0;
+  });
+  // Items that arrive while the board is being read, applied over it.
+  var pending = null;
+
+  function render() {
+    var total = 0;
+    Object.keys(byStatus).forEach(function (s) {
+      total += byStatus[s];
+      var el = counts.querySelector('[data-count="' + s + '"]');
+      if (el) el.textContent = byStatus[s];
+    });
+    var t = counts.querySelector('[data-count="total"]');
+    if (t) t.textContent = total;
+    var o = counts.querySelector('[data-count="overdue"]');
+    if (o) o.textContent = overdue;
+  }
+
+  function setBoard(b) {
+    if (b.position < countsAt) return; // older than what the counts show
+    Object.keys(byStatus).forEach(function (s) { byStatus[s] = 0; });
+    Object.keys(b.by_status || {}).forEach(function (s) { byStatus[s] = b.by_status[s]; });
+    overdue = 0;
+    (b.departments || []).forEach(function (d) { overdue += d.overdue; });
+    countsAt = b.position;
+  }
+
+  function move(item) {
+    if (item.position <= countsAt) return;
+    if (pending) { pending.push(item); return; }
+    if (item.hidden || !("previous_status" in item)) {
+      pending = [];
+      refresh();
+      return;
+    }
+    countsAt = item.position;
+    if (item.previous_status === item.status) return;
+    if (item.previous_status) byStatus[item.previous_status] = Math.max(0, (byStatus[item.previous_status] || 0) - 1);
+    byStatus[item.status] = (byStatus[item.status] || 0) + 1;
+    render();
+  }
+
+  // refresh reads the board, then applies what arrived meanwhile.
+  var reading = false;
+  function refresh() {
+    if (reading) return;
+    reading = true;
+    if (!pending) pending = [];
+    fetch("/api/v1/boards/public").then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    }).then(function (b) {
+      setBoard(b);
+      var items = pending;
+      pending = null;
+      reading = false;
+      items.forEach(move);
+      render();
+    }).catch(function () {
+      reading = false;
+      setTimeout(refresh, 5000);
+    });
+  }
+
+  // About once a minute, at times spread over the viewers.
+  function tick() {
+    setTimeout(function () {
+      if (!document.hidden) refresh();
+      tick();
+    }, 45000 + Math.random() * 30000);
+  }
+  tick();
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) refresh();
+  });
 
   function statusLabel(status) {
     var label = counts.querySelector(".status-" + status + " .label");
     return label ? label.textContent : status;
-  }
-
-  // Counts come from the board endpoint, at most every half second.
-  function refreshCounts() {
-    if (refreshing) return;
-    refreshing = true;
-    setTimeout(function () {
-      fetch("/api/v1/boards/public").then(function (r) { return r.json(); }).then(function (b) {
-        var total = 0, overdue = 0;
-        Object.keys(b.by_status).forEach(function (s) {
-          total += b.by_status[s];
-          var el = counts.querySelector('[data-count="' + s + '"]');
-          if (el) el.textContent = b.by_status[s];
-        });
-        (b.departments || []).forEach(function (d) { overdue += d.overdue; });
-        var t = counts.querySelector('[data-count="total"]');
-        if (t) t.textContent = total;
-        var o = counts.querySelector('[data-count="overdue"]');
-        if (o) o.textContent = overdue;
-      }).catch(function () {}).then(function () { refreshing = false; });
-    }, 500);
   }
 
   function show(item) {
@@ -84,25 +151,33 @@
     card.classList.add("live-updated");
   }
 
-  function connect(delay) {
+  function connect(delay, again) {
     var url = new URL(main.getAttribute("data-live"), location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     if (position > 0) url.searchParams.set("since", String(position));
     var ws = new WebSocket(url.toString());
-    ws.onopen = function () { delay = 1000; };
+    ws.onopen = function () {
+      delay = 1000;
+      if (again) refresh();
+    };
     ws.onmessage = function (m) {
       var msg;
       try { msg = JSON.parse(m.data); } catch (e) { return; }
-      if (msg.type === "snapshot" || msg.type === "event") {
+      if (msg.type === "snapshot") {
         position = msg.position;
-        refreshCounts();
+        setBoard(msg.board);
+        render();
       }
-      if (msg.type === "event") show(msg);
+      if (msg.type === "event") {
+        position = msg.position;
+        move(msg);
+        show(msg);
+      }
     };
     // Reconnect with since: the server replays what was missed.
     ws.onclose = function () {
-      setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
+      setTimeout(function () { connect(Math.min(delay * 2, 30000), true); }, delay);
     };
   }
-  connect(1000);
+  connect(1000, false);
 })();
