@@ -8,13 +8,17 @@ import (
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 )
 
+// smallPool keeps a command's pool small: many tests run at once against
+// one PostgreSQL, which accepts 100 connections.
+const smallPool = "&pool_max_conns=4"
+
 // TestDemoLoad loads a small demo city through the case service and checks
 // that every case was reported and the later steps really happened.
 func TestDemoLoad(t *testing.T) {
 	t.Parallel()
 	pool, schema := eventstoretest.Schema(t, nil)
 	keyFile, _ := eventstoretest.MasterKeyFile(t)
-	out, err := run(t, "demo", "load", "--cases", "40", "--seed", "7", "-database-url", eventstoretest.URLFor(t, schema), "-master-key-file", keyFile)
+	out, err := run(t, "demo", "load", "--cases", "40", "--seed", "7", "-database-url", eventstoretest.URLFor(t, schema)+smallPool, "-master-key-file", keyFile)
 	if err != nil {
 		t.Fatalf("demo load: %v\n%s", err, out)
 	}

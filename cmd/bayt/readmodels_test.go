@@ -54,7 +54,7 @@ func TestReadModelsRegistry(t *testing.T) {
 func TestProjectionsCommand(t *testing.T) {
 	t.Parallel()
 	_, schema := eventstoretest.Schema(t, nil)
-	url := eventstoretest.URLFor(t, schema)
+	url := eventstoretest.URLFor(t, schema) + smallPool
 	keyFile, _ := eventstoretest.MasterKeyFile(t)
 	if _, err := run(t, "demo", "load", "-database-url", url, "-master-key-file", keyFile, "--cases", "30"); err != nil {
 		t.Fatal(err)
