@@ -96,35 +96,11 @@ func startServer(t *testing.T) *testServer {
 	cfg := configFromEnv()
 	// A small pool: many servers run at once against one PostgreSQL.
 	cfg.DatabaseURL = eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
-	cfg.PublicWriteLimit = 0
 	keyFile, mk := eventstoretest.MasterKeyFile(t)
 	cfg.MasterKeyFile = keyFile
-	// Over 5 s: the server waits up to 5 s for a connection the client
-	// dialled but never used (a dial race under load) before calling it
-	// idle.
-	cfg.ShutdownTimeout = 10 * time.Second
-	read := newReadPositions()
-	cfg.projectedFunc = read.projected
-	ctx, cancel := context.WithCancel(context.Background())
-	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.run(ctx, ln) }()
-	t.Cleanup(func() {
-		http.DefaultClient.CloseIdleConnections()
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		p.close()
-	})
-	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, schema: schema, mk: mk, keyFile: keyFile, tokens: map[string]string{}, read: read}
+	url, read, _ := runProgram(t, cfg)
+	ctx := context.Background()
+	ts := &testServer{t: t, url: url, pool: pool, schema: schema, mk: mk, keyFile: keyFile, tokens: map[string]string{}, read: read}
 	tokens := eventstore.NewTokens(pool)
 	for who, spec := range map[string]struct {
 		role domain.Role
@@ -143,6 +119,44 @@ func startServer(t *testing.T) *testServer {
 		ts.tokens[who] = secret
 	}
 	return ts
+}
+
+// runProgram runs Bayt as cfg says, with no write limit and the test's
+// hook on the read models, on a random port until the test ends. It
+// returns the server's address, what its read models have reflected, and
+// the program.
+func runProgram(t *testing.T, cfg config) (string, *readPositions, *program) {
+	t.Helper()
+	cfg.PublicWriteLimit = 0
+	// Over 5 s: the server waits up to 5 s for a connection the client
+	// dialled but never used (a dial race under load) before calling it
+	// idle.
+	cfg.ShutdownTimeout = 10 * time.Second
+	read := newReadPositions()
+	cfg.projectedFunc = read.projected
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		p.close()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.run(ctx, ln) }()
+	t.Cleanup(func() {
+		http.DefaultClient.CloseIdleConnections()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+		p.close()
+	})
+	return "http://" + ln.Addr().String(), read, p
 }
 
 type response struct {

@@ -275,36 +275,16 @@ func TestDatabaseOutage(t *testing.T) {
 	const maxConns = 8
 	cfg := configFromEnv()
 	cfg.DatabaseURL = dbURL + "?pool_max_conns=" + strconv.Itoa(maxConns)
-	cfg.PublicWriteLimit = 0
-	cfg.ShutdownTimeout = 10 * time.Second
 	keyFile, _ := eventstoretest.MasterKeyFile(t)
 	cfg.MasterKeyFile = keyFile
-	read := newReadPositions()
-	cfg.projectedFunc = read.projected
-	ctx, cancel := context.WithCancel(context.Background())
-	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		p.close()
-	})
+	addr, read, p := runProgram(t, cfg)
+	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, dbURL+"?pool_max_conns=2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	ts := &testServer{t: t, url: "http://" + ln.Addr().String(), pool: pool, tokens: map[string]string{}, read: read}
+	ts := &testServer{t: t, url: addr, pool: pool, tokens: map[string]string{}, read: read}
 	secret, _, err := eventstore.NewTokens(pool).Create(ctx, "Test advocate", domain.RoleAdvocate, "", time.Time{})
 	if err != nil {
 		t.Fatal(err)
