@@ -18,6 +18,7 @@ type Memory struct {
 	streams   map[string]*streamHead
 	index     map[string][]int // stream -> offsets in log
 	keys      map[string]keyRecord
+	order     turns
 	wake      *doorbell
 	upcasters Upcasters
 	poll      time.Duration
@@ -34,6 +35,8 @@ func NewMemory(upcasters Upcasters) *Memory {
 		poll:      time.Second,
 	}
 }
+
+func (m *Memory) streamTurns() *turns { return &m.order }
 
 // Append appends events to one stream at the expected version.
 func (m *Memory) Append(ctx context.Context, stream string, expected int64, events ...NewEvent) (Result, error) {

@@ -94,6 +94,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	cfg    Config
 	queue  chan *pending
+	order  turns
 	wake   *doorbell
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -159,6 +160,8 @@ func (s *Store) Close() {
 		}
 	})
 }
+
+func (s *Store) streamTurns() *turns { return &s.order }
 
 // Pool returns the pool the store writes through, for projections that
 // keep their read models in the same database.

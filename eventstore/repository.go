@@ -10,11 +10,13 @@ import (
 )
 
 // Streams is what a Repository needs of a store; Store and Memory both
-// provide it.
+// provide it, and only they can: the repositories of one store share its
+// turns, so that updates of one stream in this process take turns.
 type Streams interface {
 	Do(ctx context.Context, req Request) (Result, error)
 	ReadStream(ctx context.Context, stream string, after int64) ([]Event, error)
 	VerifyStream(ctx context.Context, stream string) error
+	streamTurns() *turns
 }
 
 // Codec tells a Repository how to rebuild an aggregate of type T.
@@ -44,48 +46,115 @@ func NewRepository[T any](store Streams, codec Codec[T]) *Repository[T] {
 }
 
 // maxRetries bounds how often an update without If-Match decides again
-// after losing a race to another writer.
-const maxRetries = 5
+// after losing a race to another writer. Updates of one stream take turns
+// within a process, so only other processes (another node, a command line
+// tool) can make one lose, and each loss means one of them landed: a
+// stream has at most one contender per process, and losing this many times
+// in a row is not something honest load does. The bound stops a loop that
+// something else (a stream whose head disagrees with its events) would
+// make endless.
+const maxRetries = 100
 
 // Load folds stream into a fresh state and returns it with its version. A
 // stream without events is domain.ErrNotFound.
 func (r *Repository[T]) Load(ctx context.Context, stream string) (*T, int64, error) {
-	state, head, err := r.load(ctx, stream)
+	state, head, err := r.load(ctx, stream, nil)
 	return state, head.StreamVersion, err
 }
 
+// known is what an update knew of a stream once it landed: its events,
+// decoded, and the version and position of the last. The stream's turn
+// keeps it for the next update waiting (see turns).
+type known[T any] struct {
+	events []domain.Event
+	head   Event
+}
+
 // load is Load that also tells the position of the stream's last event.
-func (r *Repository[T]) load(ctx context.Context, stream string) (*T, Event, error) {
-	events, err := r.store.ReadStream(ctx, stream, 0)
+// With cache, it starts from what the cache knows and reads only the
+// events after it, which are those other processes appended meanwhile;
+// the cache is then left knowing the stream as loaded. Folding cached
+// events again is safe because Apply copies what it keeps of an event.
+func (r *Repository[T]) load(ctx context.Context, stream string, cache *any) (state *T, head Event, err error) {
+	if cache != nil {
+		defer func() {
+			if err != nil {
+				*cache = nil
+			}
+		}()
+	}
+	k := &known[T]{}
+	if cache != nil {
+		if c, ok := (*cache).(*known[T]); ok {
+			k = c
+		}
+	}
+	events, err := r.store.ReadStream(ctx, stream, k.head.StreamVersion)
 	if err != nil {
 		return nil, Event{}, err
 	}
-	if len(events) == 0 {
-		return nil, Event{}, domain.NotFound(stream)
-	}
-	state := r.codec.New()
 	for _, e := range events {
+		if e.StreamVersion != k.head.StreamVersion+1 {
+			return nil, Event{}, fmt.Errorf("read %s: version %d after %d", stream, e.StreamVersion, k.head.StreamVersion)
+		}
 		ev, err := r.codec.Decode(e.Type, e.Data)
 		if err != nil {
 			return nil, Event{}, fmt.Errorf("decode %s v%d: %w", stream, e.StreamVersion, err)
 		}
+		k.events = append(k.events, ev)
+		k.head = Event{StreamVersion: e.StreamVersion, Position: e.Position}
+	}
+	if len(k.events) == 0 {
+		return nil, Event{}, domain.NotFound(stream)
+	}
+	state = r.codec.New()
+	for _, ev := range k.events {
 		r.codec.Apply(state, ev)
 	}
-	last := events[len(events)-1]
-	return state, Event{StreamVersion: last.StreamVersion, Position: last.Position}, nil
+	if cache != nil {
+		*cache = k
+	}
+	return state, k.head, nil
+}
+
+// remember adds to cache the events an update appended, as stored, so that
+// the next update of the stream need not read them back. On any doubt it
+// empties the cache, and the next update reads the whole stream.
+func (r *Repository[T]) remember(cache *any, version int64, news []NewEvent, out domain.Outcome) {
+	k, ok := (*cache).(*known[T])
+	if !ok || out.Replayed != nil || k.head.StreamVersion != version || out.Version != version+int64(len(news)) {
+		*cache = nil
+		return
+	}
+	for _, e := range news {
+		ev, err := r.codec.Decode(e.Type, e.Data)
+		if err != nil {
+			*cache = nil
+			return
+		}
+		k.events = append(k.events, ev)
+	}
+	k.head = Event{StreamVersion: out.Version, Position: out.Position}
 }
 
 // Update loads stream, lets decide choose events against its state and
 // appends them at the version loaded. decide gets the codec's empty state
 // (New) when the stream does not exist and opts.Create is set. Deciding no
 // events is a no-op that reports the current version and the position of
-// the stream's last event. Without If-Match, an
-// append that loses a race to another writer is decided again on fresh
-// state, a few times at most.
+// the stream's last event. Updates of one stream in this process take
+// turns (see turns), so that concurrent commands that do not depend on the
+// version their caller saw all land instead of refusing one another.
+// Without If-Match, an append that loses a race to another process is
+// decided again on fresh state.
 func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.UpdateOptions,
 	decide func(state *T) ([]domain.Event, error)) (domain.Outcome, error) {
+	turn, err := r.store.streamTurns().take(ctx, stream)
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	defer turn.release()
 	for attempt := 0; ; attempt++ {
-		state, head, err := r.load(ctx, stream)
+		state, head, err := r.load(ctx, stream, turn.cache())
 		version := head.StreamVersion
 		switch {
 		case errors.Is(err, domain.ErrNotFound) && opts.Create:
@@ -105,7 +174,14 @@ func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.U
 		if len(events) == 0 {
 			return domain.Outcome{Stream: stream, Version: version, Position: head.Position}, nil
 		}
-		out, err := r.append(ctx, stream, version, events, opts.Idempotency)
+		news, err := Encode(events)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		out, err := r.append(ctx, stream, version, news, opts.Idempotency)
+		if err == nil {
+			r.remember(turn.cache(), version, news, out)
+		}
 		var conflict *domain.VersionConflictError
 		if errors.As(err, &conflict) && opts.IfMatch == domain.AnyVersion && !opts.Create && attempt < maxRetries {
 			continue
@@ -114,11 +190,7 @@ func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.U
 	}
 }
 
-func (r *Repository[T]) append(ctx context.Context, stream string, version int64, events []domain.Event, idem *domain.Idempotency) (domain.Outcome, error) {
-	news, err := Encode(events)
-	if err != nil {
-		return domain.Outcome{}, err
-	}
+func (r *Repository[T]) append(ctx context.Context, stream string, version int64, news []NewEvent, idem *domain.Idempotency) (domain.Outcome, error) {
 	req := Request{Appends: []StreamAppend{{Stream: stream, Expected: version, Events: news}}}
 	if idem != nil {
 		req.Idempotency = &Idempotency{Key: idem.Key, RequestHash: idem.RequestHash, ResponseFunc: func(res Result) (Stored, error) {
@@ -192,6 +264,14 @@ func (r *Repository[T]) History(ctx context.Context, stream string) (domain.Hist
 // such as linking a case to a campaign, where each records its side.
 func UpdateBoth[A, B any](ctx context.Context, ra *Repository[A], idA string, rb *Repository[B], idB string,
 	opts domain.UpdateOptions, decide func(a *A, b *B) ([]domain.Event, []domain.Event, error)) (domain.Outcome, error) {
+	if ra.store.streamTurns() != rb.store.streamTurns() {
+		return domain.Outcome{}, errors.New("eventstore: update both over two stores")
+	}
+	turns, err := ra.store.streamTurns().take(ctx, idA, idB)
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	defer turns.release()
 	for attempt := 0; ; attempt++ {
 		a, va, err := ra.Load(ctx, idA)
 		if err != nil {
