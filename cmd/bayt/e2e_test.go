@@ -92,6 +92,13 @@ func (ts *testServer) expectRead(what string, cond func() bool) {
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with configure, when set, changing the
+// configuration first.
+func startServerWith(t *testing.T, configure func(*config)) *testServer {
+	t.Helper()
 	pool, schema := eventstoretest.Schema(t, nil)
 	cfg := configFromEnv()
 	// A small pool: many servers run at once against one PostgreSQL.
@@ -105,6 +112,9 @@ func startServer(t *testing.T) *testServer {
 	cfg.ShutdownTimeout = 10 * time.Second
 	read := newReadPositions()
 	cfg.projectedFunc = read.projected
+	if configure != nil {
+		configure(&cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
 	if err != nil {
