@@ -84,6 +84,23 @@ func (m *Memory) Idempotent(_ context.Context, key string, requestHash []byte) (
 	return &stored, nil
 }
 
+// doChain appends reqs one after another, as Store.doChain does: a request
+// whose predecessor did not land is refused as stale.
+func (m *Memory) doChain(ctxs []context.Context, reqs []Request) []outcome {
+	out := make([]outcome, len(reqs))
+	landed := true
+	for i, req := range reqs {
+		if !landed {
+			out[i] = outcome{err: stale(req)}
+			continue
+		}
+		res, err := m.Do(ctxs[i], req)
+		out[i] = outcome{res: res, err: err}
+		landed = err == nil && res.Replayed == nil
+	}
+	return out
+}
+
 // ReadStream returns the events of stream with a version above after.
 func (m *Memory) ReadStream(_ context.Context, stream string, after int64) ([]Event, error) {
 	m.mu.RLock()
