@@ -15,6 +15,16 @@
 // Throughput grows with the batch instead of being capped at one fsync per
 // event.
 //
+// # Many updates of one stream
+//
+// A Repository decides the updates of one stream in rounds: the updates
+// queued in this process are decided one after another, each on the state
+// the ones before it leave, and appended as one chain, in which a request
+// whose predecessor did not land is refused rather than appended on a
+// state that never was. Commands that do not depend on the version their
+// caller saw (supports of a popular case) then all land, a round to a
+// group commit, instead of refusing one another as stale.
+//
 // # Tamper evidence
 //
 // Each event's hash is sha256(prev_hash || canonical encoding of the event

@@ -20,3 +20,34 @@ func UnwrapKey(mk *MasterKey, sealed []byte, subject, id string) ([]byte, error)
 func SealWithKey(key []byte, subject string, data PersonalData) (nonce, ciphertext []byte, err error) {
 	return seal(key, subject, data)
 }
+
+// Waiting returns how many updates of stream hold or wait for its turn in
+// s, for tests that must know updates really raced.
+func Waiting(s Streams, stream string) int {
+	n, _ := waiting(s, stream)
+	return n
+}
+
+// AwaitWaiting returns once n updates of stream hold or wait for its turn.
+func AwaitWaiting(s Streams, stream string, n int) {
+	for {
+		got, joined := waiting(s, stream)
+		if got >= n {
+			return
+		}
+		<-joined
+	}
+}
+
+func waiting(s Streams, stream string) (int, <-chan struct{}) {
+	t := s.streamTurns()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.joined == nil {
+		t.joined = make(chan struct{})
+	}
+	if tn := t.streams[stream]; tn != nil {
+		return tn.users, t.joined
+	}
+	return 0, t.joined
+}

@@ -18,6 +18,7 @@ type Memory struct {
 	streams   map[string]*streamHead
 	index     map[string][]int // stream -> offsets in log
 	keys      map[string]keyRecord
+	order     turns
 	wake      *doorbell
 	upcasters Upcasters
 	poll      time.Duration
@@ -34,6 +35,8 @@ func NewMemory(upcasters Upcasters) *Memory {
 		poll:      time.Second,
 	}
 }
+
+func (m *Memory) streamTurns() *turns { return &m.order }
 
 // Append appends events to one stream at the expected version.
 func (m *Memory) Append(ctx context.Context, stream string, expected int64, events ...NewEvent) (Result, error) {
@@ -79,6 +82,23 @@ func (m *Memory) Idempotent(_ context.Context, key string, requestHash []byte) (
 	}
 	stored := rec.stored
 	return &stored, nil
+}
+
+// doChain appends reqs one after another, as Store.doChain does: a request
+// whose predecessor did not land is refused as stale.
+func (m *Memory) doChain(ctxs []context.Context, reqs []Request) []outcome {
+	out := make([]outcome, len(reqs))
+	landed := true
+	for i, req := range reqs {
+		if !landed {
+			out[i] = outcome{err: stale(req)}
+			continue
+		}
+		res, err := m.Do(ctxs[i], req)
+		out[i] = outcome{res: res, err: err}
+		landed = err == nil && res.Replayed == nil
+	}
+	return out
 }
 
 // ReadStream returns the events of stream with a version above after.

@@ -94,6 +94,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	cfg    Config
 	queue  chan *pending
+	order  turns
 	wake   *doorbell
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -109,6 +110,14 @@ type pending struct {
 	req  Request
 	meta domain.Metadata
 	done chan outcome
+	// chain holds the requests queued with this one, in order, each
+	// assuming the one before it landed (see doChain); after is that one.
+	chain []*pending
+	after *pending
+	// landed says the request was planned without a replay in the
+	// transaction being written, or committed so; only the writer
+	// touches it.
+	landed bool
 }
 
 type outcome struct {
@@ -152,13 +161,17 @@ func (s *Store) Close() {
 		for {
 			select {
 			case p := <-s.queue:
-				p.done <- outcome{err: ErrClosed}
+				for _, q := range append([]*pending{p}, p.chain...) {
+					q.done <- outcome{err: ErrClosed}
+				}
 			default:
 				return
 			}
 		}
 	})
 }
+
+func (s *Store) streamTurns() *turns { return &s.order }
 
 // Pool returns the pool the store writes through, for projections that
 // keep their read models in the same database.
@@ -183,13 +196,87 @@ func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 		return Result{}, fmt.Errorf("remember an answer: %w", ErrNoMasterKey)
 	}
 	p := &pending{ctx: ctx, req: req, meta: domain.MetadataFrom(ctx), done: make(chan outcome, 1)}
+	if err := s.enqueue(ctx, p); err != nil {
+		return Result{}, err
+	}
+	// Once queued, wait for the verdict even if ctx ends: the writer may
+	// already have committed, and the caller must not believe otherwise.
+	o := <-p.done
+	return o.res, o.err
+}
+
+// doChain appends reqs in order, each with the metadata of its own ctx,
+// in one group commit when the writer can: each request's expected
+// versions assume that the ones before it landed, so a request whose
+// predecessor did not land (refused, replayed, or failed) is refused as
+// stale without being tried, even if the stream happens to stand at the
+// version it expects. It answers every request.
+func (s *Store) doChain(ctxs []context.Context, reqs []Request) []outcome {
+	ps := make([]*pending, len(reqs))
+	for i, req := range reqs {
+		ps[i] = &pending{ctx: ctxs[i], req: req, meta: domain.MetadataFrom(ctxs[i]), done: make(chan outcome, 1)}
+		if i > 0 {
+			ps[i].after = ps[i-1]
+		}
+	}
+	out := make([]outcome, len(reqs))
+	// A request refused before queueing ends the chain: those after it
+	// assumed it would land.
+	n := len(ps)
+	for i, p := range ps {
+		err := p.req.validate()
+		if err == nil && p.req.Idempotency != nil && s.cfg.MasterKey == nil {
+			err = fmt.Errorf("remember an answer: %w", ErrNoMasterKey)
+		}
+		if err != nil {
+			out[i] = outcome{err: err}
+			copy(out[i+1:], staleAll(reqs[i+1:]))
+			n = i
+			break
+		}
+	}
+	if n == 0 {
+		return out
+	}
+	head := ps[0]
+	head.chain = ps[1:n]
+	if err := s.enqueue(head.ctx, head); err != nil {
+		out[0] = outcome{err: err}
+		copy(out[1:n], staleAll(reqs[1:n]))
+		return out
+	}
+	for i := range n {
+		out[i] = <-ps[i].done
+	}
+	return out
+}
+
+// staleAll refuses reqs whose predecessor was refused.
+func staleAll(reqs []Request) []outcome {
+	out := make([]outcome, len(reqs))
+	for i, req := range reqs {
+		out[i] = outcome{err: stale(req)}
+	}
+	return out
+}
+
+// stale is the conflict a request gets when the request it was decided
+// after did not land.
+func stale(req Request) error {
+	a := req.Appends[0]
+	return &domain.VersionConflictError{Stream: a.Stream, Expected: a.Expected, Actual: -1}
+}
+
+// enqueue queues p (and its chain) for the writer, or refuses it when the
+// store is closed or ctx ends first.
+func (s *Store) enqueue(ctx context.Context, p *pending) error {
 	// The read lock orders enqueueing before Close's drain: a request is
 	// either refused or queued where the writer or the drain will answer it.
 	s.closing.RLock()
 	select {
 	case <-s.closed:
 		s.closing.RUnlock()
-		return Result{}, ErrClosed
+		return ErrClosed
 	default:
 	}
 	select {
@@ -198,14 +285,11 @@ func (s *Store) Do(ctx context.Context, req Request) (Result, error) {
 		if s.cfg.QueuedFunc != nil {
 			s.cfg.QueuedFunc()
 		}
+		return nil
 	case <-ctx.Done():
 		s.closing.RUnlock()
-		return Result{}, translate(ctx.Err())
+		return translate(ctx.Err())
 	}
-	// Once queued, wait for the verdict even if ctx ends: the writer may
-	// already have committed, and the caller must not believe otherwise.
-	o := <-p.done
-	return o.res, o.err
 }
 
 // write is the group-commit loop: it takes every request waiting, commits
@@ -218,13 +302,14 @@ func (s *Store) write(ctx context.Context, notify chan<- int64) {
 			return
 		case first = <-s.queue:
 		}
-		batch := []*pending{first}
+		batch := append([]*pending{first}, first.chain...)
 		n := first.eventCount()
 	drain:
 		for n < s.cfg.MaxBatchEvents {
 			select {
 			case p := <-s.queue:
 				batch = append(batch, p)
+				batch = append(batch, p.chain...)
 				n += p.eventCount()
 			default:
 				break drain
@@ -245,10 +330,14 @@ func (s *Store) write(ctx context.Context, notify chan<- int64) {
 	}
 }
 
+// eventCount counts the events of p and its chain, which are written
+// together.
 func (p *pending) eventCount() int {
 	n := 0
-	for _, a := range p.req.Appends {
-		n += len(a.Events)
+	for _, q := range append([]*pending{p}, p.chain...) {
+		for _, a := range q.req.Appends {
+			n += len(a.Events)
+		}
 	}
 	return n
 }
@@ -273,6 +362,13 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	tctx, cancel := context.WithTimeout(ctx, s.cfg.CommitTimeout)
 	last, err := s.commitTx(tctx, live, results)
 	cancel()
+	if err != nil {
+		// Nothing of the transaction landed: a request chained after one
+		// of these must not believe otherwise when tried again alone.
+		for _, p := range live {
+			p.landed = false
+		}
+	}
 	if s.cfg.BatchFunc != nil {
 		s.cfg.BatchFunc(len(live), err)
 	}
@@ -328,8 +424,13 @@ func (s *Store) commitTx(ctx context.Context, live []*pending, results []outcome
 		return 0, err
 	}
 	for i, req := range live {
+		if req.after != nil && !req.after.landed {
+			results[i] = outcome{err: stale(req.req)}
+			continue
+		}
 		res, err := p.plan(req.req, req.meta)
 		results[i] = outcome{res: res, err: err}
+		req.landed = err == nil && res.Replayed == nil
 	}
 	b := &pgx.Batch{}
 	queueWrites(b, p, s.cfg.MasterKey)

@@ -5,16 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 )
 
 // Streams is what a Repository needs of a store; Store and Memory both
-// provide it.
+// provide it, and only they can: the repositories of one store share its
+// turns, in which the updates of one stream in this process are decided
+// in rounds, and append each round as one chain.
 type Streams interface {
 	Do(ctx context.Context, req Request) (Result, error)
 	ReadStream(ctx context.Context, stream string, after int64) ([]Event, error)
 	VerifyStream(ctx context.Context, stream string) error
+	streamTurns() *turns
+	doChain(ctxs []context.Context, reqs []Request) []outcome
 }
 
 // Codec tells a Repository how to rebuild an aggregate of type T.
@@ -43,93 +49,260 @@ func NewRepository[T any](store Streams, codec Codec[T]) *Repository[T] {
 	return &Repository[T]{store: store, codec: codec}
 }
 
-// maxRetries bounds how often an update without If-Match decides again
-// after losing a race to another writer.
-const maxRetries = 5
+// maxRetries bounds how often an update without If-Match is decided again
+// after losing a race to another writer. The updates of one stream in a
+// process are decided in rounds, one after another (see turns), so only
+// other processes (another node, a command line tool) can make one lose,
+// and each loss means one of them landed: losing this many times in a row
+// is not something honest load does. The bound stops a loop that
+// something else (a stream whose head disagrees with its events) would
+// make endless.
+const maxRetries = 100
+
+// roundReadTimeout bounds a round's read of its stream, done once for
+// every update of the round whatever their own deadlines.
+const roundReadTimeout = 15 * time.Second
 
 // Load folds stream into a fresh state and returns it with its version. A
 // stream without events is domain.ErrNotFound.
 func (r *Repository[T]) Load(ctx context.Context, stream string) (*T, int64, error) {
-	state, head, err := r.load(ctx, stream)
-	return state, head.StreamVersion, err
+	var cache any
+	k, err := r.catchUp(ctx, stream, &cache)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(k.events) == 0 {
+		return nil, 0, domain.NotFound(stream)
+	}
+	return r.fold(k.events), k.head.StreamVersion, nil
 }
 
-// load is Load that also tells the position of the stream's last event.
-func (r *Repository[T]) load(ctx context.Context, stream string) (*T, Event, error) {
-	events, err := r.store.ReadStream(ctx, stream, 0)
+// known is what a round knew of a stream: its events, decoded, and the
+// version and position of the last.
+type known[T any] struct {
+	events []domain.Event
+	head   Event
+}
+
+// catchUp returns what cache knows of stream brought up to date. It reads
+// only the events after what the cache knows, which are those other
+// processes appended meanwhile (all of them when it knows nothing). The
+// cache is left empty on error. A stream without events is known empty.
+func (r *Repository[T]) catchUp(ctx context.Context, stream string, cache *any) (*known[T], error) {
+	k, _ := (*cache).(*known[T])
+	if k == nil {
+		k = &known[T]{}
+	}
+	*cache = nil
+	events, err := r.store.ReadStream(ctx, stream, k.head.StreamVersion)
 	if err != nil {
-		return nil, Event{}, err
+		return nil, err
 	}
-	if len(events) == 0 {
-		return nil, Event{}, domain.NotFound(stream)
-	}
-	state := r.codec.New()
 	for _, e := range events {
+		if e.StreamVersion != k.head.StreamVersion+1 {
+			return nil, fmt.Errorf("read %s: version %d after %d", stream, e.StreamVersion, k.head.StreamVersion)
+		}
 		ev, err := r.codec.Decode(e.Type, e.Data)
 		if err != nil {
-			return nil, Event{}, fmt.Errorf("decode %s v%d: %w", stream, e.StreamVersion, err)
+			return nil, fmt.Errorf("decode %s v%d: %w", stream, e.StreamVersion, err)
 		}
+		k.events = append(k.events, ev)
+		k.head = Event{StreamVersion: e.StreamVersion, Position: e.Position}
+	}
+	*cache = k
+	return k, nil
+}
+
+// fold returns the state events leave. Folding the same events again for
+// each update is safe because Apply copies what it keeps of an event.
+func (r *Repository[T]) fold(events []domain.Event) *T {
+	state := r.codec.New()
+	for _, ev := range events {
 		r.codec.Apply(state, ev)
 	}
-	last := events[len(events)-1]
-	return state, Event{StreamVersion: last.StreamVersion, Position: last.Position}, nil
+	return state
+}
+
+// job is one update of a Repository[T], queued in its stream's turns.
+type job[T any] struct {
+	opts   domain.UpdateOptions
+	decide func(*T) ([]domain.Event, error)
 }
 
 // Update loads stream, lets decide choose events against its state and
 // appends them at the version loaded. decide gets the codec's empty state
 // (New) when the stream does not exist and opts.Create is set. Deciding no
 // events is a no-op that reports the current version and the position of
-// the stream's last event. Without If-Match, an
-// append that loses a race to another writer is decided again on fresh
-// state, a few times at most.
+// the stream's last event. The updates of one stream in this process are
+// decided in rounds (see turns): each on the state the ones before it
+// leave, all appended in one group commit, so that concurrent commands
+// that do not depend on the version their caller saw all land instead of
+// refusing one another. Without If-Match, an update that loses a race to
+// another process is decided again on fresh state.
 func (r *Repository[T]) Update(ctx context.Context, stream string, opts domain.UpdateOptions,
 	decide func(state *T) ([]domain.Event, error)) (domain.Outcome, error) {
-	for attempt := 0; ; attempt++ {
-		state, head, err := r.load(ctx, stream)
-		version := head.StreamVersion
-		switch {
-		case errors.Is(err, domain.ErrNotFound) && opts.Create:
-			state = r.codec.New()
-		case err != nil:
-			return domain.Outcome{}, err
-		case opts.Create:
-			return domain.Outcome{}, fmt.Errorf("%w: %w", ErrStreamExists, &domain.VersionConflictError{Stream: stream, Expected: 0, Actual: version})
-		}
-		if opts.IfMatch != domain.AnyVersion && opts.IfMatch != version {
-			return domain.Outcome{}, &domain.VersionConflictError{Stream: stream, Expected: opts.IfMatch, Actual: version}
-		}
-		events, err := decide(state)
-		if err != nil {
-			return domain.Outcome{}, err
-		}
-		if len(events) == 0 {
-			return domain.Outcome{Stream: stream, Version: version, Position: head.Position}, nil
-		}
-		out, err := r.append(ctx, stream, version, events, opts.Idempotency)
-		var conflict *domain.VersionConflictError
-		if errors.As(err, &conflict) && opts.IfMatch == domain.AnyVersion && !opts.Create && attempt < maxRetries {
-			continue
-		}
-		return out, err
-	}
+	return r.store.streamTurns().run(ctx, stream, &job[T]{opts: opts, decide: decide}, func(rd *round, tickets []*ticket, cache *any) {
+		r.round(rd, stream, tickets, cache)
+	})
 }
 
-func (r *Repository[T]) append(ctx context.Context, stream string, version int64, events []domain.Event, idem *domain.Idempotency) (domain.Outcome, error) {
-	news, err := Encode(events)
+// step is what a round decided for one ticket: an append (req, its index
+// in the round's chain) or an answer that holds only if the appends
+// before it land.
+type step struct {
+	tk     *ticket
+	req    int // index in the chain, or -1
+	out    domain.Outcome
+	err    error
+	settle bool // the answer stands whatever the chain does
+}
+
+// round decides tickets one after another on the state each leaves for
+// the next, appends what they decided as one chain, and answers them. An
+// update whose answer depended on an append that did not land (the chain
+// broke before it) is put back, to be decided again on what did.
+func (r *Repository[T]) round(rd *round, stream string, tickets []*ticket, cache *any) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(tickets[0].ctx), roundReadTimeout)
+	k, err := r.catchUp(ctx, stream, cache)
+	cancel()
 	if err != nil {
-		return domain.Outcome{}, err
+		for _, tk := range tickets {
+			rd.answer(tk, domain.Outcome{}, err)
+		}
+		return
 	}
+	events := slices.Clone(k.events)
+	version := k.head.StreamVersion
+	var (
+		steps []step
+		ctxs  []context.Context
+		reqs  []Request
+	)
+	for _, tk := range tickets {
+		rd.deciding = tk
+		j := tk.job.(*job[T])
+		predicted := len(reqs) > 0
+		if err := tk.ctx.Err(); err != nil {
+			rd.answer(tk, domain.Outcome{}, translate(err))
+			continue
+		}
+		if predicted && (j.opts.IfMatch != domain.AnyVersion || j.opts.Create) {
+			// Its caller's expectation is checked against what has
+			// landed, in the next round.
+			rd.retry(tk)
+			continue
+		}
+		st := step{tk: tk, req: -1, out: domain.Outcome{Stream: stream, Version: version}, settle: !predicted}
+		var state *T
+		switch {
+		case len(events) == 0 && j.opts.Create:
+			state = r.codec.New()
+		case len(events) == 0:
+			st.err = domain.NotFound(stream)
+		case j.opts.Create:
+			st.err = fmt.Errorf("%w: %w", ErrStreamExists, &domain.VersionConflictError{Stream: stream, Expected: 0, Actual: version})
+		case j.opts.IfMatch != domain.AnyVersion && j.opts.IfMatch != version:
+			st.err = &domain.VersionConflictError{Stream: stream, Expected: j.opts.IfMatch, Actual: version}
+		default:
+			state = r.fold(events)
+		}
+		if st.err == nil {
+			st.err = r.decideStep(&st, j, state, stream, version, &reqs, &ctxs, &events, &version)
+		}
+		steps = append(steps, st)
+	}
+	rd.deciding = nil
+	r.finish(rd, stream, steps, ctxs, reqs, k, events, version, cache)
+}
+
+// decideStep runs j's decision on state and, when it chose events, adds
+// them to the round's chain at version and to the events the next update
+// is decided on.
+func (r *Repository[T]) decideStep(st *step, j *job[T], state *T, stream string, at int64,
+	reqs *[]Request, ctxs *[]context.Context, events *[]domain.Event, version *int64) error {
+	decided, err := j.decide(state)
+	if err != nil || len(decided) == 0 {
+		return err
+	}
+	news, err := Encode(decided)
+	if err != nil {
+		return err
+	}
+	// What the next update is decided on is what is stored, as a read
+	// would give it back.
+	stored := make([]domain.Event, len(news))
+	for i, e := range news {
+		if stored[i], err = r.codec.Decode(e.Type, e.Data); err != nil {
+			return fmt.Errorf("decode %s: %w", e.Type, err)
+		}
+	}
+	st.req = len(*reqs)
+	*reqs = append(*reqs, r.request(stream, at, news, j.opts.Idempotency))
+	*ctxs = append(*ctxs, st.tk.ctx)
+	*events = append(*events, stored...)
+	*version += int64(len(news))
+	return nil
+}
+
+// finish appends a round's chain and answers each step: an append by its
+// result, a decision without one as it stands if it was made on what had
+// landed or everything before it in the chain lands. The others are put
+// back, as is an append that lost a race. The cache learns the round's
+// events only if all of them landed.
+func (r *Repository[T]) finish(rd *round, stream string, steps []step, ctxs []context.Context, reqs []Request,
+	k *known[T], events []domain.Event, version int64, cache *any) {
+	var results []outcome
+	if len(reqs) > 0 {
+		results = r.store.doChain(ctxs, reqs)
+	}
+	landed, position := true, k.head.Position
+	for _, st := range steps {
+		if st.req < 0 {
+			if st.settle || landed {
+				st.out.Position = position
+				rd.answer(st.tk, st.out, st.err)
+			} else {
+				rd.retry(st.tk)
+			}
+			continue
+		}
+		o := results[st.req]
+		opts := st.tk.job.(*job[T]).opts
+		var conflict *domain.VersionConflictError
+		switch {
+		case o.err == nil:
+			rd.answer(st.tk, outcomeOf(stream, o.res), nil)
+			if o.res.Replayed != nil {
+				landed = false
+			} else {
+				position = o.res.LastPosition
+			}
+		case errors.As(o.err, &conflict) && opts.IfMatch == domain.AnyVersion && !opts.Create && st.tk.attempts < maxRetries:
+			landed = false
+			st.tk.attempts++
+			rd.retry(st.tk)
+		default:
+			landed = false
+			rd.answer(st.tk, domain.Outcome{}, o.err)
+		}
+	}
+	if !landed {
+		*cache = nil
+		return
+	}
+	k.events, k.head = events, Event{StreamVersion: version, Position: position}
+}
+
+// request is the append of news to stream at version, remembering the
+// answer for idem if set.
+func (r *Repository[T]) request(stream string, version int64, news []NewEvent, idem *domain.Idempotency) Request {
 	req := Request{Appends: []StreamAppend{{Stream: stream, Expected: version, Events: news}}}
 	if idem != nil {
 		req.Idempotency = &Idempotency{Key: idem.Key, RequestHash: idem.RequestHash, ResponseFunc: func(res Result) (Stored, error) {
 			return idem.ResponseFunc(outcomeOf(stream, res))
 		}}
 	}
-	res, err := r.store.Do(ctx, req)
-	if err != nil {
-		return domain.Outcome{}, err
-	}
-	return outcomeOf(stream, res), nil
+	return req
 }
 
 // Encode turns domain events into events to append, under their stable

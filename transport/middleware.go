@@ -65,12 +65,13 @@ func Middleware(next http.Handler, cfg MiddlewareConfig) http.Handler {
 		}
 		o := originOf(r, cfg.TrustedProxies)
 		meta := domain.Metadata{Actor: domain.Anonymous, RequestID: reqID, CorrelationID: corr}
-		ctx := withClient(domain.WithMetadata(r.Context(), meta), o.client)
+		secure := r.TLS != nil || (o.peerTrusted && forwardedHTTPS(r))
+		ctx := withSecure(withClient(domain.WithMetadata(r.Context(), meta), o.client), secure)
 		h := w.Header()
 		h.Set("X-Request-ID", reqID)
 		h.Set("X-Correlation-ID", corr)
 		h.Set("X-Content-Type-Options", "nosniff")
-		if r.TLS != nil || (o.peerTrusted && forwardedHTTPS(r)) {
+		if secure {
 			h.Set("Strict-Transport-Security", hsts)
 		}
 		upgrade := isWebSocket(r)

@@ -92,12 +92,22 @@ func (ts *testServer) expectRead(what string, cond func() bool) {
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with configure, when set, changing the
+// configuration first.
+func startServerWith(t *testing.T, configure func(*config)) *testServer {
+	t.Helper()
 	pool, schema := eventstoretest.Schema(t, nil)
 	cfg := configFromEnv()
 	// A small pool: many servers run at once against one PostgreSQL.
 	cfg.DatabaseURL = eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
 	keyFile, mk := eventstoretest.MasterKeyFile(t)
 	cfg.MasterKeyFile = keyFile
+	if configure != nil {
+		configure(&cfg)
+	}
 	url, read, _ := runProgram(t, cfg)
 	ctx := context.Background()
 	ts := &testServer{t: t, url: url, pool: pool, schema: schema, mk: mk, keyFile: keyFile, tokens: map[string]string{}, read: read}

@@ -17,24 +17,25 @@ var apiPaths = [...]string{"/api/", "/healthz", "/readyz"}
 // server runs: the JSON API and the health endpoints, the pages for the
 // rest, all behind the middleware every request passes. A new surface (an
 // Open311 endpoint, say) is mounted here on paths of its own.
-func newHandler(cfg api.Config, edge transport.MiddlewareConfig) http.Handler {
+func newHandler(cfg api.Config, keyedHash func(purpose, text string) string, edge transport.MiddlewareConfig) http.Handler {
 	mux := http.NewServeMux()
 	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
 		mux.Handle(p, withBudget(apiServer))
 	}
-	mux.Handle("/", withBudget(web.New(webConfig(cfg))))
+	mux.Handle("/", withBudget(web.New(webConfig(cfg, keyedHash))))
 	edge.Logger = cfg.Logger
 	return transport.Middleware(mux, edge)
 }
 
 // webConfig gives the pages what they read and write through, the same
-// stores and services as the API's.
-func webConfig(c api.Config) web.Config {
+// stores, services and keyed hash as the API's.
+func webConfig(c api.Config, keyedHash func(purpose, text string) string) web.Config {
 	w := web.Config{
 		Ephemeral: c.Ephemeral, Logger: c.Logger, Directory: c.Directory,
 		Cases: c.Cases, CaseList: c.CaseList, Boards: c.Boards,
-		CaseService: c.CaseService, Idempotency: c.Idempotency, WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
+		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: keyedHash,
+		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
 	}
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved

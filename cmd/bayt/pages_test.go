@@ -264,7 +264,8 @@ func TestReportFormWithoutJavaScript(t *testing.T) {
 
 func TestCasePageTimeline(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
+	// Behind a trusted proxy, so that two residents support the case.
+	ts := startServerWith(t, func(c *config) { c.TrustedProxies = "127.0.0.1/32" })
 	requirePages(t, ts)
 	rep := ts.report(map[string]any{
 		"reporter": map[string]any{"name": "Karim Trabelsi", "email": "karim@example.tn", "phone": "+216 98 765 432"},
@@ -275,8 +276,8 @@ func TestCasePageTimeline(t *testing.T) {
 	ts.must(http.StatusOK, "POST", path+"/comments", "advocate", map[string]any{"body": "INTERNAL-ONLY: the reporter asked us to call after 5pm", "visibility": "internal"})
 	ts.must(http.StatusOK, "POST", path+"/comments", "advocate", map[string]any{"body": "We measured it: 40 cm deep.", "visibility": "public"})
 	ts.must(http.StatusOK, "POST", path+"/forward", "advocate", map[string]any{"department": "roads_works"})
-	for range 2 {
-		ts.must(http.StatusOK, "POST", path+"/support", "", map[string]any{})
+	for _, resident := range []string{"198.51.100.7", "198.51.100.8"} {
+		ts.must(http.StatusOK, "POST", path+"/support", "", map[string]any{}, "X-Forwarded-For", resident)
 	}
 
 	t.Run("Arabic", func(t *testing.T) {

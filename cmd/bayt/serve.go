@@ -62,6 +62,8 @@ type program struct {
 	// pool is the database pool, nil on the in-memory store; tests read
 	// its statistics.
 	pool *pgxpool.Pool
+	// keyedHash is the services' keyed hash, which the pages use too.
+	keyedHash func(purpose, text string) string
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -175,7 +177,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
-		Handler:           newHandler(apiCfg, edge),
+		Handler:           newHandler(apiCfg, p.keyedHash, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -188,6 +190,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 // services to change state through, over one store and one vault.
 func (p *program) wireServices(cfg *api.Config, repos repositories, vault domain.Vault, keyedHash func(purpose, text string) string) services {
 	svc := newServices(repos, cfg.Directory, newPorts(vault, keyedHash))
+	p.keyedHash = keyedHash
 	cfg.Cases, cfg.Campaigns, cfg.Organisations = repos.cases, repos.campaigns, repos.organisations
 	cfg.CaseService, cfg.CampaignService, cfg.OrganisationService = svc.cases, svc.campaigns, svc.organisations
 	cfg.Vault = vault

@@ -135,6 +135,10 @@ type Case struct {
 	AcknowledgedAt    *time.Time
 	ResolvedAt        *time.Time
 	ResolvedWithinSLA bool
+
+	// supporterKeys holds every supporter key recorded. It is unexported
+	// so that a state rendered carelessly cannot leak them.
+	supporterKeys map[string]struct{}
 }
 
 // Moderation is what staff last decided the public sees of a case; see
@@ -146,6 +150,39 @@ type Moderation struct {
 	PublicDescription string // replaces the description for the public when not empty
 	Reason            string
 	At                time.Time
+}
+
+// Supported reports whether a support with any of keys was recorded. An
+// empty key is never supported.
+func (c *Case) Supported(keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := c.supporterKeys[k]; ok && k != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// SupporterKeyPurpose is the purpose under which supporter keys are hashed.
+const SupporterKeyPurpose = "casefile.supporter"
+
+// SupporterKeys are the keys that let a person support a case once: a
+// keyed hash (see domain.Ports.KeyedHashFunc) of the case, the client's
+// address and the day, and one of the case and the browser's own id. A
+// support is a repeat when either was seen on the case, so one address
+// counts once a day however many browsers it has, and one browser once
+// however many addresses it moves through. The address never enters the
+// log, and nobody without the secret can tell from the log whether a given
+// address supported a case; keys of different cases are unrelated. An
+// empty address or browser gives an empty key.
+func SupporterKeys(hash func(purpose, text string) string, caseID, address, browser string, now time.Time) (addressKey, browserKey string) {
+	if address != "" {
+		addressKey = hash(SupporterKeyPurpose, "address\x00"+caseID+"\x00"+address+"\x00"+now.UTC().Format(time.DateOnly))
+	}
+	if browser != "" {
+		browserKey = hash(SupporterKeyPurpose, "browser\x00"+caseID+"\x00"+browser)
+	}
+	return addressKey, browserKey
 }
 
 // Hidden reports whether moderation hides c from the public.
@@ -266,6 +303,14 @@ func (c *Case) Apply(e domain.Event) {
 		c.touch(e.At)
 	case *CaseSupported:
 		c.Supporters++
+		for _, k := range [...]string{e.AddressKey, e.BrowserKey} {
+			if k != "" {
+				if c.supporterKeys == nil {
+					c.supporterKeys = make(map[string]struct{})
+				}
+				c.supporterKeys[k] = struct{}{}
+			}
+		}
 		c.touch(e.At)
 	case *CaseLinkedToCampaign:
 		if !slices.Contains(c.CampaignIDs, e.CampaignID) {

@@ -11,14 +11,15 @@ import (
 
 // Limits on free text, in runes (an Arabic letter counts as one).
 const (
-	MaxTitle       = 200
-	MaxDescription = 5000
-	MaxDistrict    = 100
-	MaxAddress     = 300
-	MaxNote        = 2000 // notes and reasons
-	MaxText        = 5000 // responses, resolution notes and comments
-	MaxReference   = 100
-	MaxCampaignID  = 100
+	MaxTitle        = 200
+	MaxDescription  = 5000
+	MaxDistrict     = 100
+	MaxAddress      = 300
+	MaxNote         = 2000 // notes and reasons
+	MaxText         = 5000 // responses, resolution notes and comments
+	MaxReference    = 100
+	MaxCampaignID   = 100
+	MaxSupporterKey = 200
 )
 
 // DefaultSLADays is the SLA used when a case's category is no longer in the
@@ -133,10 +134,14 @@ type Comment struct {
 	Visibility Visibility
 }
 
-// Support adds one "me too".
+// Support adds one "me too". AddressKey and BrowserKey are opaque keyed
+// hashes of who supports, computed by the caller (see SupporterKeys), so
+// that one person counts once; either may be empty.
 type Support struct {
-	Actor domain.Actor
-	Now   time.Time
+	Actor      domain.Actor
+	Now        time.Time
+	AddressKey string
+	BrowserKey string
 }
 
 // LinkCampaign records that a campaign took up the case.
@@ -435,7 +440,10 @@ func (c *Case) Comment(cmd Comment) ([]domain.Event, error) {
 	return v.Events(e)
 }
 
-// Support adds a "me too" from anyone, while the case is still alive.
+// Support adds a "me too" from anyone, while the case is still alive. A
+// supporter key already seen adds nothing and is no error: one person
+// counts once, and a repeat must look to the caller like a first support,
+// or anyone could learn whether an address supported a case.
 func (c *Case) Support(cmd Support) ([]domain.Event, error) {
 	if err := anyone(cmd.Actor); err != nil {
 		return nil, err
@@ -445,7 +453,15 @@ func (c *Case) Support(cmd Support) ([]domain.Event, error) {
 		return nil, err
 	}
 	var v check
-	return v.Events(&CaseSupported{At: v.Now(cmd.Now)})
+	e := &CaseSupported{
+		AddressKey: v.Text("address_key", cmd.AddressKey, 0, MaxSupporterKey),
+		BrowserKey: v.Text("browser_key", cmd.BrowserKey, 0, MaxSupporterKey),
+		At:         v.Now(cmd.Now),
+	}
+	if err := v.Err(); err == nil && c.Supported(e.AddressKey, e.BrowserKey) {
+		return nil, nil
+	}
+	return v.Events(e)
 }
 
 // LinkCampaign links a campaign to any case that was not turned down.

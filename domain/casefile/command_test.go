@@ -552,6 +552,30 @@ func TestSupport(t *testing.T) {
 		},
 		ErrFunc: domaintest.WantInvalid("now"),
 	}})
+
+	keyed := then(history(casefile.StatusForwarded), []domain.Event{&casefile.CaseSupported{AddressKey: "a1", BrowserKey: "b1", At: hour(1)}})
+	support := func(addressKey, browserKey string) func(*casefile.Case) ([]domain.Event, error) {
+		return func(c *casefile.Case) ([]domain.Event, error) {
+			return c.Support(casefile.Support{Actor: public, Now: later, AddressKey: addressKey, BrowserKey: browserKey})
+		}
+	}
+	run(t, []scenario{
+		{Name: "OKNewSupporterCounts", Given: keyed, WhenFunc: support("a2", "b2"), Then: []string{casefile.TypeCaseSupported},
+			CheckFunc: func(t *testing.T, events []domain.Event, c *casefile.Case) {
+				t.Helper()
+				if e := events[0].(*casefile.CaseSupported); e.AddressKey != "a2" || e.BrowserKey != "b2" || c.Supporters != 2 {
+					t.Errorf("event %+v, %d supporters; want both keys recorded and 2", e, c.Supporters)
+				}
+			}},
+		// A repeat is no error, so that its answer cannot tell who
+		// supported.
+		{Name: "OKSameAddressAddsNothing", Given: keyed, WhenFunc: support("a1", "b2"), Then: nil},
+		{Name: "OKSameBrowserAddsNothing", Given: keyed, WhenFunc: support("a2", "b1"), Then: nil},
+		{Name: "OKWithoutKeysCounts", Given: keyed, WhenFunc: support("", ""), Then: []string{casefile.TypeCaseSupported}},
+		{Name: "ErrRepeatOnClosed", Given: then(keyed, []domain.Event{&casefile.CaseRejected{Reason: "r", At: hour(2)}}),
+			WhenFunc: support("a1", "b1"), ErrFunc: domaintest.WantTransition("support", "rejected")},
+		{Name: "ErrKeyTooLong", Given: keyed, WhenFunc: support(strings.Repeat("k", casefile.MaxSupporterKey+1), ""), ErrFunc: domaintest.WantInvalid("address_key")},
+	})
 }
 
 func TestCampaigns(t *testing.T) {

@@ -32,7 +32,8 @@
 //
 //   - comment: in every status (an officer only once the case is forwarded to
 //     their department);
-//   - support: until the case is closed, rejected or a duplicate;
+//   - support: until the case is closed, rejected or a duplicate, once per
+//     person (see SupporterKeys); a repeat records nothing;
 //   - link a campaign: unless rejected or a duplicate; unlink: always;
 //   - moderate: in every status, to hide the case from the public or replace
 //     the title and description the public reads (staff still read the

@@ -36,8 +36,8 @@ const (
 // Every free text in an event except an internal comment and a moderation
 // is public: it may appear on the case page and in the live feed. Staff who
 // want to write something only staff can read add an internal comment.
-// ReporterSubject and TrackingTokenHash are the exception: Redact clears
-// them. What the public reads of a moderated case is RedactFor's.
+// ReporterSubject and TrackingTokenHash, and CaseSupported's supporter
+// keys, are the exception: Redact clears them. What the public reads of a moderated case is RedactFor's.
 
 // CaseReported opens a case. ReporterSubject refers to the reporter's entry
 // in the personal-data vault, never to the person directly, so erasing the
@@ -134,9 +134,14 @@ type CommentAdded struct {
 }
 
 // CaseSupported records one more resident saying "me too". Supporters are
-// not identified: support is a count, not a list of people.
+// not identified: support is a count, not a list of people. AddressKey and
+// BrowserKey are opaque keyed hashes (see SupporterKeys) that keep one
+// person from counting twice; they are empty in supports recorded before
+// supporters were keyed, and Redact clears them.
 type CaseSupported struct {
-	At time.Time `json:"at"`
+	AddressKey string    `json:"address_key,omitempty"`
+	BrowserKey string    `json:"browser_key,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // CaseLinkedToCampaign records that an advocacy campaign took up the case.
@@ -351,6 +356,7 @@ func Redact(e domain.Event) (domain.Event, bool) {
 		return &c, true
 	case *CaseSupported:
 		c := *e
+		c.AddressKey, c.BrowserKey = "", ""
 		return &c, true
 	case *CaseLinkedToCampaign:
 		c := *e

@@ -178,7 +178,7 @@ func TestRedact(t *testing.T) {
 		casefile.TypeResolutionConfirmed:      {Public: []string{"Note"}},
 		casefile.TypeCaseReopened:             {Public: []string{"Reason"}},
 		casefile.TypeCommentAdded:             {Public: []string{"Body", "Visibility"}},
-		casefile.TypeCaseSupported:            {},
+		casefile.TypeCaseSupported:            {Personal: []string{"AddressKey", "BrowserKey"}},
 		casefile.TypeCaseLinkedToCampaign:     {Public: []string{"CampaignID"}},
 		casefile.TypeCaseUnlinkedFromCampaign: {Public: []string{"CampaignID"}},
 		casefile.TypeSLABreached:              {},

@@ -180,10 +180,16 @@ func (s *Service) Comment(ctx context.Context, id string, cmd Comment, opts doma
 	})
 }
 
-// Support adds a "me too".
-func (s *Service) Support(ctx context.Context, id string, cmd Support, opts domain.UpdateOptions) (domain.Outcome, error) {
+// Support adds a "me too" from the client at address (as the surface tells
+// clients apart) with browser, the opaque id the surface gave that browser,
+// if any. The event keeps only keyed hashes of them (SupporterKeys), so
+// that one person counts once per case: a repeat records nothing and
+// answers like a first support, with the case's current version and
+// status.
+func (s *Service) Support(ctx context.Context, id string, cmd Support, address, browser string, opts domain.UpdateOptions) (domain.Outcome, error) {
 	return s.run(ctx, id, opts, func(c *Case, now time.Time) ([]domain.Event, error) {
 		cmd.Now = now
+		cmd.AddressKey, cmd.BrowserKey = SupporterKeys(s.ports.KeyedHashFunc, c.ID, address, browser, now)
 		return c.Support(cmd)
 	})
 }

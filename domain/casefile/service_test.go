@@ -3,6 +3,7 @@ package casefile_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -162,4 +163,72 @@ func containsField(err error, field string) bool {
 	}
 	var inv *domain.InvalidError
 	return errors.As(err, &inv) && inv.Field == field
+}
+
+// foldRepo is a repository of one case in memory: it folds what was
+// appended, so a service's repeated commands see their predecessors.
+type foldRepo struct {
+	events []domain.Event
+}
+
+func (r *foldRepo) Load(context.Context, string) (*casefile.Case, int64, error) {
+	return nil, 0, domain.ErrNotFound
+}
+
+func (r *foldRepo) Update(_ context.Context, id string, _ domain.UpdateOptions, decide func(*casefile.Case) ([]domain.Event, error)) (domain.Outcome, error) {
+	var c casefile.Case
+	for _, e := range r.events {
+		c.Apply(e)
+	}
+	events, err := decide(&c)
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	r.events = append(r.events, events...)
+	return domain.Outcome{Stream: id, Version: int64(len(r.events))}, nil
+}
+
+// TestSupportCountsEachPersonOnce supports one case from addresses and
+// browsers over two days: one support per address and day, and one per
+// browser, each repeat answered like a first support.
+func TestSupportCountsEachPersonOnce(t *testing.T) {
+	t.Parallel()
+	const id = "case-01JDZ0000000000000000000AB"
+	day := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	now := day
+	repo := &foldRepo{events: history(casefile.StatusForwarded)}
+	svc := casefile.NewService(repo, directory.Default(), domain.Ports{Vault: &memVault{data: map[string]domain.PersonalData{}},
+		NowFunc: func() time.Time { return now }, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" },
+		KeyedHashFunc: func(purpose, text string) string { return fmt.Sprintf("%s(%q)", purpose, text) }})
+	for _, step := range []struct {
+		name             string
+		address, browser string
+		next             bool // a day later
+		counts           bool
+	}{
+		{"FirstCounts", "198.51.100.1", "browser-1", false, true},
+		{"SamePersonAgain", "198.51.100.1", "browser-1", false, false},
+		{"SameAddressOtherBrowser", "198.51.100.1", "browser-2", false, false},
+		{"SameBrowserOtherAddress", "198.51.100.2", "browser-1", false, false},
+		{"OtherPerson", "198.51.100.3", "browser-3", false, true},
+		{"ProgramWithoutCookieOtherAddress", "198.51.100.4", "", false, true},
+		{"SameAddressNextDay", "198.51.100.1", "browser-4", true, true},
+		{"SameBrowserNextDay", "198.51.100.5", "browser-1", false, false},
+	} {
+		if step.next {
+			now = day.Add(24 * time.Hour)
+		}
+		before := len(repo.events)
+		out, err := svc.Support(context.Background(), id, casefile.Support{Actor: domain.Anonymous}, step.address, step.browser,
+			domain.UpdateOptions{IfMatch: domain.AnyVersion})
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if counted := len(repo.events) > before; counted != step.counts {
+			t.Fatalf("%s: counted %v, want %v", step.name, counted, step.counts)
+		}
+		if out.Status != string(casefile.StatusForwarded) || out.Version != int64(len(repo.events)) {
+			t.Fatalf("%s: outcome %+v; want the case's status and current version, repeat or not", step.name, out)
+		}
+	}
 }

@@ -110,7 +110,8 @@ func (s *Server) caseRoutes() {
 		return cs.Comment(cx.ctx, cx.id, casefile.Comment{Actor: cx.actor, Body: b.Body, Visibility: b.Visibility}, cx.opts)
 	}))
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/support", caseCommand(s, func(cx cmdContext, _ struct{}) (domain.Outcome, error) {
-		return cs.Support(cx.ctx, cx.id, casefile.Support{Actor: cx.actor}, cx.opts)
+		return cs.Support(cx.ctx, cx.id, casefile.Support{Actor: cx.actor},
+			transport.ClientAddress(cx.r), transport.SupporterID(cx.w, cx.r), cx.opts)
 	}))
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/moderate", caseCommand(s, func(cx cmdContext, b struct {
 		Hidden            *bool   `json:"hidden"`
@@ -124,10 +125,11 @@ func (s *Server) caseRoutes() {
 }
 
 // cmdContext is what a command handler gets besides its body: the stream
-// it acts on ("" for a new one), the acting user and the update options
-// read from the request.
+// it acts on ("" for a new one), the acting user, the update options read
+// from the request, and the response writer, for a cookie it sets.
 type cmdContext struct {
 	ctx   context.Context
+	w     http.ResponseWriter
 	r     *http.Request
 	id    string
 	actor domain.Actor
@@ -231,7 +233,7 @@ func handle[B any](s *Server, w http.ResponseWriter, r *http.Request, validID fu
 			return jsonResponse(status, newCommandResponse(o, c))
 		}
 	}
-	out, err := run(cmdContext{ctx: r.Context(), r: r, id: id, actor: actor, opts: opts}, body)
+	out, err := run(cmdContext{ctx: r.Context(), w: w, r: r, id: id, actor: actor, opts: opts}, body)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

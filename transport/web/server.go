@@ -79,6 +79,9 @@ type Config struct {
 	// reported, whichever surface it comes through.
 	CaseService *casefile.Service
 	Idempotency Idempotency
+	// KeyedHashFunc is the domain's keyed hash (domain.Ports), which the
+	// report form's remembered answers are keyed by.
+	KeyedHashFunc func(purpose, text string) string
 	// WriteLimit is the anonymous write limit, shared with the other
 	// surfaces.
 	WriteLimit *transport.Limiter
@@ -110,7 +113,7 @@ type Server struct {
 // on an embedded template that does not parse: both are programmer errors.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil || cfg.Boards == nil ||
-		cfg.CaseService == nil || cfg.Idempotency == nil || cfg.WriteLimit == nil ||
+		cfg.CaseService == nil || cfg.Idempotency == nil || cfg.KeyedHashFunc == nil || cfg.WriteLimit == nil ||
 		(cfg.Campaigns != nil && (cfg.Network == nil || cfg.Resolved == nil)) {
 		panic("web: missing dependency")
 	}
