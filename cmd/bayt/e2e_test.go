@@ -105,6 +105,7 @@ func startServerWith(t *testing.T, configure func(*config)) *testServer {
 	cfg.DatabaseURL = eventstoretest.URLFor(t, schema) + "&pool_max_conns=5"
 	keyFile, mk := eventstoretest.MasterKeyFile(t)
 	cfg.MasterKeyFile = keyFile
+	cfg.PublicWriteLimit = 0
 	if configure != nil {
 		configure(&cfg)
 	}
@@ -131,13 +132,12 @@ func startServerWith(t *testing.T, configure func(*config)) *testServer {
 	return ts
 }
 
-// runProgram runs Bayt as cfg says, with no write limit and the test's
-// hook on the read models, on a random port until the test ends. It
+// runProgram runs Bayt as cfg says, with the test's hook on the read
+// models, on a random port until the test ends. It
 // returns the server's address, what its read models have reflected, and
 // the program.
 func runProgram(t *testing.T, cfg config) (string, *readPositions, *program) {
 	t.Helper()
-	cfg.PublicWriteLimit = 0
 	// Over 5 s: the server waits up to 5 s for a connection the client
 	// dialled but never used (a dial race under load) before calling it
 	// idle.

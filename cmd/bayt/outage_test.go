@@ -277,6 +277,7 @@ func TestDatabaseOutage(t *testing.T) {
 	cfg.DatabaseURL = dbURL + "?pool_max_conns=" + strconv.Itoa(maxConns)
 	keyFile, _ := eventstoretest.MasterKeyFile(t)
 	cfg.MasterKeyFile = keyFile
+	cfg.PublicWriteLimit = 0
 	addr, read, p := runProgram(t, cfg)
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, dbURL+"?pool_max_conns=2")
