@@ -138,6 +138,12 @@ func TestResponseHeadersAndGzip(t *testing.T) {
 	t.Parallel()
 	ts := startMemoryServerWith(t, func(*config) {})
 	ts.must(http.StatusCreated, "POST", "/api/v1/cases", "", map[string]string{"title": "حفرة", "description": "عميقة", "category": "roads", "district": "المدينة"})
+	// The pages compared below must not change between the two reads: wait
+	// until the board shows the case (the in-memory read models report no
+	// position to wait on).
+	waitFor(t, "the board to show the case", func() bool {
+		return strings.Contains(string(ts.do("GET", "/?lang=en", "", nil).body), "حفرة")
+	})
 	// The client decodes nothing itself, so what arrives is what was sent.
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	t.Cleanup(client.CloseIdleConnections)

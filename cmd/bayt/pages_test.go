@@ -1,19 +1,15 @@
 package main
 
 import (
-	"context"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/citizenhouse/bayt/domain/directory"
-	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 	"github.com/citizenhouse/bayt/transport"
 )
 
@@ -316,30 +312,9 @@ func startMemoryServerWith(t *testing.T, configure func(*config)) *testServer {
 	cfg := configFromEnv()
 	cfg.DatabaseURL, cfg.Memory = "", true
 	cfg.PublicWriteLimit = 0
-	cfg.ShutdownTimeout = 5 * time.Second
 	configure(&cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	p, err := newProgram(ctx, cfg, eventstoretest.Logger(t))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		p.close()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		p.close()
-	})
-	return &testServer{t: t, url: "http://" + ln.Addr().String(), tokens: map[string]string{}}
+	url, _, _ := runProgram(t, cfg)
+	return &testServer{t: t, url: url, tokens: map[string]string{}}
 }
 
 func TestPagesEphemeralBanner(t *testing.T) {
