@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/migrations"
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -117,6 +118,11 @@ func openPool(ctx context.Context, c config) (*pgxpool.Pool, error) {
 	}
 	if _, ok := rp["application_name"]; !ok {
 		rp["application_name"] = "bayt"
+	}
+	for k, v := range eventstore.SessionSettings() {
+		if _, ok := rp[k]; !ok {
+			rp[k] = v
+		}
 	}
 	// Without it a connect to a host that drops packets waits for the
 	// kernel's TCP timeout, minutes, holding a request or the writer.

@@ -45,7 +45,12 @@ func run() error {
 	events := flag.Int("events", 100, "cases to report")
 	rate := flag.Float64("rate", 50, "reports per second")
 	wait := flag.Duration("wait", 15*time.Second, "how long to wait for the last deliveries")
+	reporters := flag.Int("reporters", 0, "instead of the fan-out: this many connections report cases back to back for -for, printing reports/s every 10 s")
+	duration := flag.Duration("for", time.Minute, "with -reporters, how long to report")
 	flag.Parse()
+	if *reporters > 0 {
+		return reportLoad(*addr, *reporters, *duration)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -203,4 +208,63 @@ func eventPosition(data []byte) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// reportLoad reports cases over HTTP from n connections, each as fast as
+// it is answered, for d, and prints the reports accepted per second in
+// every 10 s window: a server whose rate falls from window to window slows
+// down as it runs.
+func reportLoad(addr string, n int, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	body := []byte(`{"title":"حفرة كبيرة في شارع الحرية","description":"A deep pothole","category":"roads","district":"Bab Souika"}`)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}}
+	defer client.CloseIdleConnections()
+	var accepted, refused atomic.Int64
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/api/v1/cases", bytes.NewReader(body))
+				if err != nil {
+					return
+				}
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						refused.Add(1)
+					}
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				if resp.StatusCode == http.StatusCreated {
+					accepted.Add(1)
+				} else {
+					refused.Add(1)
+				}
+			}
+		}()
+	}
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	last := int64(0)
+	for done := false; !done; {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			done = true
+		}
+		now := accepted.Load()
+		if !done {
+			fmt.Printf("%d reports/s\n", (now-last)/10)
+		}
+		last = now
+	}
+	wg.Wait()
+	fmt.Printf("accepted %d, refused %d\n", accepted.Load(), refused.Load())
+	return nil
 }

@@ -105,6 +105,10 @@ func Schema(tb testing.TB, opts *SchemaOpts) (*pgxpool.Pool, string) {
 	// Only this schema, never public: a test that forgot to migrate must
 	// fail, not quietly use another test's tables.
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	// The settings the application runs with, so tests plan as it does.
+	for k, v := range eventstore.SessionSettings() {
+		cfg.ConnConfig.RuntimeParams[k] = v
+	}
 	cfg.MaxConns = 4
 	if opts != nil && opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
