@@ -43,11 +43,12 @@ func (ts *testServer) page(method, path string, form url.Values, headers ...stri
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-// requirePages skips when the server does not route the pages yet.
+// requirePages fails when the server does not route the pages: a page
+// test must never pass by finding nothing to test.
 func requirePages(t *testing.T, ts *testServer) {
 	t.Helper()
-	if r := ts.page("GET", "/report", nil); r.status == http.StatusNotFound && !strings.Contains(string(r.body), "<html") {
-		t.Skip("the web pages are not routed: web.Server.routes() must register them")
+	if r := ts.page("GET", "/report", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), "<html") {
+		t.Fatalf("the web pages are not routed: GET /report answered %d", r.status)
 	}
 }
 
