@@ -4,7 +4,7 @@
 GO ?= go
 BAYT_ADDR ?= 127.0.0.1:8080
 
-.PHONY: help run test bench vet lint fuzz build clean
+.PHONY: help run test axe bench vet lint fuzz build clean
 
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -27,10 +27,20 @@ run: ## start Bayt with its database (in memory when no PostgreSQL is installed)
 	    echo "BAYT_MASTER_KEY_FILE is not set: made a development master key in $$key (never use it in production)"; fi; fi; \
 	DATABASE_URL="$$url" BAYT_MASTER_KEY_FILE="$$key" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve $$memory
 
+# The browser test (TestPagesInABrowser) drives Debian's chromium and
+# checks each page with axe-core, which npm installs under .cache/npm.
+AXE_VERSION := 4.14
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+
+axe: ## install axe-core for the browser test (npm, under .cache/npm)
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund axe-core@$(AXE_VERSION) >/dev/null
+
 # -p 1: packages one at a time, because each end-to-end test runs a whole
 # server (pool, lease and LISTEN connections) and a stock PostgreSQL
 # accepts 100 connections.
 test: ## run every test with the race detector against a real PostgreSQL
+	@test -f $(AXE) || $(MAKE) --no-print-directory axe || \
+	  echo "make test: could not install axe-core (make axe); TestPagesInABrowser will fail" >&2
 	@url="$$TEST_DATABASE_URL"; \
 	if [ -z "$$url" ]; then url=$$(scripts/devdb bayt_test) || exit 1; fi; \
 	TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -p 1 -timeout 20m ./...

@@ -126,6 +126,7 @@
       var badges = document.createElement("span");
       badges.className = "badges";
       var badge = document.createElement("span");
+      badge.className = "badge";
       badges.appendChild(badge);
       head.appendChild(a);
       head.appendChild(badges);

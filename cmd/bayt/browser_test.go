@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// axeScript is where make test and .ci/run install axe-core, from the
+// repository's root.
+const axeScript = ".cache/npm/node_modules/axe-core/axe.min.js"
+
+// browserWait bounds each step in the browser: generous, for a loaded
+// two-core machine.
+const browserWait = 30 * time.Second
+
+// axeViolation is what axe-core reports of one rule a page breaks.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		HTML    string `json:"html"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// TestPagesInABrowser opens the public pages in headless Chromium at a
+// phone's width and a desktop's, checks their language and direction,
+// runs axe-core on each, and watches the board take a new case from the
+// live feed without a reload.
+func TestPagesInABrowser(t *testing.T) {
+	t.Parallel()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("the browser test needs Chromium: apt-get install chromium")
+	}
+	axe, err := os.ReadFile(filepath.Join("..", "..", axeScript))
+	if err != nil {
+		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
+	}
+	shots, err := os.MkdirTemp("", "bayt-browser-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+
+	ts := startServer(t)
+	caseID, _ := ts.report(nil)["id"].(string)
+	if caseID == "" {
+		t.Fatal("the report answer has no id")
+	}
+	ts.settle()
+
+	// One browser for every page; each page gets a tab of its own. The
+	// browser asks for Italian, which Bayt does not speak, so a page
+	// without ?lang= is in its default language, Arabic.
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
+			chromedp.Flag("accept-lang", "it-IT,it"))...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	// The first run starts the browser; no timeout on it, since its
+	// context's end would stop the browser.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+
+	viewports := []struct {
+		name          string
+		width, height int64
+		opts          []chromedp.EmulateViewportOption
+	}{
+		{"phone", 390, 844, []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait}},
+		{"desktop", 1280, 900, nil},
+	}
+	pages := []struct {
+		name, path, lang, dir string
+	}{
+		{"home-ar", "/", "ar", "rtl"},
+		{"home-fr", "/?lang=fr", "fr", "ltr"},
+		{"case", "/cases/" + caseID, "ar", "rtl"},
+	}
+	for _, vp := range viewports {
+		for _, pg := range pages {
+			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
+				tab := newTab(t, browser)
+				step(t, tab, "open "+pg.path, chromedp.Steps(
+					chromedp.EmulateViewport(vp.width, vp.height, vp.opts...),
+					chromedp.Navigate(ts.url+pg.path),
+					chromedp.WaitVisible(chromedp.CSS("main")),
+				))
+				got := inTab(t, tab, "read the language", chromedp.Evaluate[[]string](
+					`[document.documentElement.getAttribute("lang"), document.documentElement.getAttribute("dir")]`))
+				if len(got) != 2 || got[0] != pg.lang || got[1] != pg.dir {
+					t.Errorf(`<html> has lang, dir = %q, want %q, %q`, got, pg.lang, pg.dir)
+				}
+				screenshot(t, tab, filepath.Join(shots, vp.name+"-"+pg.name+".png"))
+				checkAccessibility(t, tab, axe)
+			})
+		}
+	}
+
+	t.Run("LiveBoard", func(t *testing.T) {
+		tab := newTab(t, browser)
+		step(t, tab, "open the board", chromedp.Steps(
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+			chromedp.Navigate(ts.url+"/"),
+			chromedp.WaitVisible(chromedp.CSS(`[data-live-list] [data-case-id="`+caseID+`"]`)),
+		))
+		// A mark on the window: a reload would lose it.
+		before := inTab(t, tab, "read the total", chromedp.Evaluate[string](
+			`window.baytNotReloaded = true; document.querySelector('[data-count="total"]').textContent.trim()`))
+		if before != "1" {
+			t.Fatalf("the board's total is %q before the second report, want 1", before)
+		}
+
+		title := "Éclairage en panne rue de Marseille"
+		second, _ := ts.report(map[string]any{"title": title})["id"].(string)
+		card := `[data-live-list] [data-case-id="` + second + `"]`
+		step(t, tab, "wait for the new case on the board", chromedp.Steps(
+			chromedp.WaitVisible(chromedp.CSS(card)),
+			chromedp.Poll[chromedp.Void](`document.querySelector('[data-count="total"]').textContent.trim() === "2"`,
+				chromedp.WithPollingTimeout(browserWait)),
+		))
+		shown := inTab(t, tab, "read the new card", chromedp.Evaluate[[]string](fmt.Sprintf(
+			`[String(window.baytNotReloaded === true), document.querySelector(%q).textContent,
+			  document.querySelector('[data-live-list] li').getAttribute("data-case-id"),
+			  (document.querySelector(%q) || {}).textContent, document.querySelector(%q).textContent]`,
+			card+" .case-title", card+" .badge", `[data-case-id="`+caseID+`"] .badge`)))
+		if len(shown) != 5 || shown[0] != "true" || shown[1] != title || shown[2] != second {
+			t.Errorf("after the second report: not reloaded, title, first card = %q, want true, %q, %q", shown[:min(3, len(shown))], title, second)
+		} else if shown[3] != shown[4] {
+			t.Errorf("the new card's status reads %q, the first card's %q", shown[3], shown[4])
+		}
+		screenshot(t, tab, filepath.Join(shots, "phone-live.png"))
+	})
+}
+
+// newTab opens a tab of the browser, closed when the test ends.
+func newTab(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return tab
+}
+
+// inTab runs one action in the tab, failing the test with what it was
+// doing when the action fails or takes longer than browserWait.
+func inTab[T any](t *testing.T, tab context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, browserWait)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+func step(t *testing.T, tab context.Context, what string, a chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	inTab(t, tab, what, a)
+}
+
+func screenshot(t *testing.T, tab context.Context, path string) {
+	t.Helper()
+	png := inTab(t, tab, "screenshot", chromedp.FullScreenshot(100))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", path)
+}
+
+// checkAccessibility runs axe-core on the page in the tab and fails the
+// test on every serious or critical violation, printing each.
+func checkAccessibility(t *testing.T, tab context.Context, axe []byte) {
+	t.Helper()
+	step(t, tab, "load axe-core", chromedp.Evaluate[chromedp.Void](string(axe)+"\n;undefined"))
+	violations := inTab(t, tab, "run axe-core", chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	for _, v := range violations {
+		if v.Impact != "serious" && v.Impact != "critical" {
+			continue
+		}
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprintf("    %s\n      %s", n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      ")))
+		}
+		t.Errorf("axe %s (%s): %s\n%s", v.ID, v.Impact, v.Help, strings.Join(where, "\n"))
+	}
+}
