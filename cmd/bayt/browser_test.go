@@ -176,7 +176,9 @@ func step(t *testing.T, tab context.Context, what string, a chromedp.Action[chro
 
 func screenshot(t *testing.T, tab context.Context, path string) {
 	t.Helper()
-	png := inTab(t, tab, "screenshot", chromedp.FullScreenshot(100))
+	// The viewport, as the visitor sees it: Chromium's full-page capture
+	// shifts right-to-left pages sideways, which would hide a real fault.
+	png := inTab(t, tab, "screenshot", chromedp.CaptureScreenshot())
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
