@@ -14,7 +14,7 @@ import (
 	"github.com/oklog/ulid/v2"
 )
 
-// The personal-data vault (DESIGN.md §3) keeps reporters', signers' and
+// The personal-data vault keeps reporters', signers' and
 // members' names, phones and emails out of the event log. The log is hash
 // chained and append-only, so nothing written to it can ever be removed;
 // personal data must be removable on request. Each data subject therefore

@@ -9,7 +9,7 @@ import (
 )
 
 // checkProblem is expectProblem that also checks the whole RFC 9457 shape
-// API.md promises: type, title, status (the HTTP status, as a number),
+// The API contract promises: type, title, status (the HTTP status, as a number),
 // detail and code.
 func checkProblem(t *testing.T, r response, status int, code string) map[string]any {
 	t.Helper()

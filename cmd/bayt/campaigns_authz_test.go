@@ -65,7 +65,7 @@ func campaignLaunchBody(lead string) map[string]any {
 	}
 }
 
-// campaignAt formats a time d from now as API.md wants it.
+// campaignAt formats a time d from now as the API contract wants it.
 func campaignAt(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
 
 // campaignGiven builds the fixture preset given names, as advocate.
@@ -609,7 +609,7 @@ func TestCampaignLiveBoard(t *testing.T) {
 	}
 }
 
-// TestCampaignIdempotencyAndIfMatch checks the conventions of API.md on
+// TestCampaignIdempotencyAndIfMatch checks the conventions of the API contract on
 // campaign streams: a repeated Idempotency-Key replays the first answer
 // and appends nothing; a stale If-Match changes nothing.
 func TestCampaignIdempotencyAndIfMatch(t *testing.T) {

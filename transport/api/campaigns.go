@@ -142,7 +142,7 @@ func (s *Server) networkRoutes() {
 	}))
 }
 
-// campaignView is a campaign as API.md shows it, with its tracker figures.
+// campaignView is a campaign as the API contract shows it, with its tracker figures.
 type campaignView struct {
 	ID               string              `json:"id"`
 	Title            string              `json:"title"`

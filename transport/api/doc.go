@@ -1,4 +1,4 @@
-// Package api serves Bayt's JSON API under /api/v1 (see API.md, whose
+// Package api serves Bayt's JSON API under /api/v1 (see the API contract, whose
 // paths, fields and codes are binding), and health and readiness. The
 // pages are package web's; the two never import each other.
 //

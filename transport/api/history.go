@@ -47,7 +47,7 @@ func redacted(decode domain.DecodeFunc, redact domain.RedactFunc) historyForFunc
 	}
 }
 
-// newHistoryView renders h as viewer may see it, in API.md's shape.
+// newHistoryView renders h as viewer may see it, in the API contract's shape.
 func newHistoryView(h domain.History, viewer domain.Actor, historyFor historyForFunc) (historyView, error) {
 	public, err := historyFor(h, viewer)
 	if err != nil {

@@ -21,7 +21,7 @@ type problem struct {
 	CurrentStatus  string `json:"current_status,omitempty"`
 }
 
-// Error codes of API.md.
+// Error codes of the API contract.
 const (
 	codeInvalidInput      = "invalid_input"
 	codeUnauthenticated   = "unauthenticated"

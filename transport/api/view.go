@@ -7,7 +7,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/casefile"
 )
 
-// caseView is a case as API.md shows it.
+// caseView is a case as the API contract shows it.
 type caseView struct {
 	ID             string               `json:"id"`
 	Title          string               `json:"title"`

@@ -14,7 +14,7 @@ import (
 // campaignStatuses are the statuses the campaign list filters by.
 var campaignStatuses = [...]campaign.Status{campaign.StatusActive, campaign.StatusClosed}
 
-// campaignRoutes registers the public campaign pages of API.md ("Pages"):
+// campaignRoutes registers the public campaign pages ("Pages" in the API contract):
 // the list and one campaign's page with its tracker and public timeline.
 // Like the campaign API, they exist only when campaigns are stored.
 func (s *Server) campaignRoutes() {
