@@ -1,6 +1,6 @@
 // Package web serves Bayt's server-rendered pages: the public board, a
 // case and its verified timeline, the report form, the campaigns and their
-// tracker figures (see API.md, "Pages"). Every new page goes here, and so
+// tracker figures (the "Pages" of the API contract). Every new page goes here, and so
 // will the staff console.
 //
 // Pages are html/template files embedded in the binary (templates/,

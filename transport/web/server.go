@@ -128,7 +128,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) now() time.Time { return s.cfg.NowFunc().UTC() }
 
-// routes registers the pages of API.md ("Pages"). Each group of pages (the
+// routes registers the pages of the API contract ("Pages"). Each group of pages (the
 // cases, the campaigns, later the console) registers its own.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.home)
