@@ -146,6 +146,9 @@ type campaignBody struct {
 	Timeline                             []timelineItem
 }
 
+// NotePrefix names the messages of the campaign page's timeline section.
+func (campaignBody) NotePrefix() string { return "campaign" }
+
 // campaignPage shows a campaign, its tracker and its public timeline, as
 // GET /api/v1/campaigns/{id}/history shows it to the anonymous public.
 // Signers and members are never named: the view carries only counts.

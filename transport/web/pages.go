@@ -481,6 +481,9 @@ type caseBody struct {
 	Timeline     []timelineItem
 }
 
+// NotePrefix names the messages of the case page's timeline section.
+func (caseBody) NotePrefix() string { return "case" }
+
 // casePage shows a case and its public timeline: what anyone may see, as
 // GET /api/v1/cases/{id}/history shows it to the anonymous public. A case
 // moderation hides is not found; a replaced title and description show
