@@ -222,6 +222,8 @@ type MemoryTokens struct {
 	mu     sync.RWMutex
 	byID   map[string]*memoryToken
 	byHash map[[sha256.Size]byte]*memoryToken
+	// sessions are the console's sign-ins, by the hash of their secret.
+	sessions map[[sha256.Size]byte]*memorySession
 }
 
 type memoryToken struct {
@@ -310,4 +312,52 @@ func nullableTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// firstAdminName names the admin token a new deployment starts with.
+const firstAdminName = "admin (first start)"
+
+// CreateFirstAdmin issues an admin token if no token was ever issued, and
+// returns its secret and true; on a database that has any token it does
+// nothing and returns false. Two servers starting at once on an empty
+// database issue one token between them.
+func (t *Tokens) CreateFirstAdmin(ctx context.Context) (string, Token, bool, error) {
+	secret, hash, tok, err := newToken(firstAdminName, domain.RoleAdmin, "", time.Time{}, time.Now())
+	if err != nil {
+		return "", Token{}, false, err
+	}
+	created := false
+	err = pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "LOCK TABLE tokens IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO tokens (id, name, role, hash) SELECT $1, $2, $3, $4
+WHERE NOT EXISTS (SELECT 1 FROM tokens) RETURNING created_at`, tok.ID, tok.Name, string(tok.Role), hash[:]).Scan(&tok.CreatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		created = err == nil
+		return err
+	})
+	if err != nil {
+		return "", Token{}, false, fmt.Errorf("first admin token: %w", translate(err))
+	}
+	if !created {
+		return "", Token{}, false, nil
+	}
+	tok.CreatedAt = tok.CreatedAt.UTC()
+	return secret, tok, true, nil
+}
+
+// CreateFirstAdmin issues an admin token if none was ever issued, as
+// Tokens.CreateFirstAdmin does.
+func (m *MemoryTokens) CreateFirstAdmin(ctx context.Context) (string, Token, bool, error) {
+	m.mu.RLock()
+	n := len(m.byID)
+	m.mu.RUnlock()
+	if n > 0 {
+		return "", Token{}, false, nil
+	}
+	secret, tok, err := m.Create(ctx, firstAdminName, domain.RoleAdmin, "", time.Time{})
+	return secret, tok, err == nil, err
 }

@@ -24,6 +24,10 @@ type tokens interface {
 	Authenticate(ctx context.Context, secret string) (eventstore.Token, error)
 	Revoke(ctx context.Context, id string) error
 	List(ctx context.Context) ([]eventstore.Token, error)
+	OpenSession(ctx context.Context, tokenSecret string) (string, eventstore.Token, error)
+	Session(ctx context.Context, secret string, idle time.Duration) (eventstore.Token, error)
+	CloseSession(ctx context.Context, secret string) error
+	CreateFirstAdmin(ctx context.Context) (string, eventstore.Token, bool, error)
 }
 
 var (
@@ -288,6 +292,74 @@ func TestTokens(t *testing.T) {
 				if err != nil {
 					t.Error(err)
 				}
+			}
+		}},
+		{name: "FirstAdmin", run: func(t *testing.T, b tokensBundle) {
+			secret, tok, created, err := b.tokens.CreateFirstAdmin(ctx)
+			if err != nil || !created || tok.Role != domain.RoleAdmin {
+				t.Fatalf("CreateFirstAdmin on an empty store = %v, %v, %v; want a new admin token", tok, created, err)
+			}
+			if got, err := b.tokens.Authenticate(ctx, secret); err != nil || got.ID != tok.ID {
+				t.Fatalf("the first admin's secret authenticates %v, %v", got, err)
+			}
+			// Once any token exists, even a revoked one, there is no
+			// first admin to make.
+			if err := b.tokens.Revoke(ctx, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, again, err := b.tokens.CreateFirstAdmin(ctx); err != nil || again {
+				t.Fatalf("CreateFirstAdmin with a token issued = %v, %v; want nothing done", again, err)
+			}
+			if all, err := b.tokens.List(ctx); err != nil || len(all) != 1 {
+				t.Fatalf("List = %d tokens, %v; want the one first admin", len(all), err)
+			}
+		}},
+		{name: "Sessions", run: func(t *testing.T, b tokensBundle) {
+			secret, tok := create(t, b.tokens, "Salma", domain.RoleAdvocate, "")
+			if _, _, err := b.tokens.OpenSession(ctx, secret+"x"); !errors.Is(err, domain.ErrUnauthenticated) {
+				t.Fatalf("OpenSession(bad secret) = %v, want ErrUnauthenticated", err)
+			}
+			first, got, err := b.tokens.OpenSession(ctx, secret)
+			if err != nil || got.ID != tok.ID {
+				t.Fatalf("OpenSession = %v, %v; want token %s", got, err, tok.ID)
+			}
+			second, _, err := b.tokens.OpenSession(ctx, secret)
+			if err != nil || second == first || !strings.HasPrefix(first, "bses_") {
+				t.Fatalf("second session %q (first %q), %v: want a fresh bses_ secret", second, first, err)
+			}
+			if got, err := b.tokens.Session(ctx, first, time.Hour); err != nil || got.ID != tok.ID {
+				t.Fatalf("Session = %v, %v; want token %s", got, err, tok.ID)
+			}
+			for _, bad := range []string{"", secret, "bses_" + strings.Repeat("A", 43), first[:len(first)-1]} {
+				if _, err := b.tokens.Session(ctx, bad, time.Hour); !errors.Is(err, domain.ErrUnauthenticated) {
+					t.Errorf("Session(%q) = %v, want ErrUnauthenticated", bad, err)
+				}
+			}
+			// A session idle for longer than allowed is over.
+			if _, err := b.tokens.Session(ctx, first, 0); !errors.Is(err, domain.ErrUnauthenticated) {
+				t.Errorf("Session(idle 0) = %v, want ErrUnauthenticated", err)
+			}
+			if err := b.tokens.CloseSession(ctx, first); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.tokens.Session(ctx, first, time.Hour); !errors.Is(err, domain.ErrUnauthenticated) {
+				t.Errorf("Session after CloseSession = %v, want ErrUnauthenticated", err)
+			}
+			if err := b.tokens.CloseSession(ctx, first); err != nil {
+				t.Errorf("closing twice: %v", err)
+			}
+			// Revoking the token ends every session it opened.
+			if _, err := b.tokens.Session(ctx, second, time.Hour); err != nil {
+				t.Fatalf("second session before revocation: %v", err)
+			}
+			if err := b.tokens.Revoke(ctx, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.tokens.Session(ctx, second, time.Hour); !errors.Is(err, domain.ErrUnauthenticated) {
+				t.Errorf("Session after revoking its token = %v, want ErrUnauthenticated", err)
+			}
+			if _, _, err := b.tokens.OpenSession(ctx, secret); !errors.Is(err, domain.ErrUnauthenticated) {
+				t.Errorf("OpenSession with a revoked token = %v, want ErrUnauthenticated", err)
 			}
 		}},
 		{name: "SecretStoredNowhere", postgresOnly: true, run: func(t *testing.T, b tokensBundle) {

@@ -17,28 +17,39 @@ var apiPaths = [...]string{"/api/", "/healthz", "/readyz"}
 // server runs: the JSON API and the health endpoints, the pages for the
 // rest, all behind the middleware every request passes. A new surface (an
 // Open311 endpoint, say) is mounted here on paths of its own.
-func newHandler(cfg api.Config, keyedHash func(purpose, text string) string, edge transport.MiddlewareConfig) http.Handler {
+func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig) http.Handler {
 	mux := http.NewServeMux()
 	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
 		mux.Handle(p, withBudget(apiServer))
 	}
-	mux.Handle("/", withBudget(web.New(webConfig(cfg, keyedHash))))
+	mux.Handle("/", withBudget(web.New(webConfig(cfg, pages))))
 	edge.Logger = cfg.Logger
 	return transport.Middleware(mux, edge)
 }
 
+// pageDeps are what the pages need beyond the API's configuration: the
+// services' keyed hash, and the staff console's door.
+type pageDeps struct {
+	keyedHash func(purpose, text string) string
+	staff     web.Staff
+}
+
 // webConfig gives the pages what they read and write through, the same
 // stores, services and keyed hash as the API's.
-func webConfig(c api.Config, keyedHash func(purpose, text string) string) web.Config {
+func webConfig(c api.Config, pages pageDeps) web.Config {
 	w := web.Config{
 		Ephemeral: c.Ephemeral, Logger: c.Logger, Directory: c.Directory,
 		Cases: c.Cases, CaseList: c.CaseList, Boards: c.Boards,
-		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: keyedHash,
+		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
 	}
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved
+		if pages.staff != nil {
+			w.Staff, w.Vault = pages.staff, c.Vault
+			w.CampaignService, w.OrganisationService, w.Organisations = c.CampaignService, c.OrganisationService, c.Organisations
+		}
 	}
 	return w
 }

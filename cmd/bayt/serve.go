@@ -22,7 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error {
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := configFromEnv()
 	fs := newFlagSet("serve", stderr)
 	cfg.databaseFlag(fs)
@@ -46,7 +46,26 @@ func serveCommand(ctx context.Context, args []string, _, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if err := p.firstAdmin(ctx, stdout, ln.Addr().String()); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	return p.run(ctx, ln)
+}
+
+// firstAdmin gives a new deployment its way in: on a store where no token
+// was ever issued it issues an admin token and prints, once, where to sign
+// in and the token. Nothing else ever shows that secret again.
+func (p *program) firstAdmin(ctx context.Context, out io.Writer, addr string) error {
+	secret, tok, created, err := p.tokens.CreateFirstAdmin(ctx)
+	if err != nil || !created {
+		return err
+	}
+	p.log.Info("issued the first admin token", "token_id", tok.ID)
+	_, err = fmt.Fprintf(out, "\nNo staff token existed, so Bayt issued one admin token. It is shown this once;\n"+
+		"keep it somewhere safe (revoke it in the console once you have made your own).\n\n"+
+		"  Sign in:  http://%s/console\n  Token:    %s\n\n", addr, secret)
+	return err
 }
 
 // program is a running Bayt: its store, read models, HTTP server and
@@ -64,6 +83,11 @@ type program struct {
 	pool *pgxpool.Pool
 	// keyedHash is the services' keyed hash, which the pages use too.
 	keyedHash func(purpose, text string) string
+	// tokens are the staff's tokens and console sessions.
+	tokens interface {
+		tokenStore
+		CreateFirstAdmin(ctx context.Context) (string, eventstore.Token, bool, error)
+	}
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -98,7 +122,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.Network, apiCfg.Resolved = net, list
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
-		apiCfg.Tokens = tokenAuth{eventstore.NewMemoryTokens()}
+		tokens := eventstore.NewMemoryTokens()
+		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
@@ -148,7 +173,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		svc := p.wireServices(&apiCfg, newRepositories(store), eventstore.NewVault(pool, mk), keyedHash)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
-		apiCfg.Tokens = tokenAuth{eventstore.NewTokens(pool)}
+		tokens := eventstore.NewTokens(pool)
+		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
@@ -177,7 +203,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
-		Handler:           newHandler(apiCfg, p.keyedHash, edge),
+		Handler:           newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

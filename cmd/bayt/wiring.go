@@ -11,6 +11,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections"
+	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/oklog/ulid/v2"
 )
 
@@ -119,4 +120,56 @@ func newPorts(vault domain.Vault, keyedHash func(purpose, text string) string) d
 func (r repositories) Link(ctx context.Context, campaignID, caseID string, opts domain.UpdateOptions,
 	decide func(*campaign.Campaign, *casefile.Case) ([]domain.Event, []domain.Event, error)) (domain.Outcome, error) {
 	return eventstore.UpdateBoth(ctx, r.campaigns, campaignID, r.cases, caseID, opts, decide)
+}
+
+// tokenStore is what both token stores offer the console.
+type tokenStore interface {
+	Create(ctx context.Context, name string, role domain.Role, department string, expires time.Time) (string, eventstore.Token, error)
+	List(ctx context.Context) ([]eventstore.Token, error)
+	Revoke(ctx context.Context, id string) error
+	OpenSession(ctx context.Context, tokenSecret string) (string, eventstore.Token, error)
+	Session(ctx context.Context, secret string, idle time.Duration) (eventstore.Token, error)
+	CloseSession(ctx context.Context, secret string) error
+}
+
+// staffDoor adapts a token store to the console's web.Staff: the pages do
+// not import the store.
+type staffDoor struct{ tokens tokenStore }
+
+func (s staffDoor) OpenSession(ctx context.Context, tokenSecret string) (string, domain.Actor, error) {
+	session, t, err := s.tokens.OpenSession(ctx, tokenSecret)
+	return session, t.Actor(), err
+}
+
+func (s staffDoor) Session(ctx context.Context, session string, idle time.Duration) (domain.Actor, error) {
+	t, err := s.tokens.Session(ctx, session, idle)
+	if err != nil {
+		return domain.Actor{}, err
+	}
+	return t.Actor(), nil
+}
+
+func (s staffDoor) CloseSession(ctx context.Context, session string) error {
+	return s.tokens.CloseSession(ctx, session)
+}
+
+func (s staffDoor) CreateToken(ctx context.Context, name string, role domain.Role, department string, expires time.Time) (string, web.StaffToken, error) {
+	secret, t, err := s.tokens.Create(ctx, name, role, department, expires)
+	return secret, staffToken(t), err
+}
+
+func (s staffDoor) ListTokens(ctx context.Context) ([]web.StaffToken, error) {
+	ts, err := s.tokens.List(ctx)
+	out := make([]web.StaffToken, len(ts))
+	for i, t := range ts {
+		out[i] = staffToken(t)
+	}
+	return out, err
+}
+
+func (s staffDoor) RevokeToken(ctx context.Context, id string) error { return s.tokens.Revoke(ctx, id) }
+
+func staffToken(t eventstore.Token) web.StaffToken {
+	return web.StaffToken{ID: t.ID, Name: t.Name, Role: t.Role, Department: t.Department,
+		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, RevokedAt: t.RevokedAt}
 }

@@ -4,7 +4,7 @@
 // will the staff console.
 //
 // Pages are html/template files embedded in the binary (templates/,
-// static/), in Arabic, French and English (messages.json; every language
+// static/), in Arabic, French and English (messages/*.json; every language
 // has every key). They need no JavaScript: the report form posts a plain
 // HTML form, which goes through casefile.Service.Report as the JSON API
 // does, and the live script only refreshes what the page already shows.

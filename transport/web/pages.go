@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ import (
 // embedded in the binary: no front-end build step, nothing to install next
 // to bayt, and every value escaped for its context.
 //
-//go:embed templates static messages.json
+//go:embed templates static messages
 var files embed.FS
 
 // Page languages. Arabic is the default and the only right-to-left one.
@@ -63,8 +64,18 @@ func (s *Server) parse() {
 		panic(fmt.Sprintf("web: %v", err))
 	}
 	s.messages = msgs
-	for _, name := range []string{"home", "case", "report", "reported", "error", "campaigns", "campaign"} {
-		t, err := template.ParseFS(files, "templates/layout.html", "templates/"+name+".html")
+	// Every page is its own file parsed with the layout and the shared
+	// parts (files named part-*.html), and is rendered by its file's name.
+	pages, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	for _, path := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(path, "templates/"), ".html")
+		if name == "layout" || strings.HasPrefix(name, "part-") {
+			continue
+		}
+		t, err := template.ParseFS(files, "templates/layout.html", "templates/part-*.html", path)
 		if err != nil {
 			panic(fmt.Sprintf("web: parse %s: %v", name, err))
 		}
@@ -140,21 +151,44 @@ func etagListed(ifMatch, tag string) bool {
 	return false
 }
 
-// loadMessages reads messages.json: one map of keys per language. The
-// English ephemeral warning is transport.EphemeralWarning itself, so the
-// log line and the banner can never drift apart. Every language must have
-// every key.
+// loadMessages reads messages/*.json, each one map of keys per language
+// (one file per group of pages, so that each group keeps its own texts),
+// into one map per language. A key defined twice is an error. The English
+// ephemeral warning is transport.EphemeralWarning itself, so the log line
+// and the banner can never drift apart. Every language must have every
+// key.
 func loadMessages(fsys fs.FS) (map[string]map[string]string, error) {
-	b, err := fs.ReadFile(fsys, "messages.json")
+	names, err := fs.Glob(fsys, "messages/*.json")
 	if err != nil {
 		return nil, err
 	}
-	var msgs map[string]map[string]string
-	if err := json.Unmarshal(b, &msgs); err != nil {
-		return nil, fmt.Errorf("messages.json: %w", err)
+	if len(names) == 0 {
+		return nil, errors.New("no messages/*.json")
+	}
+	msgs := map[string]map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var file map[string]map[string]string
+		if err := json.Unmarshal(b, &file); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for lang, keys := range file {
+			if msgs[lang] == nil {
+				msgs[lang] = map[string]string{}
+			}
+			for k, v := range keys {
+				if _, dup := msgs[lang][k]; dup {
+					return nil, fmt.Errorf("%s: %s:%s is defined twice", name, lang, k)
+				}
+				msgs[lang][k] = v
+			}
+		}
 	}
 	if msgs[langEN] == nil {
-		return nil, errors.New("messages.json: no English messages")
+		return nil, errors.New("messages: no English messages")
 	}
 	msgs[langEN]["ephemeral"] = transport.EphemeralWarning
 	var missing []string
@@ -168,7 +202,8 @@ func loadMessages(fsys fs.FS) (map[string]map[string]string, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("messages.json: missing %s", strings.Join(missing, ", "))
+		slices.Sort(missing)
+		return nil, fmt.Errorf("messages: missing %s", strings.Join(missing, ", "))
 	}
 	return msgs, nil
 }
@@ -231,7 +266,9 @@ type pageData struct {
 	Ephemeral bool
 	Langs     []langLink
 	Live      string // the live feed the page's script will follow, if any
-	Body      any
+	// Staff is who is signed in on a console page, nil elsewhere.
+	Staff *staffNav
+	Body  any
 
 	msgs  map[string]string
 	query string // "?lang=xx" when the language came from the query
@@ -252,7 +289,16 @@ func (s *Server) data(r *http.Request, nav string) *pageData {
 	}
 	path := r.URL.Path
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		path = "/report" // the switcher re-opens the form rather than re-posting it
+		// The switcher re-opens the form's page rather than re-posting it:
+		// the report form, or the console page a form posts from
+		// (/console/cases/{id} for /console/cases/{id}/triage).
+		path = "/report"
+		if p, ok := strings.CutPrefix(r.URL.Path, "/console/"); ok {
+			path = "/console"
+			if i := strings.LastIndex(p, "/"); i > 0 {
+				path += "/" + p[:i]
+			}
+		}
 	}
 	for _, l := range s.langs {
 		l.Href = path + "?lang=" + l.Code

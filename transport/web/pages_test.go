@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -11,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -158,20 +158,21 @@ func TestMessagesMissingKey(t *testing.T) {
 	}
 }
 
-// fstestMap is a file system holding only messages.json.
-type fstestMap string
-
-func (m fstestMap) Open(name string) (fs.File, error) {
-	if name != "messages.json" {
-		return nil, fs.ErrNotExist
+func TestMessagesDefinedTwice(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"messages/a.json": {Data: []byte(`{"ar": {"a": "أ"}, "fr": {"a": "a"}, "en": {"a": "a"}}`)},
+		"messages/b.json": {Data: []byte(`{"ar": {"a": "ب"}, "fr": {"b": "b"}, "en": {"b": "b"}}`)},
 	}
-	return &memFile{Reader: bytes.NewReader([]byte(m))}, nil
+	if _, err := loadMessages(fsys); err == nil || !strings.Contains(err.Error(), "ar:a is defined twice") {
+		t.Fatalf("loadMessages = %v, want ar:a defined twice", err)
+	}
 }
 
-type memFile struct{ *bytes.Reader }
-
-func (*memFile) Stat() (fs.FileInfo, error) { return nil, errors.New("no stat") }
-func (*memFile) Close() error               { return nil }
+// fstestMap is a file system holding only one messages file.
+func fstestMap(text string) fstest.MapFS {
+	return fstest.MapFS{"messages/pages.json": {Data: []byte(text)}}
+}
 
 // TestTemplatesRender renders every page with made-up data: a template
 // that parses can still fail when executed.

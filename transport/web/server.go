@@ -11,6 +11,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/projections/caselist"
 	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/citizenhouse/bayt/transport"
@@ -92,6 +93,25 @@ type Config struct {
 	Resolved  ResolvedCounter
 	// NowFunc is the clock; time.Now when nil.
 	NowFunc func() time.Time
+
+	// Staff signs staff into the console (/console); nil leaves the
+	// console out. SessionIdle ends a session unused for that long (8
+	// hours when zero).
+	Staff       Staff
+	SessionIdle time.Duration
+	// Vault shows advocates and admins a reporter's contact details.
+	Vault Vault
+	// CampaignService and OrganisationService change campaigns and
+	// organisations from the console; Organisations reads them.
+	CampaignService     *campaign.Service
+	OrganisationService *organisation.Service
+	Organisations       OrganisationReader
+}
+
+// OrganisationReader reads an organisation and its history.
+type OrganisationReader interface {
+	Load(ctx context.Context, id string) (*organisation.Organisation, int64, error)
+	History(ctx context.Context, id string) (domain.History, error)
 }
 
 // Server serves the pages. It is built once by New and only read
@@ -114,7 +134,8 @@ type Server struct {
 func New(cfg Config) *Server {
 	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil || cfg.Boards == nil ||
 		cfg.CaseService == nil || cfg.Idempotency == nil || cfg.KeyedHashFunc == nil || cfg.WriteLimit == nil ||
-		(cfg.Campaigns != nil && (cfg.Network == nil || cfg.Resolved == nil)) {
+		(cfg.Campaigns != nil && (cfg.Network == nil || cfg.Resolved == nil)) ||
+		(cfg.Staff != nil && (cfg.Vault == nil || cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) {
 		panic("web: missing dependency")
 	}
 	if cfg.NowFunc == nil {
@@ -137,6 +158,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /report", s.submitReport)
 	s.mux.Handle("GET /static/", s.static)
 	s.campaignRoutes()
+	s.consoleRoutes()
 	// Every other path (a mistyped address, /cases/ without an id) gets
 	// the site's own page, in the reader's language, not a bare text 404.
 	// GET only, so that another method on a page's path stays 405.

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/eventstore"
+)
+
+// consoleClient is a browser without JavaScript on the staff console: it
+// keeps cookies, does not follow redirects (so a test sees each 303), and
+// carries the CSRF value of the last page it read into the forms it posts.
+type consoleClient struct {
+	t    *testing.T
+	ts   *testServer
+	http *http.Client
+	csrf string
+}
+
+// page is a console answer.
+type page struct {
+	status   int
+	location string
+	header   http.Header
+	body     string
+}
+
+var csrfValue = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
+
+func newConsoleClient(ts *testServer) *consoleClient {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return &consoleClient{t: ts.t, ts: ts, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+func (c *consoleClient) send(req *http.Request) page {
+	c.t.Helper()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	p := page{status: resp.StatusCode, location: resp.Header.Get("Location"), header: resp.Header, body: string(b)}
+	if m := csrfValue.FindStringSubmatch(p.body); m != nil {
+		c.csrf = html.UnescapeString(m[1])
+	}
+	return p
+}
+
+// get reads a console page.
+func (c *consoleClient) get(path string) page {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(c.t.Context(), http.MethodGet, c.ts.url+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.send(req)
+}
+
+// post submits a form as a browser on the same site does, with the CSRF
+// value of the last page read unless the form sets csrf_token itself.
+func (c *consoleClient) post(path string, form url.Values) page {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if !form.Has("csrf_token") {
+		form.Set("csrf_token", c.csrf)
+	}
+	req, err := http.NewRequestWithContext(c.t.Context(), http.MethodPost, c.ts.url+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.ts.url)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.send(req)
+}
+
+// signIn opens a session with the test server's token of who.
+func (c *consoleClient) signIn(who string) {
+	c.t.Helper()
+	if p := c.get("/console"); p.status != http.StatusOK || !strings.Contains(p.body, `name="token"`) {
+		c.t.Fatalf("GET /console: %d, want the sign-in form", p.status)
+	}
+	p := c.post("/console/session", url.Values{"token": {c.ts.tokens[who]}})
+	if p.status != http.StatusSeeOther || p.location != "/console" {
+		c.t.Fatalf("sign in as %s: %d to %q, want 303 to /console:\n%s", who, p.status, p.location, p.body)
+	}
+}
+
+func TestConsoleSignIn(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+
+	t.Run("SessionCookie", func(t *testing.T) {
+		c := newConsoleClient(ts)
+		c.get("/console")
+		p := c.post("/console/session", url.Values{"token": {ts.tokens["advocate"]}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("sign in: %d", p.status)
+		}
+		var cookie string
+		for _, sc := range p.header.Values("Set-Cookie") {
+			if strings.HasPrefix(sc, "bayt_session=") {
+				cookie = sc
+			}
+		}
+		for _, attr := range []string{"HttpOnly", "SameSite=Lax", "Path=/console"} {
+			if !strings.Contains(cookie, attr) {
+				t.Errorf("bayt_session cookie %q lacks %s", cookie, attr)
+			}
+		}
+		if strings.Contains(cookie, ts.tokens["advocate"]) {
+			t.Error("the session cookie holds the token itself")
+		}
+		if p := c.get("/console"); p.status != http.StatusSeeOther || p.location != "/console/inbox" {
+			t.Fatalf("GET /console signed in: %d to %q, want the inbox", p.status, p.location)
+		}
+		inbox := c.get("/console/inbox")
+		if inbox.status != http.StatusOK || !strings.Contains(inbox.body, "Test advocate") || inbox.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("inbox: %d, cache %q, want the advocate's inbox, not stored", inbox.status, inbox.header.Get("Cache-Control"))
+		}
+		if p := c.post("/console/logout", nil); p.status != http.StatusSeeOther || p.location != "/console" {
+			t.Fatalf("sign out: %d to %q", p.status, p.location)
+		}
+		if p := c.get("/console/inbox"); p.status != http.StatusSeeOther || p.location != "/console" {
+			t.Fatalf("inbox after signing out: %d to %q, want the sign-in form", p.status, p.location)
+		}
+	})
+
+	t.Run("WrongToken", func(t *testing.T) {
+		c := newConsoleClient(ts)
+		c.get("/console")
+		p := c.post("/console/session", url.Values{"token": {"bayt_not-a-token"}})
+		if p.status != http.StatusUnauthorized || !strings.Contains(p.body, `name="token"`) {
+			t.Fatalf("wrong token: %d, want 401 and the form again", p.status)
+		}
+		if p := c.get("/console/inbox"); p.status != http.StatusSeeOther {
+			t.Fatalf("inbox after a wrong token: %d, want no session", p.status)
+		}
+	})
+
+	t.Run("CSRF", func(t *testing.T) {
+		// The sign-in form's own CSRF value is bound to its cookie.
+		c := newConsoleClient(ts)
+		c.get("/console")
+		if p := c.post("/console/session", url.Values{"token": {ts.tokens["advocate"]}, "csrf_token": {"forged"}}); p.status != http.StatusForbidden {
+			t.Fatalf("sign-in with a forged csrf_token: %d, want 403", p.status)
+		}
+		c.signIn("advocate")
+		c.get("/console/inbox")
+		if p := c.post("/console/logout", url.Values{"csrf_token": {"forged"}}); p.status != http.StatusForbidden {
+			t.Fatalf("sign out with a forged csrf_token: %d, want 403", p.status)
+		}
+		if p := c.get("/console/inbox"); p.status != http.StatusOK {
+			t.Fatalf("the refused sign-out ended the session: %d", p.status)
+		}
+		// Another site's form is refused whatever it carries.
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.url+"/console/logout",
+			strings.NewReader(url.Values{"csrf_token": {c.csrf}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		if p := c.send(req); p.status != http.StatusForbidden {
+			t.Fatalf("cross-site sign-out: %d, want 403", p.status)
+		}
+		if p := c.get("/console/inbox"); p.status != http.StatusOK {
+			t.Fatalf("the cross-site post ended the session: %d", p.status)
+		}
+	})
+
+	t.Run("RevokedTokenEndsSession", func(t *testing.T) {
+		c := newConsoleClient(ts)
+		secret := ts.mintToken("advocate", "Revoked soon")
+		ts.tokens["revoked-soon"] = secret
+		c.signIn("revoked-soon")
+		if p := c.get("/console/inbox"); p.status != http.StatusOK {
+			t.Fatalf("inbox: %d", p.status)
+		}
+		ts.revokeToken(secret)
+		if p := c.get("/console/inbox"); p.status != http.StatusSeeOther || p.location != "/console" {
+			t.Fatalf("inbox after revocation: %d to %q, want the sign-in form", p.status, p.location)
+		}
+	})
+
+	t.Run("OfficerInbox", func(t *testing.T) {
+		c := newConsoleClient(ts)
+		c.signIn("officer")
+		p := c.get("/console/inbox")
+		if p.status != http.StatusOK || !strings.Contains(p.body, `data-queue="console.inbox.department"`) || strings.Contains(p.body, "console.inbox.triage") {
+			t.Fatalf("officer inbox: %d, want the department queue only", p.status)
+		}
+	})
+}
+
+// mintToken issues a token of role named name on the test server's store
+// and returns its secret.
+func (ts *testServer) mintToken(role, name string) string {
+	ts.t.Helper()
+	dept := ""
+	if role == string(domain.RoleOfficer) {
+		dept = "roads_works"
+	}
+	secret, _, err := eventstore.NewTokens(ts.pool).Create(context.Background(), name, domain.Role(role), dept, time.Time{})
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return secret
+}
+
+// revokeToken revokes the token whose secret is secret.
+func (ts *testServer) revokeToken(secret string) {
+	ts.t.Helper()
+	tokens := eventstore.NewTokens(ts.pool)
+	tok, err := tokens.Authenticate(context.Background(), secret)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if err := tokens.Revoke(context.Background(), tok.ID); err != nil {
+		ts.t.Fatal(err)
+	}
+}
