@@ -86,6 +86,10 @@ func (s *Server) consoleRoutes() {
 	s.mux.HandleFunc("POST /console/session", s.signIn)
 	s.mux.HandleFunc("POST /console/logout", s.staffOnly(anyStaff, s.signOut))
 	s.mux.HandleFunc("GET /console/inbox", s.staffOnly(anyStaff, s.inbox))
+	s.consoleCaseRoutes()
+	s.consoleIntakeRoutes()
+	s.consoleCampaignRoutes()
+	s.consoleAdminRoutes()
 	// A console path that is not a page is the console's own not-found,
 	// behind the session like every other console page.
 	s.mux.HandleFunc("GET /console/", s.staffOnly(anyStaff, func(w http.ResponseWriter, r *http.Request, d *pageData, _ staffRequest) {

@@ -81,12 +81,7 @@ func (s *Server) parse() {
 		}
 		s.templates[name] = t
 	}
-	css, err := files.ReadFile("static/bayt.css")
-	if err != nil {
-		panic(fmt.Sprintf("web: %v", err))
-	}
-	sum := sha256.Sum256(css)
-	s.css = "/static/bayt.css?v=" + hex.EncodeToString(sum[:6])
+	s.css, s.consoleCSS = versioned("bayt.css"), versioned("console.css")
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
@@ -120,6 +115,17 @@ func (s *Server) parse() {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// versioned returns the address of a static file with a version taken
+// from its content, which may then be cached for good.
+func versioned(name string) string {
+	b, err := files.ReadFile("static/" + name)
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return "/static/" + name + "?v=" + hex.EncodeToString(sum[:6])
 }
 
 // staticETags returns a strong ETag for each static file, from its
@@ -268,7 +274,9 @@ type pageData struct {
 	Live      string // the live feed the page's script will follow, if any
 	// Staff is who is signed in on a console page, nil elsewhere.
 	Staff *staffNav
-	Body  any
+	// ConsoleCSS is the console's stylesheet, for console pages.
+	ConsoleCSS string
+	Body       any
 
 	msgs  map[string]string
 	query string // "?lang=xx" when the language came from the query
@@ -278,7 +286,7 @@ type pageData struct {
 func (s *Server) data(r *http.Request, nav string) *pageData {
 	lang, explicit := pageLanguage(r)
 	d := &pageData{
-		Lang: lang, Dir: "ltr", Nav: nav, CSS: s.css, Ephemeral: s.cfg.Ephemeral,
+		Lang: lang, Dir: "ltr", Nav: nav, CSS: s.css, ConsoleCSS: s.consoleCSS, Ephemeral: s.cfg.Ephemeral,
 		msgs: s.messages[lang], s: s,
 	}
 	if lang == langAR {

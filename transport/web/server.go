@@ -122,11 +122,12 @@ type Server struct {
 	mux       *http.ServeMux
 	crossSite *transport.CrossSite
 
-	templates map[string]*template.Template // page name -> layout and page
-	messages  map[string]map[string]string  // language -> key -> text
-	langs     []langLink                    // the switcher's languages, in order
-	css       string                        // versioned URL of the stylesheet
-	static    http.Handler
+	templates  map[string]*template.Template // page name -> layout and page
+	messages   map[string]map[string]string  // language -> key -> text
+	langs      []langLink                    // the switcher's languages, in order
+	css        string                        // versioned URL of the stylesheet
+	consoleCSS string                        // and of the console's
+	static     http.Handler
 }
 
 // New returns a Server serving cfg. It panics on a missing dependency, or

@@ -1,0 +1,4 @@
+package web
+
+// consoleIntakeRoutes registers desk and phone intake (/console/intake).
+func (s *Server) consoleIntakeRoutes() {}
