@@ -60,6 +60,26 @@ func (s Status) AwaitsDepartment() bool {
 	return s == StatusForwarded || s == StatusAcknowledged || s == StatusInProgress
 }
 
+// Channel is how a report reached the Citizen's House.
+type Channel string
+
+// Channels. A report records "" for the web, which every report before
+// channels were recorded came through.
+const (
+	ChannelWeb     Channel = "web"
+	ChannelDesk    Channel = "desk"
+	ChannelPhone   Channel = "phone"
+	ChannelOpen311 Channel = "open311"
+)
+
+// Or returns c, or the web for the empty channel.
+func (c Channel) Or() Channel {
+	if c == "" {
+		return ChannelWeb
+	}
+	return c
+}
+
 // Priority is how urgent advocates judge a case.
 type Priority string
 
@@ -110,7 +130,8 @@ type Case struct {
 	Location          *Location
 	Address           string
 	Language          string
-	ReporterSubject   string // personal-data vault reference; empty when anonymous
+	Channel           Channel // how the report came in; "" is the web
+	ReporterSubject   string  // personal-data vault reference; empty when anonymous
 	TrackingTokenHash []byte
 	Status            Status
 	Priority          Priority
@@ -235,6 +256,7 @@ func (c *Case) Apply(e domain.Event) {
 		}
 		c.Address = e.Address
 		c.Language = e.Language
+		c.Channel = e.Channel
 		c.ReporterSubject = e.ReporterSubject
 		c.TrackingTokenHash = slices.Clone(e.TrackingTokenHash)
 		c.Status = StatusReported

@@ -43,16 +43,19 @@ type Directory interface {
 // Report opens a new case under the stream id ID, which the caller
 // generates. Anyone may report.
 type Report struct {
-	Actor             domain.Actor
-	Now               time.Time
-	ID                string
-	Title             string
-	Description       string
-	Category          string
-	District          string
-	Location          *Location
-	Address           string
-	Language          string // "", "ar", "fr" or "en"
+	Actor       domain.Actor
+	Now         time.Time
+	ID          string
+	Title       string
+	Description string
+	Category    string
+	District    string
+	Location    *Location
+	Address     string
+	Language    string // "", "ar", "fr" or "en"
+	// Channel is how the report reached the Citizen's House; "" is the
+	// web. Only advocates and admins record a desk or phone report.
+	Channel           Channel
 	ReporterSubject   string // vault reference, set by the caller after storing personal data
 	TrackingTokenHash []byte
 }
@@ -207,6 +210,7 @@ func (c *Case) Report(dir Directory, cmd Report) ([]domain.Event, error) {
 		District:          v.Text("district", cmd.District, 1, MaxDistrict),
 		Address:           v.Text("address", cmd.Address, 0, MaxAddress),
 		Language:          strings.TrimSpace(cmd.Language),
+		Channel:           cmd.Channel,
 		ReporterSubject:   strings.TrimSpace(cmd.ReporterSubject),
 		TrackingTokenHash: slices.Clone(cmd.TrackingTokenHash),
 		At:                now,
@@ -232,6 +236,20 @@ func (c *Case) Report(dir Directory, cmd Report) ([]domain.Event, error) {
 	case "", "ar", "fr", "en":
 	default:
 		v.Add(domain.Invalid("language", "must be ar, fr or en"))
+	}
+	if e.Channel == ChannelWeb {
+		e.Channel = "" // the web is what a report without a channel came through
+	}
+	switch e.Channel {
+	case "", ChannelOpen311:
+	case ChannelDesk, ChannelPhone:
+		// A desk or phone report is an advocate's word that a resident
+		// came or called: the public cannot claim it.
+		if !cmd.Actor.Role.Staff() {
+			return nil, domain.Forbidden("only advocates and admins record a desk or phone report")
+		}
+	default:
+		v.Add(domain.Invalid("channel", "must be web, desk, phone or open311"))
 	}
 	return v.Events(e)
 }

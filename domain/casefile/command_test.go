@@ -37,71 +37,106 @@ func TestReport(t *testing.T) {
 		return scenario{Name: name, WhenFunc: report(edit), ErrFunc: domaintest.WantInvalid(field)}
 	}
 	run(t, []scenario{{
-		Name:     "OK",
-		WhenFunc: report(func(*casefile.Report) {}),
-		Then:     []string{casefile.TypeCaseReported},
+		Name: "DeskByAdvocate",
+		WhenFunc: report(func(r *casefile.Report) {
+			r.Actor, r.Channel = advocate, casefile.ChannelDesk
+		}),
+		Then: []string{casefile.TypeCaseReported},
 		CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
 			t.Helper()
-			e := evs[0].(*casefile.CaseReported)
-			if e.Title != "حفرة كبيرة في الطريق" {
-				t.Errorf("title = %q, want it trimmed", e.Title)
+			if c.Channel != casefile.ChannelDesk || evs[0].(*casefile.CaseReported).Channel != casefile.ChannelDesk {
+				t.Errorf("channel = %q, want desk", c.Channel)
 			}
-			if e.At != t0 || e.At.Location() != time.UTC {
-				t.Errorf("at = %v, want %v in UTC", e.At, t0)
-			}
-			if c.ID != caseID || c.Status != casefile.StatusReported || c.Priority != casefile.PriorityNormal ||
-				c.Version != 1 || !c.CreatedAt.Equal(t0) || !c.UpdatedAt.Equal(t0) {
-				t.Errorf("case = %+v", c)
-			}
-			if c.Category != "roads" || c.District != "حي النصر" || c.Address != "شارع الحرية 12" || c.Language != "ar" ||
-				c.ReporterSubject != "subj-1" || !bytes.Equal(c.TrackingTokenHash, []byte{9, 9}) {
-				t.Errorf("case = %+v", c)
-			}
-			if c.Location == nil || *c.Location != (casefile.Location{Lat: 36.8065, Lon: 10.1815}) {
-				t.Errorf("location = %v", c.Location)
-			}
-			if c.Department != "" || c.DueAt != nil || c.Overdue(later) {
-				t.Errorf("a reported case has no department nor due date: %+v", c)
+			if red, _ := casefile.Redact(evs[0]); red.(*casefile.CaseReported).Channel != "" {
+				t.Error("the public form of a desk report names its channel")
 			}
 		},
 	}, {
-		Name: "OKMinimal",
-		WhenFunc: report(func(r *casefile.Report) {
-			r.Location, r.Address, r.Language, r.ReporterSubject, r.TrackingTokenHash = nil, "", "", "", nil
-		}),
-		Then: []string{casefile.TypeCaseReported},
+		Name:     "WebIsTheDefault",
+		WhenFunc: report(func(r *casefile.Report) { r.Channel = casefile.ChannelWeb }),
+		Then:     []string{casefile.TypeCaseReported},
 		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
 			t.Helper()
-			if c.Location != nil || c.ReporterSubject != "" {
-				t.Errorf("case = %+v", c)
+			if c.Channel != "" || c.Channel.Or() != casefile.ChannelWeb {
+				t.Errorf("channel = %q, want it recorded as the default, the web", c.Channel)
 			}
 		},
 	}, {
-		Name: "OKLimitsCountRunes",
-		WhenFunc: report(func(r *casefile.Report) {
-			r.Title, r.District, r.Address, r.Description = ar(casefile.MaxTitle), ar(casefile.MaxDistrict), ar(casefile.MaxAddress), ar(casefile.MaxDescription)
-		}),
-		Then: []string{casefile.TypeCaseReported},
-	}, {
-		Name:     "OKLocationBounds",
-		WhenFunc: report(func(r *casefile.Report) { r.Location = &casefile.Location{Lat: -90, Lon: 180} }),
+		Name:     "Open311ByThePublic",
+		WhenFunc: report(func(r *casefile.Report) { r.Channel = casefile.ChannelOpen311 }),
 		Then:     []string{casefile.TypeCaseReported},
 	}, {
-		Name: "OKCommandNotAliased",
-		WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
-			cmd := valid()
-			evs, err := c.Report(dir, cmd)
-			cmd.Location.Lat, cmd.TrackingTokenHash[0] = 0, 0
-			return evs, err
-		},
-		Then: []string{casefile.TypeCaseReported},
-		CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
-			t.Helper()
-			if c.Location.Lat != 36.8065 || c.TrackingTokenHash[0] != 9 {
-				t.Error("the event shares memory with the command")
-			}
-		},
+		Name:     "PhoneByThePublic",
+		WhenFunc: report(func(r *casefile.Report) { r.Channel = casefile.ChannelPhone }),
+		ErrFunc:  domaintest.WantForbidden(),
 	},
+		invalid("UnknownChannel", "channel", func(r *casefile.Report) { r.Channel = "fax" }),
+		{
+			Name:     "OK",
+			WhenFunc: report(func(*casefile.Report) {}),
+			Then:     []string{casefile.TypeCaseReported},
+			CheckFunc: func(t *testing.T, evs []domain.Event, c *casefile.Case) {
+				t.Helper()
+				e := evs[0].(*casefile.CaseReported)
+				if e.Title != "حفرة كبيرة في الطريق" {
+					t.Errorf("title = %q, want it trimmed", e.Title)
+				}
+				if e.At != t0 || e.At.Location() != time.UTC {
+					t.Errorf("at = %v, want %v in UTC", e.At, t0)
+				}
+				if c.ID != caseID || c.Status != casefile.StatusReported || c.Priority != casefile.PriorityNormal ||
+					c.Version != 1 || !c.CreatedAt.Equal(t0) || !c.UpdatedAt.Equal(t0) {
+					t.Errorf("case = %+v", c)
+				}
+				if c.Category != "roads" || c.District != "حي النصر" || c.Address != "شارع الحرية 12" || c.Language != "ar" ||
+					c.ReporterSubject != "subj-1" || !bytes.Equal(c.TrackingTokenHash, []byte{9, 9}) {
+					t.Errorf("case = %+v", c)
+				}
+				if c.Location == nil || *c.Location != (casefile.Location{Lat: 36.8065, Lon: 10.1815}) {
+					t.Errorf("location = %v", c.Location)
+				}
+				if c.Department != "" || c.DueAt != nil || c.Overdue(later) {
+					t.Errorf("a reported case has no department nor due date: %+v", c)
+				}
+			},
+		}, {
+			Name: "OKMinimal",
+			WhenFunc: report(func(r *casefile.Report) {
+				r.Location, r.Address, r.Language, r.ReporterSubject, r.TrackingTokenHash = nil, "", "", "", nil
+			}),
+			Then: []string{casefile.TypeCaseReported},
+			CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+				t.Helper()
+				if c.Location != nil || c.ReporterSubject != "" {
+					t.Errorf("case = %+v", c)
+				}
+			},
+		}, {
+			Name: "OKLimitsCountRunes",
+			WhenFunc: report(func(r *casefile.Report) {
+				r.Title, r.District, r.Address, r.Description = ar(casefile.MaxTitle), ar(casefile.MaxDistrict), ar(casefile.MaxAddress), ar(casefile.MaxDescription)
+			}),
+			Then: []string{casefile.TypeCaseReported},
+		}, {
+			Name:     "OKLocationBounds",
+			WhenFunc: report(func(r *casefile.Report) { r.Location = &casefile.Location{Lat: -90, Lon: 180} }),
+			Then:     []string{casefile.TypeCaseReported},
+		}, {
+			Name: "OKCommandNotAliased",
+			WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
+				cmd := valid()
+				evs, err := c.Report(dir, cmd)
+				cmd.Location.Lat, cmd.TrackingTokenHash[0] = 0, 0
+				return evs, err
+			},
+			Then: []string{casefile.TypeCaseReported},
+			CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+				t.Helper()
+				if c.Location.Lat != 36.8065 || c.TrackingTokenHash[0] != 9 {
+					t.Error("the event shares memory with the command")
+				}
+			},
+		},
 		invalid("ErrTitleEmpty", "title", func(r *casefile.Report) { r.Title = "" }),
 		invalid("ErrTitleBlank", "title", func(r *casefile.Report) { r.Title = " \t\n " }),
 		invalid("ErrTitleTooLong", "title", func(r *casefile.Report) { r.Title = ar(casefile.MaxTitle + 1) }),

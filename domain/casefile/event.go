@@ -52,6 +52,7 @@ type CaseReported struct {
 	Location          *Location `json:"location,omitempty"`
 	Address           string    `json:"address,omitempty"`
 	Language          string    `json:"language,omitempty"`
+	Channel           Channel   `json:"channel,omitempty"`
 	ReporterSubject   string    `json:"reporter_subject,omitempty"`
 	TrackingTokenHash []byte    `json:"tracking_token_hash,omitempty"`
 	At                time.Time `json:"at"`
@@ -322,7 +323,9 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	switch e := e.(type) {
 	case *CaseReported:
 		c := *e
-		c.ReporterSubject, c.TrackingTokenHash = "", nil
+		// How a resident reached the House is staff's to know: a desk
+		// report in a small district points at who came in.
+		c.ReporterSubject, c.TrackingTokenHash, c.Channel = "", nil, ""
 		return &c, true
 	case *CommentAdded:
 		c := *e

@@ -166,7 +166,7 @@ func TestRedact(t *testing.T) {
 	domaintest.Redaction(t, casefile.Events(), casefile.Redact, map[string]domaintest.Fields{
 		casefile.TypeCaseReported: {
 			Public:   []string{"ID", "Title", "Description", "Category", "District", "Address", "Language"},
-			Personal: []string{"ReporterSubject", "TrackingTokenHash"},
+			Personal: []string{"ReporterSubject", "TrackingTokenHash", "Channel"},
 		},
 		casefile.TypeCaseTriaged:              {Public: []string{"Priority", "Category", "Note"}},
 		casefile.TypeCaseRejected:             {Public: []string{"Reason"}},

@@ -334,6 +334,9 @@ type reportRequest struct {
 		Email string `json:"email"`
 	} `json:"reporter"`
 	Language string `json:"language"`
+	// Channel is for staff recording a report a resident brought to the
+	// desk or phoned in; the public's reports come through the web.
+	Channel casefile.Channel `json:"channel"`
 }
 
 func (s *Server) reportCase(w http.ResponseWriter, r *http.Request) {
@@ -344,7 +347,7 @@ func (s *Server) reportCase(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.cfg.CaseService.Report(cx.ctx, casefile.Report{
 			Actor: cx.actor, Title: b.Title, Description: b.Description, Category: b.Category,
-			District: b.District, Location: b.Location, Address: b.Address, Language: b.Language,
+			District: b.District, Location: b.Location, Address: b.Address, Language: b.Language, Channel: b.Channel,
 		}, pd, cx.opts)
 	})(w, r)
 }
@@ -389,6 +392,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 	}
 	v := newCaseView(c, s.now())
 	v.Moderation = newModerationView(c.Moderation)
+	v.Channel = c.Channel.Or()
 	if c.ReporterSubject != "" {
 		pd, err := s.cfg.Vault.Get(r.Context(), c.ReporterSubject)
 		switch {

@@ -34,6 +34,9 @@ type caseView struct {
 	Reporter       *domain.PersonalData `json:"reporter,omitempty"`
 	ReporterErased bool                 `json:"reporter_erased,omitempty"`
 	Moderation     *moderationView      `json:"moderation,omitempty"`
+	// Channel is how the report came in (web, desk, phone, open311), for
+	// staff only.
+	Channel casefile.Channel `json:"channel,omitempty"`
 }
 
 // moderationView is what staff last decided the public sees of a case; for

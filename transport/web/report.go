@@ -19,6 +19,9 @@ import (
 type reportInput struct {
 	Title, Description, Category, District, Address string
 	Name, Phone, Email                              string
+	// Channel and Language are the console intake's: how the resident
+	// reached the House and the language they speak.
+	Channel, Language string
 	// Key is the form's one-time key, made when the form was shown: it
 	// turns a reload or a double click into one report, not two.
 	Key string
@@ -66,6 +69,13 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, d *pageData, status int, in reportInput, errs map[string]string) {
 	d.Title = d.T("report.title")
+	d.Body = s.reportBody(d, "/report", in, errs)
+	s.render(w, r, status, "report", d)
+}
+
+// reportBody is the report form's fields, with in's values and errs next
+// to their fields, posting to action.
+func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map[string]string) reportBody {
 	cats := []option{{Value: "", Label: d.T("field.choose")}}
 	for _, c := range s.cfg.Directory.Categories() {
 		cats = append(cats, option{Value: c.Code, Label: c.Name.In(d.Lang), Selected: c.Code == in.Category})
@@ -88,7 +98,7 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, d *pageData, s
 		return f
 	}
 	body := reportBody{
-		Action: d.Link("/report"),
+		Action: d.Link(action),
 		Key:    in.Key,
 		Fields: []formField{
 			field("title", "text", in.Title, casefile.MaxTitle, true, "off"),
@@ -109,8 +119,7 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, d *pageData, s
 			body.Errors = append(body.Errors, fieldError{Name: f.Name, Label: f.Label, Message: f.Error})
 		}
 	}
-	d.Body = body
-	s.render(w, r, status, "report", d)
+	return body
 }
 
 // The vault's limits.
@@ -158,7 +167,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 	if !validFormKey(in.Key) {
 		in.Key = "" // a post from elsewhere than the form: no replay protection
 	}
-	res, err := s.report(r.Context(), r, in, d.Lang)
+	res, err := s.report(r.Context(), r, in, publicReport(d.Lang))
 	if err != nil {
 		if errors.Is(err, errPageRateLimited) {
 			s.renderError(w, r, d, http.StatusTooManyRequests, "rate")
@@ -194,12 +203,12 @@ const reportFormPurpose = "web.report_form"
 // name and phone, and the key and the request's hash are kept for days:
 // both are keyed hashes, which nobody holding the table can test against
 // a guess of who reported what.
-func (s *Server) report(ctx context.Context, r *http.Request, in reportInput, lang string) (reportAnswer, error) {
+func (s *Server) report(ctx context.Context, r *http.Request, in reportInput, src reportSource) (reportAnswer, error) {
 	opts := domain.UpdateOptions{IfMatch: domain.AnyVersion}
 	if in.Key != "" {
-		sum := s.cfg.KeyedHashFunc(reportFormPurpose, "POST /report\x00"+r.PostForm.Encode())
+		sum := s.cfg.KeyedHashFunc(reportFormPurpose, r.Method+" "+r.URL.Path+"\x00"+r.PostForm.Encode())
 		hash := []byte(sum)
-		key := "page:report:" + in.Key + ":" + sum[:min(32, len(sum))]
+		key := src.keyPrefix + in.Key + ":" + sum[:min(32, len(sum))]
 		stored, err := s.cfg.Idempotency.Idempotent(ctx, key, hash)
 		if err != nil {
 			return reportAnswer{}, err
@@ -215,12 +224,12 @@ func (s *Server) report(ctx context.Context, r *http.Request, in reportInput, la
 			return domain.Response{Status: http.StatusCreated, Body: append(b, '\n')}, nil
 		}}
 	}
-	if !s.cfg.WriteLimit.Allow(r, s.now()) {
+	if src.limited && !s.cfg.WriteLimit.Allow(r, s.now()) {
 		return reportAnswer{}, errPageRateLimited
 	}
 	out, err := s.cfg.CaseService.Report(ctx, casefile.Report{
-		Actor: domain.Anonymous, Title: in.Title, Description: in.Description, Category: in.Category,
-		District: in.District, Address: in.Address, Language: lang,
+		Actor: src.actor, Title: in.Title, Description: in.Description, Category: in.Category,
+		District: in.District, Address: in.Address, Language: src.language, Channel: src.channel,
 	}, domain.PersonalData{Name: in.Name, Phone: in.Phone, Email: in.Email}, opts)
 	if err != nil {
 		return reportAnswer{}, err
@@ -229,6 +238,23 @@ func (s *Server) report(ctx context.Context, r *http.Request, in reportInput, la
 		return storedReport(*out.Replayed)
 	}
 	return newReportAnswer(out), nil
+}
+
+// reportSource is who files a report through a form, and how.
+type reportSource struct {
+	actor    domain.Actor
+	channel  casefile.Channel
+	language string // the resident's language
+	// keyPrefix keeps each form's remembered answers apart.
+	keyPrefix string
+	// limited says the anonymous write limit applies.
+	limited bool
+}
+
+// publicReport is a resident's own report on the web form, in the
+// language of the page.
+func publicReport(lang string) reportSource {
+	return reportSource{actor: domain.Anonymous, language: lang, keyPrefix: "page:report:", limited: true}
 }
 
 // reportAnswer is the answer a report form's key remembers. It has the
@@ -259,6 +285,8 @@ func storedReport(resp domain.Response) (reportAnswer, error) {
 var formFieldNames = map[string]string{
 	"title": "title", "description": "description", "category": "category", "district": "district",
 	"address": "address", "reporter.name": "name", "reporter.phone": "phone", "reporter.email": "email",
+	// The console's intake form has these too.
+	"language": "language", "channel": "channel",
 }
 
 // fieldErrors translates the input errors in err to messages by form
