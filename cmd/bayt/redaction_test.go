@@ -126,6 +126,7 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 		"attendance": map[string]any{"women": 3, "men": 2, "youth": 1, "total": 5}, "minutes": "Crossings mapped"})
 	ts.must(http.StatusOK, "POST", pc+"/signatures", "", map[string]any{"name": "Zoubeida Signatrice", "district": "Medina"})
 	ts.must(http.StatusOK, "POST", pc+"/signatures", "", map[string]any{"district": "Medina"})
+	ts.must(http.StatusOK, "POST", pc+"/signatures/paper", "advocate", map[string]any{"count": 37, "note": "Sheets from the souk"})
 	due := time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	kept := ts.must(http.StatusOK, "POST", pc+"/commitments", "officer", map[string]any{"text": "Resurface by September", "due_by": due})
 	broken := ts.must(http.StatusOK, "POST", pc+"/commitments", "officer", map[string]any{"text": "Paint the crossings", "due_by": due})

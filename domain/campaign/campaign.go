@@ -171,7 +171,8 @@ type Campaign struct {
 	Partners         []string // organisation stream ids, the lead first
 	CaseIDs          []string // linked case stream ids, in the order linked
 	Activities       map[string]*Activity
-	Signatures       int
+	Signatures       int // every signature, online and on paper
+	PaperSignatures  int // of which gathered on paper
 	Commitments      map[string]*Commitment
 	Updates          int
 	LastUpdate       *time.Time
@@ -244,6 +245,10 @@ func (c *Campaign) Apply(e domain.Event) {
 			}
 			c.signerKeys[e.SignerKey] = struct{}{}
 		}
+		c.touch(e.At)
+	case *PaperSignaturesRecorded:
+		c.Signatures += e.Count
+		c.PaperSignatures += e.Count
 		c.touch(e.At)
 	case *CommitmentRecorded:
 		if c.Commitments == nil {

@@ -25,6 +25,9 @@ const (
 	MaxSummary    = 5000
 	MaxSubject    = 100 // personal-data vault references
 	MaxSignerKey  = 200
+	// MaxPaperSignatures bounds one batch of paper signatures: a stack
+	// counted at the desk, not a figure typed with a slip of the finger.
+	MaxPaperSignatures = 100_000
 	// MaxAttendance bounds each attendance figure: far above any hall, and
 	// low enough that sums never overflow.
 	MaxAttendance = 1_000_000
@@ -119,6 +122,16 @@ type SignPetition struct {
 	SignerSubject string
 	SignerKey     string
 	District      string // optional
+}
+
+// RecordPaperSignatures adds a batch of signatures gathered on paper, as
+// a count: the sheets stay with the Citizen's House and no signer's name
+// is recorded, so the batch holds no personal data.
+type RecordPaperSignatures struct {
+	Actor domain.Actor
+	Now   time.Time
+	Count int
+	Note  string // optional, such as where and when the sheets were gathered
 }
 
 // RecordCommitment records a promise of the municipality under the id
@@ -372,6 +385,28 @@ func (c *Campaign) SignPetition(cmd SignPetition) ([]domain.Event, error) {
 	}
 	if err := v.Err(); err == nil && c.Signed(e.SignerKey) {
 		return nil, nil
+	}
+	return v.Events(e)
+}
+
+// RecordPaperSignatures adds signatures gathered on paper while the
+// campaign is active, as the petition signed online is: a closed petition
+// takes no more. Only staff count the sheets.
+func (c *Campaign) RecordPaperSignatures(cmd RecordPaperSignatures) ([]domain.Event, error) {
+	if err := staff("record_paper_signatures", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("record_paper_signatures", StatusActive); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &PaperSignaturesRecorded{
+		Count: cmd.Count,
+		Note:  v.Text("note", cmd.Note, 0, MaxNote),
+		At:    v.Now(cmd.Now),
+	}
+	if e.Count < 1 || e.Count > MaxPaperSignatures {
+		v.Add(domain.Invalid("count", fmt.Sprintf("must be between 1 and %d", MaxPaperSignatures)))
 	}
 	return v.Events(e)
 }

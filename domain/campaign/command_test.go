@@ -409,6 +409,45 @@ func TestSignPetition(t *testing.T) {
 	})
 }
 
+func TestRecordPaperSignatures(t *testing.T) {
+	t.Parallel()
+	record := func(a domain.Actor, n int, note string) func(*campaign.Campaign) ([]domain.Event, error) {
+		return func(c *campaign.Campaign) ([]domain.Event, error) {
+			return c.RecordPaperSignatures(campaign.RecordPaperSignatures{Actor: a, Now: day(9), Count: n, Note: note})
+		}
+	}
+	run(t, []scenario{{
+		Name:     "OKAddsToTheOnlineSignatures",
+		Given:    active(signed("k1"), signed(""), paper(120)),
+		WhenFunc: record(advocate, 35, "  أوراق السوق الأسبوعية  "),
+		Then:     []string{campaign.TypePaperSignaturesRecorded},
+		CheckFunc: func(t *testing.T, evs []domain.Event, c *campaign.Campaign) {
+			t.Helper()
+			if e := evs[0].(*campaign.PaperSignaturesRecorded); *e != (campaign.PaperSignaturesRecorded{Count: 35, Note: "أوراق السوق الأسبوعية", At: day(9)}) {
+				t.Errorf("event = %+v", e)
+			}
+			if c.Signatures != 157 || c.PaperSignatures != 155 || !c.UpdatedAt.Equal(day(9)) {
+				t.Errorf("signatures = %d, on paper %d, updated %v; want 157, 155", c.Signatures, c.PaperSignatures, c.UpdatedAt)
+			}
+		},
+	},
+		{Name: "OKAdmin", Given: active(), WhenFunc: record(admin, 1, ""), Then: []string{campaign.TypePaperSignaturesRecorded}},
+		{Name: "OKLimits", Given: active(), WhenFunc: record(advocate, campaign.MaxPaperSignatures, ar(campaign.MaxNote)), Then: []string{campaign.TypePaperSignaturesRecorded}},
+		// Counting sheets is the Citizen's House's work, not the municipality's.
+		{Name: "ErrOfficerForbidden", Given: active(), WhenFunc: record(officer, 10, ""), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrPublicForbidden", Given: active(), WhenFunc: record(public, 10, ""), ErrFunc: domaintest.WantForbidden()},
+		{Name: "ErrZero", Given: active(), WhenFunc: record(advocate, 0, ""), ErrFunc: domaintest.WantInvalid("count")},
+		{Name: "ErrNegative", Given: active(), WhenFunc: record(advocate, -5, ""), ErrFunc: domaintest.WantInvalid("count")},
+		{Name: "ErrTooMany", Given: active(), WhenFunc: record(advocate, campaign.MaxPaperSignatures+1, ""), ErrFunc: domaintest.WantInvalid("count")},
+		{Name: "ErrNoteTooLong", Given: active(), WhenFunc: record(advocate, 3, ar(campaign.MaxNote+1)), ErrFunc: domaintest.WantInvalid("note")},
+		{Name: "ErrClosed", Given: closedWith(), WhenFunc: record(advocate, 3, ""), ErrFunc: domaintest.WantTransition("record_paper_signatures", "closed")},
+		{Name: "ErrBeforeLaunch", WhenFunc: record(advocate, 3, ""), ErrFunc: domaintest.WantTransition("record_paper_signatures", "")},
+		{Name: "ErrNowZero", Given: active(), WhenFunc: func(c *campaign.Campaign) ([]domain.Event, error) {
+			return c.RecordPaperSignatures(campaign.RecordPaperSignatures{Actor: advocate, Count: 3})
+		}, ErrFunc: domaintest.WantInvalid("now")},
+	})
+}
+
 func TestRecordCommitment(t *testing.T) {
 	t.Parallel()
 	tunis := time.FixedZone("Africa/Tunis", 3600)

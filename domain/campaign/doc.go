@@ -17,7 +17,8 @@
 // Beside the machine, without changing the status:
 //
 //   - join and leave partners, link cases, plan activities, sign the
-//     petition, record commitments: only while active;
+//     petition, record signatures gathered on paper, record commitments:
+//     only while active;
 //   - unlink a case, hold a planned activity, fulfil or break a commitment,
 //     publish an update: while active or closed. These record or correct
 //     facts that may outlive the campaign: a commitment kept a year after
@@ -52,6 +53,11 @@
 //   - everything else: advocates and admins.
 //
 // # Personal data
+//
+// Signatures gathered on paper are recorded in batches, as a count
+// (PaperSignaturesRecorded): the sheets stay with the Citizen's House and
+// no signer's name enters the log. The campaign's Signatures count both
+// kinds; PaperSignatures says how many of them came on paper.
 //
 // A signer is a person. PetitionSigned holds only the signer's subject, a
 // reference to the personal-data vault (empty for an anonymous signature),

@@ -23,6 +23,10 @@ const (
 	TypeCommitmentBroken    = "campaign.commitment_broken"
 	TypeUpdatePublished     = "campaign.update_published"
 	TypeCampaignClosed      = "campaign.campaign_closed"
+	// TypePaperSignaturesRecorded came after the others: the wire names
+	// above are in the order of a campaign's life, this one in the order
+	// it was added.
+	TypePaperSignaturesRecorded = "campaign.paper_signatures_recorded"
 )
 
 // The events below implement domain.Event on their pointer type only, so a
@@ -32,7 +36,8 @@ const (
 //
 // Every campaign event is public: advocacy is done in the open. The
 // exception is PetitionSigned's SignerSubject and SignerKey, which Redact
-// clears.
+// clears. PaperSignaturesRecorded is public whole: it holds a count and a
+// note, never a signer.
 
 // CampaignLaunched starts a campaign: its demand to the municipality, the
 // seed's theme it falls under, the department it targets and the
@@ -104,6 +109,14 @@ type PetitionSigned struct {
 	At            time.Time `json:"at"`
 }
 
+// PaperSignaturesRecorded records a batch of signatures gathered on paper:
+// how many, never who. Count is at least 1.
+type PaperSignaturesRecorded struct {
+	Count int       `json:"count"`
+	Note  string    `json:"note,omitempty"`
+	At    time.Time `json:"at"`
+}
+
 // CommitmentRecorded records a promise of the municipality, due by DueBy.
 // RecordedBy is the role of whoever recorded it: an officer when the
 // municipality wrote it down itself.
@@ -167,6 +180,9 @@ func (*ActivityHeld) EventType() string { return TypeActivityHeld }
 // EventType returns TypePetitionSigned.
 func (*PetitionSigned) EventType() string { return TypePetitionSigned }
 
+// EventType returns TypePaperSignaturesRecorded.
+func (*PaperSignaturesRecorded) EventType() string { return TypePaperSignaturesRecorded }
+
 // EventType returns TypeCommitmentRecorded.
 func (*CommitmentRecorded) EventType() string { return TypeCommitmentRecorded }
 
@@ -200,6 +216,7 @@ func Events() map[string]func() domain.Event {
 		TypeCommitmentBroken,
 		TypeUpdatePublished,
 		TypeCampaignClosed,
+		TypePaperSignaturesRecorded,
 	}
 	m := make(map[string]func() domain.Event, len(types))
 	for _, t := range types {
@@ -237,6 +254,8 @@ func newEvent(t string) domain.Event {
 		return new(UpdatePublished)
 	case TypeCampaignClosed:
 		return new(CampaignClosed)
+	case TypePaperSignaturesRecorded:
+		return new(PaperSignaturesRecorded)
 	}
 	return nil
 }
@@ -301,6 +320,9 @@ func Redact(e domain.Event) (domain.Event, bool) {
 		c := *e
 		return &c, true
 	case *CampaignClosed:
+		c := *e
+		return &c, true
+	case *PaperSignaturesRecorded:
 		c := *e
 		return &c, true
 	}

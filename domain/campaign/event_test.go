@@ -29,6 +29,7 @@ func samples() []domain.Event {
 		&campaign.CommitmentBroken{CommitmentID: com2ID, Note: "لم تنطلق الأشغال", At: day(60)},
 		&campaign.UpdatePublished{Body: "جمعنا خمسمائة توقيع", At: day(20)},
 		closed(),
+		paper(120),
 	}
 }
 
@@ -37,7 +38,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("RoundTripsEveryType", func(t *testing.T) {
 		t.Parallel()
-		domaintest.RoundTrip(t, samples(), campaign.Decode, campaign.Events(), 13)
+		domaintest.RoundTrip(t, samples(), campaign.Decode, campaign.Events(), 14)
 	})
 
 	t.Run("WireNamesAreStable", func(t *testing.T) {
@@ -47,7 +48,7 @@ func TestDecode(t *testing.T) {
 			"campaign.case_linked", "campaign.case_unlinked", "campaign.activity_planned",
 			"campaign.activity_held", "campaign.petition_signed", "campaign.commitment_recorded",
 			"campaign.commitment_fulfilled", "campaign.commitment_broken", "campaign.update_published",
-			"campaign.campaign_closed",
+			"campaign.campaign_closed", "campaign.paper_signatures_recorded",
 		}
 		for i, e := range samples() {
 			if e.EventType() != want[i] {
@@ -68,6 +69,7 @@ func TestDecode(t *testing.T) {
 			{signed("k1"), `"district":"حي النصر"`},
 			{recorded(comID, day(40)), `"text":"تهيئة الرصيف أمام المدرسة الابتدائية"`},
 			{closed(), `"summary":"تحقق نصف المطالب"`},
+			{paper(120), `"note":"أوراق جُمعت في سوق الحي"`},
 		} {
 			data, err := json.Marshal(tt.e)
 			if err != nil {
@@ -100,6 +102,8 @@ func TestDecode(t *testing.T) {
 			{joined(partnerOrg), `{"organisation_id":"` + partnerOrg + `","at":"2025-03-01T09:00:00Z"}`},
 			{linked(caseID), `{"case_id":"` + caseID + `","at":"2025-03-01T09:00:00Z"}`},
 			{closed(), `{"outcome":"partly_won","summary":"تحقق نصف المطالب","at":"2025-05-30T08:00:00Z"}`},
+			{paper(120), `{"count":120,"note":"أوراق جُمعت في سوق الحي","at":"2025-03-10T08:00:00Z"}`},
+			{&campaign.PaperSignaturesRecorded{Count: 1, At: day(9)}, `{"count":1,"at":"2025-03-10T08:00:00Z"}`},
 		} {
 			data, err := json.Marshal(tt.e)
 			if err != nil {
@@ -152,6 +156,7 @@ func TestEventName(t *testing.T) {
 		"CampaignLaunched", "PartnerJoined", "PartnerLeft", "CaseLinked", "CaseUnlinked",
 		"ActivityPlanned", "ActivityHeld", "PetitionSigned", "CommitmentRecorded",
 		"CommitmentFulfilled", "CommitmentBroken", "UpdatePublished", "CampaignClosed",
+		"PaperSignaturesRecorded",
 	}
 	for i, e := range samples() {
 		if got := campaign.EventName(e.EventType()); got != want[i] {
@@ -200,6 +205,9 @@ func TestRedact(t *testing.T) {
 		campaign.TypeCommitmentBroken:    {Public: []string{"CommitmentID", "Note"}},
 		campaign.TypeUpdatePublished:     {Public: []string{"Body"}},
 		campaign.TypeCampaignClosed:      {Public: []string{"Outcome", "Summary"}},
+		// A batch of paper signatures is a count: the sheets and the names
+		// on them stay with the Citizen's House.
+		campaign.TypePaperSignaturesRecorded: {Public: []string{"Note"}},
 	})
 }
 

@@ -89,6 +89,9 @@ func held(id string, a campaign.Attendance) *campaign.ActivityHeld {
 func signed(key string) *campaign.PetitionSigned {
 	return &campaign.PetitionSigned{SignerSubject: "subj-" + key, SignerKey: key, District: "حي النصر", At: day(8)}
 }
+func paper(n int) *campaign.PaperSignaturesRecorded {
+	return &campaign.PaperSignaturesRecorded{Count: n, Note: "أوراق جُمعت في سوق الحي", At: day(9)}
+}
 func recorded(id string, due time.Time) *campaign.CommitmentRecorded {
 	return &campaign.CommitmentRecorded{
 		CommitmentID: id, Text: "تهيئة الرصيف أمام المدرسة الابتدائية", DueBy: due,

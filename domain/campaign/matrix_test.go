@@ -83,6 +83,11 @@ func commands() []command {
 			return c.SignPetition(campaign.SignPetition{Actor: a, Now: later, SignerKey: "k"})
 		},
 	}, {
+		name: "record_paper_signatures", allowed: active, actors: staff, want: campaign.TypePaperSignaturesRecorded,
+		run: func(c *campaign.Campaign, _ campaign.Directory, a domain.Actor) ([]domain.Event, error) {
+			return c.RecordPaperSignatures(campaign.RecordPaperSignatures{Actor: a, Now: later, Count: 40})
+		},
+	}, {
 		name: "record_commitment", officer: true, allowed: active, actors: municipal, want: campaign.TypeCommitmentRecorded,
 		run: func(c *campaign.Campaign, _ campaign.Directory, a domain.Actor) ([]domain.Event, error) {
 			return c.RecordCommitment(campaign.RecordCommitment{Actor: a, Now: later, CommitmentID: comID, Text: "t", DueBy: day(200)})

@@ -16,6 +16,8 @@ var names = map[string]string{
 	TypeCommitmentBroken:    "CommitmentBroken",
 	TypeUpdatePublished:     "UpdatePublished",
 	TypeCampaignClosed:      "CampaignClosed",
+
+	TypePaperSignaturesRecorded: "PaperSignaturesRecorded",
 }
 
 // EventName returns the API name of a stored campaign event type, and the

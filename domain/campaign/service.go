@@ -150,6 +150,15 @@ func (s *Service) SignPetition(ctx context.Context, id string, cmd SignPetition,
 	return out, errors.Join(err, domain.Forget(ctx, s.ports.Vault, subject, out, err))
 }
 
+// RecordPaperSignatures adds a batch of signatures gathered on paper, as
+// a count.
+func (s *Service) RecordPaperSignatures(ctx context.Context, id string, cmd RecordPaperSignatures, opts domain.UpdateOptions) (domain.Outcome, error) {
+	return s.run(ctx, id, opts, "", func(c *Campaign, now time.Time) ([]domain.Event, error) {
+		cmd.Now = now
+		return c.RecordPaperSignatures(cmd)
+	})
+}
+
 // RecordCommitment records a promise of the municipality under a new id
 // (the outcome's Created).
 func (s *Service) RecordCommitment(ctx context.Context, id string, cmd RecordCommitment, opts domain.UpdateOptions) (domain.Outcome, error) {

@@ -180,6 +180,14 @@ func (s *scenario) sign(id string, n int) {
 	})
 }
 
+// paper records n signatures gathered on paper on id's petition.
+func (s *scenario) paper(id string, n int) {
+	s.t.Helper()
+	s.campaign(id, func(c *campaign.Campaign, at time.Time) ([]domain.Event, error) {
+		return c.RecordPaperSignatures(campaign.RecordPaperSignatures{Actor: advocate, Now: at, Count: n, Note: "Sheets from the souk"})
+	})
+}
+
 func (s *scenario) commit(id string, by domain.Actor, text string, due time.Time) string {
 	s.t.Helper()
 	com := newID(campaign.CommitmentPrefix)
@@ -230,7 +238,8 @@ func (s *scenario) network() fixture {
 	lights, roadsC, waste := f.camps[0], f.camps[1], f.camps[3]
 
 	// camps[0]: one partner, two cases of which one unlinked, two
-	// activities held and one planned, three signatures, four commitments:
+	// activities held and one planned, three signatures online and two
+	// batches on paper, four commitments:
 	// one fulfilled, one broken, one open and overdue, one open.
 	s.join(lights, f.orgs[1])
 	s.join(lights, f.orgs[0]) // the lead: records nothing
@@ -248,6 +257,8 @@ func (s *scenario) network() fixture {
 	s.sign(lights, 1)
 	s.sign(lights, 0)
 	s.sign(lights, 2)
+	s.paper(lights, 40)
+	s.paper(lights, 7)
 	kept := s.commit(lights, lighting, "Repair 40 street lamps", t0.Add(20*24*time.Hour))
 	broken := s.commit(lights, advocate, "Publish the lighting budget", t0.Add(60*24*time.Hour))
 	s.commit(lights, lighting, "Light the Souk el Attarine", t0.Add(10*24*time.Hour)) // overdue by now
@@ -543,8 +554,8 @@ func TestReadModels(t *testing.T) {
 					lights.LeadOrganisation != f.orgs[0] || !lights.CreatedAt.Equal(t0.Add(8*time.Hour)) {
 					t.Errorf("lighting campaign = %+v", lights)
 				}
-				if lights.Signatures != 3 {
-					t.Errorf("lighting signatures = %d, want 3", lights.Signatures)
+				if lights.Signatures != 50 || lights.PaperSignatures != 47 {
+					t.Errorf("lighting signatures = %d, on paper %d; want 50, 47", lights.Signatures, lights.PaperSignatures)
 				}
 				if !slices.Equal(lights.CaseIDs, []string{f.cases[1]}) {
 					t.Errorf("lighting cases = %v, want %v", lights.CaseIDs, f.cases[1:2])
@@ -683,7 +694,7 @@ func TestReadModels(t *testing.T) {
 					{ID: f.camps[3], Title: "Clean Bab Souika", Theme: "community", Status: "active"},
 					{ID: f.camps[2], Title: "Legal aid for tenants", Theme: "legal", Status: "active"},
 					{ID: f.camps[1], Title: "Fix the Lafayette roads", Theme: "political", Status: "closed", Signatures: 1},
-					{ID: f.camps[0], Title: "Light the Medina streets", Theme: "community", Status: "active", CasesTotal: 1, Signatures: 3},
+					{ID: f.camps[0], Title: "Light the Medina streets", Theme: "community", Status: "active", CasesTotal: 1, Signatures: 50},
 				}
 				if !reflect.DeepEqual(board.Campaigns, wantBoard) {
 					t.Errorf("board campaigns:\n got %+v\nwant %+v", board.Campaigns, wantBoard)

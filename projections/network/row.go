@@ -28,6 +28,7 @@ type CampaignRow struct {
 	CaseIDs          []string                 `json:"case_ids"`
 	Activities       map[string]ActivityRow   `json:"activities"`
 	Signatures       int                      `json:"signatures"`
+	PaperSignatures  int                      `json:"paper_signatures"`
 	Commitments      map[string]CommitmentRow `json:"commitments"`
 	Updates          int                      `json:"updates"`
 	LastUpdate       *time.Time               `json:"last_update"`
@@ -75,7 +76,7 @@ func campaignRowOf(c *campaign.Campaign) CampaignRow {
 	r := CampaignRow{
 		ID: c.ID, Title: c.Title, Demand: c.Demand, Theme: string(c.Theme), TargetDepartment: c.TargetDepartment,
 		LeadOrganisation: c.LeadOrganisation, Status: string(c.Status), Partners: slices.Clone(c.Partners),
-		CaseIDs: slices.Clone(c.CaseIDs), Signatures: c.Signatures, Updates: c.Updates, LastUpdate: clonePtr(c.LastUpdate),
+		CaseIDs: slices.Clone(c.CaseIDs), Signatures: c.Signatures, PaperSignatures: c.PaperSignatures, Updates: c.Updates, LastUpdate: clonePtr(c.LastUpdate),
 		Outcome: string(c.Outcome), Summary: c.Summary, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		ClosedAt: clonePtr(c.ClosedAt), Version: c.Version,
 	}
@@ -108,7 +109,7 @@ func (r *CampaignRow) Campaign() campaign.Campaign {
 	c := campaign.Campaign{
 		ID: r.ID, Title: r.Title, Demand: r.Demand, Theme: directory.Theme(r.Theme), TargetDepartment: r.TargetDepartment,
 		LeadOrganisation: r.LeadOrganisation, Status: campaign.Status(r.Status), Partners: slices.Clone(r.Partners),
-		CaseIDs: slices.Clone(r.CaseIDs), Signatures: r.Signatures, Updates: r.Updates, LastUpdate: clonePtr(r.LastUpdate),
+		CaseIDs: slices.Clone(r.CaseIDs), Signatures: r.Signatures, PaperSignatures: r.PaperSignatures, Updates: r.Updates, LastUpdate: clonePtr(r.LastUpdate),
 		Outcome: campaign.Outcome(r.Outcome), Summary: r.Summary, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		ClosedAt: clonePtr(r.ClosedAt), Version: r.Version,
 	}

@@ -348,6 +348,9 @@ func NewLog(tb testing.TB) *Log {
 				SignerSubject: fmt.Sprintf("vault-signer-%d", n), SignerKey: fmt.Sprintf("signer-key-%d", n)})
 		})
 	}
+	b.onCampaign(lights, advocate, b.tick(), func(c *campaign.Campaign, at time.Time) ([]domain.Event, error) {
+		return c.RecordPaperSignatures(campaign.RecordPaperSignatures{Actor: advocate, Now: at, Count: 40, Note: "Sheets from the souk"})
+	})
 	kept, open := campaign.CommitmentPrefix+ulid.Make().String(), campaign.CommitmentPrefix+ulid.Make().String()
 	for _, k := range []struct {
 		id, text string

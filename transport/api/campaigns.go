@@ -114,6 +114,14 @@ func (s *Server) networkRoutes() {
 	}) (domain.Outcome, error) {
 		return cs.SignPetition(cx.ctx, cx.id, campaign.SignPetition{Actor: cx.actor, District: b.District}, b.Name, cx.opts)
 	}))
+	// Signatures gathered on paper come as a count, with no names: the
+	// sheets stay with the Citizen's House.
+	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/signatures/paper", command(s, campaign.ValidID, createsNothing, func(cx cmdContext, b struct {
+		Count int    `json:"count"`
+		Note  string `json:"note"`
+	}) (domain.Outcome, error) {
+		return cs.RecordPaperSignatures(cx.ctx, cx.id, campaign.RecordPaperSignatures{Actor: cx.actor, Count: b.Count, Note: b.Note}, cx.opts)
+	}))
 	s.mux.HandleFunc("POST /api/v1/campaigns/{id}/commitments", command(s, campaign.ValidID, createsCommitment, func(cx cmdContext, b struct {
 		Text  string    `json:"text"`
 		DueBy time.Time `json:"due_by"`
@@ -160,6 +168,7 @@ type campaignView struct {
 	ActivityList     []activityView      `json:"activity_list"`
 	Attendance       campaign.Attendance `json:"attendance"`
 	Signatures       int                 `json:"signatures"`
+	PaperSignatures  int                 `json:"paper_signatures"`
 	Commitments      commitmentCounts    `json:"commitments"`
 	CommitmentList   []commitmentView    `json:"commitment_list"`
 	Updates          int                 `json:"updates"`
@@ -201,7 +210,8 @@ func (s *Server) newCampaignView(ctx context.Context, c *campaign.Campaign, now 
 		ID: c.ID, Title: c.Title, Demand: c.Demand, Theme: string(c.Theme), TargetDepartment: c.TargetDepartment,
 		LeadOrganisation: c.LeadOrganisation, Status: string(c.Status), Partners: nonNil(c.Partners), CaseIDs: nonNil(c.CaseIDs),
 		CasesTotal: len(c.CaseIDs), Activities: len(c.Activities), Attendance: c.Attendance(), Signatures: c.Signatures,
-		Updates: c.Updates, LastUpdate: c.LastUpdate, Outcome: string(c.Outcome), Summary: c.Summary,
+		PaperSignatures: c.PaperSignatures,
+		Updates:         c.Updates, LastUpdate: c.LastUpdate, Outcome: string(c.Outcome), Summary: c.Summary,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 		ActivityList: []activityView{}, CommitmentList: []commitmentView{},
 	}

@@ -217,6 +217,7 @@ type campaignEventFields struct {
 	Title   string `json:"title"`
 	CaseID  string `json:"case_id"`
 	Outcome string `json:"outcome"`
+	Count   int    `json:"count"`
 }
 
 // campaignTimeline is a campaign's timeline; signatures collapse.
@@ -232,6 +233,9 @@ func (d *pageData) campaignTimeline(events []domain.Recorded) []timelineItem {
 		}
 		if f.Outcome != "" {
 			it.Details = append(it.Details, detail{Label: d.T("campaign.outcome"), Value: d.T("campaign.outcome." + f.Outcome)})
+		}
+		if e.Type == campaign.TypePaperSignaturesRecorded {
+			it.Label = d.Tf("event.PaperSignaturesRecordedCount", f.Count)
 		}
 	})
 }

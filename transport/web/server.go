@@ -40,6 +40,7 @@ type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
 	Categories() []directory.Category
+	Departments() []directory.Department
 }
 
 // Idempotency looks up a remembered answer. It returns nil when the key is
@@ -55,9 +56,11 @@ type CampaignReader interface {
 	History(ctx context.Context, id string) (domain.History, error)
 }
 
-// NetworkLister lists campaigns from the network read model, newest first.
+// NetworkLister lists campaigns from the network read model, newest first,
+// and organisations by name.
 type NetworkLister interface {
 	Campaigns(ctx context.Context, f network.CampaignFilter) (network.CampaignPage, error)
+	Organisations(ctx context.Context, kind string) ([]organisation.Organisation, error)
 }
 
 // ResolvedCounter tells how many of some cases are resolved, from the
