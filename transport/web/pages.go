@@ -298,14 +298,10 @@ func (s *Server) data(r *http.Request, nav string) *pageData {
 	path := r.URL.Path
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		// The switcher re-opens the form's page rather than re-posting it:
-		// the report form, or the console page a form posts from
-		// (/console/cases/{id} for /console/cases/{id}/triage).
+		// the report form, or the console page a form posts from.
 		path = "/report"
 		if p, ok := strings.CutPrefix(r.URL.Path, "/console/"); ok {
-			path = "/console"
-			if i := strings.LastIndex(p, "/"); i > 0 {
-				path += "/" + p[:i]
-			}
+			path = consoleFormPage(p)
 		}
 	}
 	for _, l := range s.langs {
@@ -314,6 +310,23 @@ func (s *Server) data(r *http.Request, nav string) *pageData {
 		d.Langs = append(d.Langs, l)
 	}
 	return d
+}
+
+// consoleFormPage is the console page that posts to /console/ + p: the
+// workbench of a case, campaign or organisation for their actions
+// (cases/{id}/triage → cases/{id}), the admin page of its tables
+// (directory/categories → directory, tokens/{id}/revoke → tokens), the
+// page of the same path for a list's own form (intake, campaigns), and
+// the sign-in for the session's.
+func consoleFormPage(p string) string {
+	seg := strings.Split(strings.Trim(p, "/"), "/")
+	switch {
+	case seg[0] == "session" || seg[0] == "logout" || seg[0] == "":
+		return "/console"
+	case len(seg) == 1 || seg[0] == "tokens" || seg[0] == "directory":
+		return "/console/" + seg[0]
+	}
+	return "/console/" + seg[0] + "/" + seg[1]
 }
 
 // T returns the message key in the page's language, or the key itself if

@@ -327,3 +327,22 @@ func TestTimelineCollapsesSupports(t *testing.T) {
 		t.Errorf("short hash %q", fw.ShortHash)
 	}
 }
+
+func TestConsoleFormPage(t *testing.T) {
+	t.Parallel()
+	for post, page := range map[string]string{
+		"cases/case-1/triage":                    "/console/cases/case-1",
+		"campaigns/camp-1/activities/act-1/held": "/console/campaigns/camp-1",
+		"organisations/org-1/members/m-1/remove": "/console/organisations/org-1",
+		"campaigns":                              "/console/campaigns",
+		"intake":                                 "/console/intake",
+		"tokens/tok-1/revoke":                    "/console/tokens",
+		"directory/categories":                   "/console/directory",
+		"session":                                "/console",
+		"logout":                                 "/console",
+	} {
+		if got := consoleFormPage(post); got != page {
+			t.Errorf("consoleFormPage(%q) = %q, want %q", post, got, page)
+		}
+	}
+}
