@@ -9,6 +9,7 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
+	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/domain/organisation"
 )
 
@@ -31,6 +32,7 @@ func FuzzDecodeEvents(f *testing.F) {
 		{casefile.Events, casefile.Decode, func(e domain.Event) { (&casefile.Case{}).Apply(e) }},
 		{campaign.Events, campaign.Decode, func(e domain.Event) { (&campaign.Campaign{}).Apply(e) }},
 		{organisation.Events, organisation.Decode, func(e domain.Event) { (&organisation.Organisation{}).Apply(e) }},
+		{directory.Events, directory.Decode, func(e domain.Event) { (&directory.State{}).Apply(e) }},
 	} {
 		var types []string
 		for name := range a.events() {

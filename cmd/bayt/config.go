@@ -43,6 +43,13 @@ type config struct {
 	// Tests wait on it for the read models to catch up instead of polling
 	// them; it is never read from the environment.
 	projectedFunc func(name string, position int64)
+	// directoryEvery is how often a node reads the directory's stream
+	// for edits made on other nodes (defaultDirectoryEvery when zero);
+	// directoryFunc, when set, is called with the directory's version
+	// each time a read finds edits. Tests set them; neither is read from
+	// the environment.
+	directoryEvery time.Duration
+	directoryFunc  func(version int64)
 }
 
 func configFromEnv() config {

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 
+	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/web"
@@ -29,10 +30,13 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 }
 
 // pageDeps are what the pages need beyond the API's configuration: the
-// services' keyed hash, and the staff console's door.
+// services' keyed hash, the staff console's door, and the directory's
+// service and history for its admins.
 type pageDeps struct {
-	keyedHash func(purpose, text string) string
-	staff     web.Staff
+	keyedHash        func(purpose, text string) string
+	staff            web.Staff
+	directory        *directory.Service
+	directoryHistory web.DirectoryHistory
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -49,6 +53,7 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 		if pages.staff != nil {
 			w.Staff, w.Vault = pages.staff, c.Vault
 			w.CampaignService, w.OrganisationService, w.Organisations = c.CampaignService, c.OrganisationService, c.Organisations
+			w.DirectoryService, w.DirectoryHistory = pages.directory, pages.directoryHistory
 		}
 	}
 	return w

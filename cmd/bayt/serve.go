@@ -19,6 +19,7 @@ import (
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -83,6 +84,10 @@ type program struct {
 	pool *pgxpool.Pool
 	// keyedHash is the services' keyed hash, which the pages use too.
 	keyedHash func(purpose, text string) string
+	// directory edits the directory, and directoryHistory reads its
+	// stream, for the console.
+	directory        *directory.Service
+	directoryHistory web.DirectoryHistory
 	// tokens are the staff's tokens and console sessions.
 	tokens interface {
 		tokenStore
@@ -100,7 +105,6 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
 		Logger:     logger,
-		Directory:  directory.Default(),
 		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
 	}
 	var feed live.Feed
@@ -118,7 +122,14 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		list, net := rs.cases, rs.network
 		apiCfg.Ephemeral = true
 		vault := eventstore.NewMemoryVault()
-		svc := p.wireServices(&apiCfg, newRepositories(store), vault, eventstore.NewHasher().Sum)
+		// One process holds the whole store: the directory service's
+		// own edits are all there is to follow.
+		dir, err := liveDirectory(ctx, store)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, eventstore.NewHasher().Sum)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
@@ -170,7 +181,13 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		list, net := rs.cases, rs.network
 		apiCfg.ReadyFunc = pool.Ping
-		svc := p.wireServices(&apiCfg, newRepositories(store), eventstore.NewVault(pool, mk), keyedHash)
+		dir, err := liveDirectory(ctx, store)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		svc := p.wireServices(&apiCfg, newRepositories(store), dir, eventstore.NewVault(pool, mk), keyedHash)
+		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		tokens := eventstore.NewTokens(pool)
@@ -203,7 +220,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
-		Handler:           newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}}, edge),
+		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens},
+			directory: p.directory, directoryHistory: p.directoryHistory}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -213,10 +231,12 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 }
 
 // wireServices gives the API the repositories to read from and the
-// services to change state through, over one store and one vault.
-func (p *program) wireServices(cfg *api.Config, repos repositories, vault domain.Vault, keyedHash func(purpose, text string) string) services {
-	svc := newServices(repos, cfg.Directory, newPorts(vault, keyedHash))
-	p.keyedHash = keyedHash
+// services to change state through, over one store and one vault, all
+// looking the directory up in dir.
+func (p *program) wireServices(cfg *api.Config, repos repositories, dir *directory.Live, vault domain.Vault, keyedHash func(purpose, text string) string) services {
+	svc := newServices(repos, dir, newPorts(vault, keyedHash))
+	cfg.Directory = dir
+	p.keyedHash, p.directory, p.directoryHistory = keyedHash, svc.directory, repos.directory
 	cfg.Cases, cfg.Campaigns, cfg.Organisations = repos.cases, repos.campaigns, repos.organisations
 	cfg.CaseService, cfg.CampaignService, cfg.OrganisationService = svc.cases, svc.campaigns, svc.organisations
 	cfg.Vault = vault

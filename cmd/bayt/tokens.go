@@ -14,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/citizenhouse/bayt/domain"
-	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore"
 )
 
@@ -50,7 +49,15 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer pool.Close()
 	if *dept != "" {
-		if _, ok := directory.Default().Department(*dept); !ok {
+		// The directory as the admins left it: a department added in
+		// the console takes officers at once.
+		store := eventstore.New(pool, eventstore.Config{})
+		dir, err := liveDirectory(ctx, store)
+		store.Close()
+		if err != nil {
+			return err
+		}
+		if _, ok := dir.Department(*dept); !ok {
 			return fmt.Errorf("%w: unknown department %q", errUsage, *dept)
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -80,11 +81,20 @@ func organisationCodec() eventstore.Codec[organisation.Organisation] {
 	}
 }
 
+func directoryCodec() eventstore.Codec[directory.State] {
+	return eventstore.Codec[directory.State]{
+		New:    func() *directory.State { return &directory.State{} },
+		Apply:  (*directory.State).Apply,
+		Decode: directory.Decode,
+	}
+}
+
 // repositories are the aggregates' repositories over one store.
 type repositories struct {
 	cases         *eventstore.Repository[casefile.Case]
 	campaigns     *eventstore.Repository[campaign.Campaign]
 	organisations *eventstore.Repository[organisation.Organisation]
+	directory     *eventstore.Repository[directory.State]
 }
 
 func newRepositories(store eventstore.Streams) repositories {
@@ -92,6 +102,7 @@ func newRepositories(store eventstore.Streams) repositories {
 		cases:         eventstore.NewRepository(store, caseCodec()),
 		campaigns:     eventstore.NewRepository(store, campaignCodec()),
 		organisations: eventstore.NewRepository(store, organisationCodec()),
+		directory:     eventstore.NewRepository(store, directoryCodec()),
 	}
 }
 
@@ -101,14 +112,49 @@ type services struct {
 	cases         *casefile.Service
 	campaigns     *campaign.Service
 	organisations *organisation.Service
+	directory     *directory.Service
 }
 
-func newServices(repos repositories, dir *directory.Directory, ports domain.Ports) services {
+// newServices builds the services over repos. They look the directory up
+// in dir, which follows the admins' edits.
+func newServices(repos repositories, dir *directory.Live, ports domain.Ports) services {
 	return services{
 		cases:         casefile.NewService(repos.cases, dir, ports),
 		campaigns:     campaign.NewService(repos.campaigns, repos.organisations, repos, dir, ports),
 		organisations: organisation.NewService(repos.organisations, dir, ports),
+		directory:     directory.NewService(repos.directory, dir, ports),
 	}
+}
+
+// directoryLog reads the directory's stream for a directory.Live.
+type directoryLog struct {
+	store interface {
+		ReadStream(ctx context.Context, stream string, after int64) ([]eventstore.Event, error)
+	}
+}
+
+func (l directoryLog) Since(ctx context.Context, after int64) ([]domain.Event, error) {
+	events, err := l.store.ReadStream(ctx, directory.StreamID, after)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Event, len(events))
+	for i, e := range events {
+		if out[i], err = directory.Decode(e.Type, e.Data); err != nil {
+			return nil, fmt.Errorf("decode %s v%d: %w", e.StreamID, e.StreamVersion, err)
+		}
+	}
+	return out, nil
+}
+
+// liveDirectory returns the directory as the store's stream has it, to
+// follow further edits.
+func liveDirectory(ctx context.Context, store eventstore.Streams) (*directory.Live, error) {
+	live := directory.NewLive(directoryLog{store})
+	if _, err := live.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return live, nil
 }
 
 // newPorts gives the services the wall clock, ULIDs and the keyed hash.

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -203,4 +204,64 @@ func hasInvalid(err error, field string) bool {
 		return hasInvalid(e.Unwrap(), field)
 	}
 	return false
+}
+
+func TestDistricts(t *testing.T) {
+	t.Parallel()
+
+	t.Run("DefaultTunis", func(t *testing.T) {
+		t.Parallel()
+		d := directory.Default()
+		if n := len(d.Districts()); n < 8 {
+			t.Fatalf("districts = %d, want the demo city's eight at least", n)
+		}
+		for s, want := range map[string]string{
+			"bab_souika": "bab_souika", "Bab Souika": "bab_souika", "باب سويقة": "bab_souika",
+			"bab souika": "bab_souika", "Bab Swika": "bab_souika", "  BAB   SOUIKA ": "bab_souika",
+			"المدينة العتيقة": "medina", "Medina": "medina", "حي التضامن": "ettadhamen", "العُمران": "el_omrane",
+		} {
+			if got, ok := d.District(s); !ok || got.Code != want {
+				t.Errorf("District(%q) = %q, %v; want %s", s, got.Code, ok, want)
+			}
+		}
+		if _, ok := d.District("Paris"); ok {
+			t.Error("an unknown district was found")
+		}
+	})
+
+	t.Run("ListsAreCopies", func(t *testing.T) {
+		t.Parallel()
+		d := directory.Default()
+		d.Districts()[1].Spellings[0] = "changed"
+		got, _ := d.District("bab_souika")
+		got.Spellings[0] = "changed too"
+		if again, _ := d.District("bab_souika"); again.Spellings[0] != "Bab Swika" {
+			t.Errorf("spellings = %q: the accessors expose internal state", again.Spellings)
+		}
+	})
+
+	dist := func(code, fr string, spellings ...string) string {
+		b, _ := json.Marshal(spellings)
+		return `{"code": "` + code + `", "name": {"ar": "أ` + code + `", "fr": "` + fr + `", "en": "` + fr + `"}, "spellings": ` + string(b) + `}`
+	}
+	withDistricts := func(ds ...string) string {
+		return strings.TrimSuffix(strings.TrimSpace(valid), "}") + `, "districts": [` + strings.Join(ds, ",") + `]}`
+	}
+	if _, err := directory.Parse(strings.NewReader(withDistricts(dist("a", "A", "a1"), dist("b", "B", "b1")))); err != nil {
+		t.Fatalf("Parse two districts: %v", err)
+	}
+	for _, tt := range []struct{ name, file, field string }{
+		{"ErrDuplicateCode", withDistricts(dist("a", "A"), dist("a", "B")), "districts[1].code"},
+		{"ErrSpellingOfAnother", withDistricts(dist("a", "A", "x"), dist("b", "B", "X")), "districts[1].spellings"},
+		{"ErrNameOfAnother", withDistricts(dist("a", "A", "bee"), dist("b", "Bee")), "districts[1].name.fr"},
+		{"ErrCode", withDistricts(dist("A b", "A")), "districts[0].code"},
+		{"ErrBlankSpelling", withDistricts(dist("a", "A", " ")), "districts[0].spellings"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := directory.Parse(strings.NewReader(tt.file)); !hasInvalid(err, tt.field) {
+				t.Errorf("Parse = %v, want an InvalidError on %s", err, tt.field)
+			}
+		})
+	}
 }

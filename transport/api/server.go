@@ -24,7 +24,7 @@ type Config struct {
 	// ReadyFunc reports whether the server's dependencies answer.
 	ReadyFunc func(ctx context.Context) error
 	Logger    *slog.Logger
-	Directory *directory.Directory
+	Directory Directory
 	Cases     CaseReader
 	CaseList  CaseLister
 	Vault     Vault
@@ -49,6 +49,17 @@ type Config struct {
 	WriteLimit *transport.Limiter
 	// NowFunc is the clock; time.Now when nil.
 	NowFunc func() time.Time
+}
+
+// Directory is the directory of categories and departments in force, which
+// admins may edit while Bayt runs: every request reads it anew.
+// *directory.Directory and *directory.Live implement it. Lookups are safe
+// for concurrent use and never fail; the lists are copies.
+type Directory interface {
+	Category(code string) (directory.Category, bool)
+	Department(code string) (directory.Department, bool)
+	Categories() []directory.Category
+	Departments() []directory.Department
 }
 
 // Server serves the JSON API. It is built once by New and only read

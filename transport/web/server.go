@@ -109,6 +109,11 @@ type Config struct {
 	CampaignService     *campaign.Service
 	OrganisationService *organisation.Service
 	Organisations       OrganisationReader
+	// DirectoryService edits the directory from the console and
+	// DirectoryHistory reads its stream; a nil DirectoryService leaves
+	// the directory page out.
+	DirectoryService *directory.Service
+	DirectoryHistory DirectoryHistory
 }
 
 // OrganisationReader reads an organisation and its history.
@@ -139,7 +144,8 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil || cfg.Boards == nil ||
 		cfg.CaseService == nil || cfg.Idempotency == nil || cfg.KeyedHashFunc == nil || cfg.WriteLimit == nil ||
 		(cfg.Campaigns != nil && (cfg.Network == nil || cfg.Resolved == nil)) ||
-		(cfg.Staff != nil && (cfg.Vault == nil || cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) {
+		(cfg.Staff != nil && (cfg.Vault == nil || cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) ||
+		(cfg.DirectoryService != nil && cfg.DirectoryHistory == nil) {
 		panic("web: missing dependency")
 	}
 	if cfg.NowFunc == nil {
