@@ -84,7 +84,7 @@ func TestSuite(t *testing.T) {
 		"StaffSearchHidden": {Staff: true, Q: "quarrel"}, "StaffSearchPublic": {Staff: true, Q: "graffiti on a wall"},
 		"Due": {Order: caselist.OrderDue}, "DueStaff": {Order: caselist.OrderDue, Staff: true},
 		"DueDepartment": {Order: caselist.OrderDue, Staff: true, Department: "roads_works", Limit: 2},
-		"DueOverdue": {Order: caselist.OrderDue, Overdue: &yes},
+		"DueOverdue":    {Order: caselist.OrderDue, Overdue: &yes},
 	} {
 		qs = append(qs, query{Name: "List/" + name, Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
 			f.Now = log.Now

@@ -40,6 +40,7 @@ type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
 	Categories() []directory.Category
+	Departments() []directory.Department
 }
 
 // Idempotency looks up a remembered answer. It returns nil when the key is
