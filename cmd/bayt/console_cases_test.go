@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 )
 
@@ -407,6 +412,118 @@ func TestConsoleCases(t *testing.T) {
 		if p := off.get("/console/inbox?lang=fr"); !strings.Contains(p.body, `<input type="hidden" name="lang" value="fr">`) ||
 			!strings.Contains(p.body, `<script src="/static/console.js" defer></script>`) {
 			t.Fatal("the French inbox's filter form does not keep the language, or the page lacks its script")
+		}
+	})
+}
+
+// TestConsoleCasesInABrowser opens the workbench and the inbox in
+// headless Chromium at a phone's width and a desktop's, runs axe-core on
+// each, and watches the inbox take a new case from the live feed without
+// a reload, keeping the focus where it was.
+func TestConsoleCasesInABrowser(t *testing.T) {
+	t.Parallel()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("the browser test needs Chromium: apt-get install chromium")
+	}
+	axe, err := os.ReadFile(filepath.Join("..", "..", axeScript))
+	if err != nil {
+		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
+	}
+	shots, err := os.MkdirTemp("", "bayt-console-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+
+	ts := startServer(t)
+	reported, _ := ts.report(map[string]any{"reporter": map[string]any{"name": "Salma Mnasriyya", "phone": "+216 20 555 019"}})["id"].(string)
+	fwd := ts.forwarded("roads_works", nil)
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+fwd+"/comments", "advocate", map[string]any{"body": "Internal note", "visibility": "internal"})
+	ts.settle()
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
+			chromedp.Flag("accept-lang", "it-IT,it"))...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	// One tab signs in; the session cookie serves every tab of the
+	// browser.
+	tab := newTab(t, browser)
+	step(t, tab, "sign in", chromedp.Steps(
+		chromedp.Navigate(ts.url+"/console"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="token"]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="token"]`), ts.tokens["advocate"]),
+		chromedp.Submit(chromedp.CSS(`input[name="token"]`)),
+		chromedp.WaitVisible(chromedp.CSS("[data-queues]")),
+	))
+
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+		opts          []chromedp.EmulateViewportOption
+	}{
+		{"phone", 375, 812, []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait}},
+		{"desktop", 1280, 900, nil},
+	} {
+		for _, pg := range []struct{ name, path string }{
+			{"inbox-ar", "/console/inbox"},
+			{"inbox-fr", "/console/inbox?lang=fr&q=pothole"},
+			{"workbench-ar", "/console/cases/" + reported + "?merge_q=pothole"},
+			{"workbench-refused-en", ""},
+			{"workbench-forwarded-fr", "/console/cases/" + fwd + "?lang=fr&done=forward"},
+		} {
+			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
+				tab := newTab(t, browser)
+				step(t, tab, "size", chromedp.EmulateViewport(vp.width, vp.height, vp.opts...))
+				if pg.path == "" {
+					// A refused form: the reject reason left empty.
+					step(t, tab, "refuse a form", chromedp.Steps(
+						chromedp.Navigate(ts.url+"/console/cases/"+reported+"?lang=en"),
+						chromedp.WaitVisible(chromedp.CSS(`#act-reject button`)),
+						chromedp.Click(chromedp.CSS(`#act-reject button`)),
+						chromedp.WaitVisible(chromedp.CSS(`[data-form-error]`)),
+						chromedp.Evaluate[chromedp.Void](`document.querySelector("#act-reject").scrollIntoView()`),
+					))
+				} else {
+					step(t, tab, "open "+pg.path, chromedp.Steps(
+						chromedp.Navigate(ts.url+pg.path),
+						chromedp.WaitVisible(chromedp.CSS("main")),
+					))
+				}
+				wide := inTab(t, tab, "measure", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+				if wide {
+					t.Errorf("the page is wider than the %s's screen", vp.name)
+				}
+				screenshot(t, tab, filepath.Join(shots, vp.name+"-"+pg.name+".png"))
+				checkAccessibility(t, tab, axe)
+			})
+		}
+	}
+
+	t.Run("LiveInbox", func(t *testing.T) {
+		tab := newTab(t, browser)
+		step(t, tab, "open the inbox", chromedp.Steps(
+			chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+			chromedp.Navigate(ts.url+"/console/inbox?lang=en"),
+			chromedp.WaitVisible(chromedp.CSS(`[data-queues] [data-case-id="`+reported+`"]`)),
+			chromedp.Focus(chromedp.CSS(`[data-queues] [data-case-id="`+reported+`"] a`)),
+			chromedp.Evaluate[chromedp.Void](`window.baytNotReloaded = true`),
+		))
+		second, _ := ts.report(map[string]any{"title": "Nouveau nid-de-poule Qlivex"})["id"].(string)
+		card := `[data-queues] [data-case-id="` + second + `"]`
+		step(t, tab, "wait for the new case in the queue", chromedp.WaitVisible(chromedp.CSS(card)))
+		step(t, tab, "wait for the announcement", chromedp.Poll[chromedp.Void](
+			`document.querySelector("[data-inbox-status]").textContent !== ""`, chromedp.WithPollingTimeout(browserWait)))
+		got := inTab(t, tab, "read the page", chromedp.Evaluate[[]string](
+			`[String(window.baytNotReloaded === true), document.querySelector("[data-inbox-status]").textContent,
+			  (document.activeElement.closest("[data-case-id]") || {getAttribute: () => ""}).getAttribute("data-case-id")]`))
+		if len(got) != 3 || got[0] != "true" || got[1] != "The queues were updated." || got[2] != reported {
+			t.Fatalf("after a new report: not reloaded, announced, focus on = %q; want true, the announcement, %s", got, reported)
 		}
 	})
 }
