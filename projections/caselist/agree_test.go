@@ -78,6 +78,13 @@ func TestSuite(t *testing.T) {
 		// Shorter than a trigram: the index cannot narrow it, the answer
 		// is the same.
 		"SearchShort": {Q: "ro"}, "Combined": {Category: "waste", District: "Bab Souika", Limit: 1},
+		// As staff read it: hidden cases, the reporter's texts, searched
+		// too; and the work queues, soonest due first.
+		"Staff": {Staff: true}, "StaffSearchOriginal": {Staff: true, Q: "naming a NEIGHBOUR"},
+		"StaffSearchHidden": {Staff: true, Q: "quarrel"}, "StaffSearchPublic": {Staff: true, Q: "graffiti on a wall"},
+		"Due": {Order: caselist.OrderDue}, "DueStaff": {Order: caselist.OrderDue, Staff: true},
+		"DueDepartment": {Order: caselist.OrderDue, Staff: true, Department: "roads_works", Limit: 2},
+		"DueOverdue":    {Order: caselist.OrderDue, Overdue: &yes},
 	} {
 		qs = append(qs, query{Name: "List/" + name, Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
 			f.Now = log.Now

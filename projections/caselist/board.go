@@ -354,21 +354,7 @@ func (m *Memory) Inbox(_ context.Context, department string) ([]casefile.Case, e
 		}
 	}
 	m.mu.RUnlock()
-	// ORDER BY due_at NULLS LAST, created_at, id
-	slices.SortFunc(rows, func(a, b Row) int {
-		switch {
-		case a.DueAt == nil && b.DueAt == nil:
-		case a.DueAt == nil:
-			return 1
-		case b.DueAt == nil:
-			return -1
-		default:
-			if c := cmp.Compare(a.DueAt.UnixMicro(), b.DueAt.UnixMicro()); c != 0 {
-				return c
-			}
-		}
-		return -newestFirst(&a, &b)
-	})
+	slices.SortFunc(rows, func(a, b Row) int { return dueFirst(&a, &b) })
 	return cases(rows[:min(len(rows), inboxLimit)]), nil
 }
 

@@ -21,13 +21,34 @@ type Filter struct {
 	Category   string
 	Department string
 	Overdue    *bool
-	// Q matches title and description, case-insensitively.
+	// Q matches title and description, case-insensitively: the texts the
+	// public reads, and for Staff also the reporter's own texts that
+	// moderation replaced.
 	Q      string
 	Cursor string
 	Limit  int
 	// Now decides what is overdue.
 	Now time.Time
+	// Staff lists the cases as advocates and admins read them: hidden
+	// cases too, each with the reporter's texts and its moderation. The
+	// public, officers among them, never set it.
+	Staff bool
+	// Order is the order of the answer; newest first when zero.
+	Order Order
 }
+
+// Order is the order in which List answers.
+type Order int
+
+const (
+	// OrderNewest lists the newest case first, and pages with Cursor.
+	OrderNewest Order = iota
+	// OrderDue lists the soonest due case first, the cases without a due
+	// date last, ties the oldest first: a work queue. It answers the
+	// first Limit cases only; Cursor must be empty and NextCursor stays
+	// empty.
+	OrderDue
+)
 
 // Page is one page of cases, newest first. NextCursor is empty on the last.
 type Page struct {
@@ -47,6 +68,15 @@ func (f *Filter) normalise() error {
 	}
 	if f.Status != "" && !casefile.Status(f.Status).Valid() {
 		return domain.Invalid("status", "unknown status")
+	}
+	switch f.Order {
+	case OrderNewest:
+	case OrderDue:
+		if f.Cursor != "" {
+			return domain.Invalid("cursor", "the due order does not page")
+		}
+	default:
+		return domain.Invalid("order", "unknown order")
 	}
 	f.Q = strings.ToLower(strings.TrimSpace(f.Q))
 	return nil
@@ -241,6 +271,20 @@ func dedupe(xs []string) []string {
 func searchText(r *Row) string {
 	c := r.publicCase()
 	return strings.ToLower(c.Title + "\n" + c.Description)
+}
+
+// originalText is what a staff search matches besides searchText: the
+// reporter's own texts, which differ only for a moderated case.
+func originalText(r *Row) string {
+	return strings.ToLower(r.Title + "\n" + r.Description)
+}
+
+// answerCases returns the cases rows record as f's reader reads them.
+func answerCases(rows []Row, f Filter) []casefile.Case {
+	if f.Staff {
+		return cases(rows)
+	}
+	return publicCases(rows)
 }
 
 // cases returns the cases rows record, as staff read them.

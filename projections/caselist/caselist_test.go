@@ -177,6 +177,11 @@ func TestReadModels(t *testing.T) {
 				{"Search", caselist.Filter{Q: "PAVEMENT"}, []string{ids[2]}},
 				{"SearchArabic", caselist.Filter{Q: "حفرة"}, []string{ids[0]}},
 				{"SearchLikeChars", caselist.Filter{Q: "%"}, nil},
+				// Soonest due first (two forwarded at once: the older first),
+				// then the cases without a due date, the oldest first.
+				{"Due", caselist.Filter{Order: caselist.OrderDue}, []string{ids[0], ids[2], ids[1], ids[3], ids[4]}},
+				{"DueOverdue", caselist.Filter{Order: caselist.OrderDue, Overdue: &yes}, []string{ids[2]}},
+				{"DueLimit", caselist.Filter{Order: caselist.OrderDue, Limit: 3}, []string{ids[0], ids[2], ids[1]}},
 			} {
 				if got := list(tc.f); !reflect.DeepEqual(got, tc.want) {
 					t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
@@ -529,6 +534,37 @@ func TestModeration(t *testing.T) {
 				}
 				if hides != 1 || retitled != 4 { // reported, triaged, moderated, supported
 					t.Errorf("feed: %d hiding items, %d of the replaced case", hides, retitled)
+				}
+				staff := func(name string, f caselist.Filter, want ...string) []casefile.Case {
+					t.Helper()
+					f.Staff, f.Now = true, now
+					p, err := m.List(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, c := range p.Items {
+						got = append(got, c.ID)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("staff list %s = %v, want %v", name, got, want)
+					}
+					return p.Items
+				}
+				all := staff("All", caselist.Filter{}, hidden, replaced)
+				if all[0].Title != hiddenTitle || !all[0].Hidden() || all[1].Title != original || all[1].Moderation == nil ||
+					all[1].Moderation.PublicTitle != replacement {
+					t.Errorf("staff list: %+v, want the reporter's texts and the moderation", all)
+				}
+				staff("SearchOriginal", caselist.Filter{Q: "zarrouk"}, replaced)
+				staff("SearchPublic", caselist.Filter{Q: "damaged road"}, replaced)
+				staff("SearchHidden", caselist.Filter{Q: "marseille"}, hidden)
+				// The due order: the forwarded case has a due date, the other
+				// none; the newest first order is the other way round.
+				staff("Due", caselist.Filter{Order: caselist.OrderDue}, hidden, replaced)
+				staff("DueOne", caselist.Filter{Order: caselist.OrderDue, Limit: 1}, hidden)
+				if _, err := m.List(ctx, caselist.Filter{Order: caselist.OrderDue, Cursor: all[0].ID}); domain.KindOf(err) != domain.KindInvalid {
+					t.Errorf("due order with a cursor: %v, want invalid", err)
 				}
 				inbox, err := m.Inbox(ctx, "roads_works")
 				if err != nil || len(inbox) != 1 || inbox[0].ID != hidden || inbox[0].Title != hiddenTitle || !inbox[0].Hidden() {

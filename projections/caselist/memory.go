@@ -77,7 +77,24 @@ func newestFirst(a, b *Row) int {
 	return strings.Compare(b.ID, a.ID)
 }
 
-// List returns one page of cases matching f, newest first, as Postgres.List.
+// dueFirst orders rows as the SQL's ORDER BY due_at NULLS LAST,
+// created_at, id.
+func dueFirst(a, b *Row) int {
+	switch {
+	case a.DueAt == nil && b.DueAt == nil:
+	case a.DueAt == nil:
+		return 1
+	case b.DueAt == nil:
+		return -1
+	default:
+		if c := cmp.Compare(a.DueAt.UnixMicro(), b.DueAt.UnixMicro()); c != 0 {
+			return c
+		}
+	}
+	return -newestFirst(a, b)
+}
+
+// List returns one page of cases matching f, in f's order, as Postgres.List.
 func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	if err := f.normalise(); err != nil {
 		return Page{}, err
@@ -94,26 +111,40 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 		}
 	}
 	m.mu.RUnlock()
-	slices.SortFunc(all, func(a, b Row) int { return newestFirst(&a, &b) })
 	var page Page
+	if f.Order == OrderDue {
+		slices.SortFunc(all, func(a, b Row) int { return dueFirst(&a, &b) })
+		page.Items = answerCases(all[:min(len(all), f.Limit)], f)
+		return page, nil
+	}
+	slices.SortFunc(all, func(a, b Row) int { return newestFirst(&a, &b) })
 	if len(all) > f.Limit {
 		all = all[:f.Limit]
 		page.NextCursor = projections.Cursor{CreatedAt: all[f.Limit-1].CreatedAt, ID: all[f.Limit-1].ID}.String()
 	}
-	page.Items = publicCases(all)
+	page.Items = answerCases(all, f)
 	return page, nil
 }
 
 func matches(r *Row, f Filter, cur *projections.Cursor) bool {
 	switch {
-	case r.Hidden,
+	case r.Hidden && !f.Staff,
 		f.Status != "" && r.Status != f.Status,
 		f.District != "" && r.District != f.District,
 		f.Category != "" && r.Category != f.Category,
 		f.Department != "" && r.Department != f.Department,
 		f.Overdue != nil && r.overdue(f.Now) != *f.Overdue,
-		f.Q != "" && !strings.Contains(searchText(r), f.Q):
+		f.Q != "" && !found(r, f):
 		return false
 	}
 	return cur.After(r.CreatedAt, r.ID)
+}
+
+// found reports whether f's search finds r: in its public texts, or for
+// staff in the reporter's own texts that moderation replaced.
+func found(r *Row, f Filter) bool {
+	if strings.Contains(searchText(r), f.Q) {
+		return true
+	}
+	return f.Staff && r.Moderation != nil && strings.Contains(originalText(r), f.Q)
 }

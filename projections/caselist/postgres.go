@@ -191,8 +191,9 @@ SELECT * FROM unnest($1::bigint[], $2::text[], $3::json[]) ON CONFLICT (position
 // awaiting lists the statuses in which a case can be overdue.
 var awaiting = []string{string(casefile.StatusForwarded), string(casefile.StatusAcknowledged), string(casefile.StatusInProgress)}
 
-// List returns one page of the cases the public may see matching f, newest
-// first, as the public reads them.
+// List returns one page of the cases matching f, in f's order: the cases
+// the public may see, as the public reads them, or for f.Staff every case
+// as staff read it.
 func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if err := f.normalise(); err != nil {
 		return Page{}, err
@@ -202,12 +203,15 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 		return Page{}, err
 	}
 	var (
-		where = []string{"NOT hidden"}
+		where []string
 		args  []any
 	)
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
+	}
+	if !f.Staff {
+		where = append(where, "NOT hidden")
 	}
 	for col, v := range map[string]string{"status": f.Status, "district": f.District, "category": f.Category, "department": f.Department} {
 		if v != "" {
@@ -222,18 +226,93 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 		where = append(where, cond)
 	}
 	if f.Q != "" {
-		where = append(where, "search LIKE "+arg("%"+escapeLike(f.Q)+"%"))
+		cond := "search LIKE " + arg("%"+escapeLike(f.Q)+"%")
+		if f.Staff {
+			ids, err := p.originalsMatching(ctx, f.Q)
+			if err != nil {
+				return Page{}, err
+			}
+			if len(ids) > 0 {
+				cond = "(" + cond + " OR id = ANY(" + arg(ids) + "))"
+			}
+		}
+		where = append(where, cond)
+	}
+	if f.Order == OrderDue {
+		rows, err := p.dueFirst(ctx, where, args, f.Limit)
+		if err != nil {
+			return Page{}, err
+		}
+		return Page{Items: answerCases(rows, f)}, nil
 	}
 	rows, err := projections.NewestFirst[Row](ctx, p.pool, "case_list", where, args, cur, f.Limit)
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Items: publicCases(rows)}
+	page := Page{Items: answerCases(rows, f)}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
 		page.NextCursor = cursorOf(page.Items[f.Limit-1])
 	}
 	return page, nil
+}
+
+// originalsMatching returns the moderated cases whose reporter's texts
+// hold q, which the search column (the public texts) may not. Moderation
+// is rare, so they are read and matched here, lower-cased as searchText
+// lower-cases: the database's lower() follows its own locale, and the
+// answer must not depend on it.
+func (p *Postgres) originalsMatching(ctx context.Context, q string) ([]string, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+	rows, err := p.pool.Query(ctx, `SELECT id, COALESCE(state->>'title', ''), COALESCE(state->>'description', '')
+FROM case_list WHERE json_typeof(state->'moderation') = 'object'`)
+	if err != nil {
+		return nil, fmt.Errorf("search moderated cases: %w", projections.Translate(err))
+	}
+	var (
+		ids                    []string
+		id, title, description string
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &title, &description}, func() error {
+		if strings.Contains(originalText(&Row{Title: title, Description: description}), q) {
+			ids = append(ids, id)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("search moderated cases: %w", projections.Translate(err))
+	}
+	return ids, nil
+}
+
+// dueFirst reads up to limit rows matching where, soonest due first (see
+// OrderDue).
+func (p *Postgres) dueFirst(ctx context.Context, where []string, args []any, limit int) ([]Row, error) {
+	q := "SELECT state FROM case_list"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, limit)
+	q += fmt.Sprintf(" ORDER BY due_at NULLS LAST, created_at, id LIMIT $%d", len(args))
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+	rows, err := p.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases by due date: %w", projections.Translate(err))
+	}
+	var (
+		out   []Row
+		state []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&state}, func() error {
+		var r Row
+		if err := json.Unmarshal(state, &r); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("list cases by due date: %w", projections.Translate(err))
+	}
+	return out, nil
 }
 
 func escapeLike(s string) string {
