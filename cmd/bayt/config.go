@@ -34,6 +34,12 @@ type config struct {
 	TrustedProxies   string
 	ShutdownTimeout  time.Duration
 	StatementTimeout time.Duration
+	// SessionIdle ends a console session unused for that long
+	// (BAYT_SESSION_IDLE, a Go duration such as 8h or 30m).
+	SessionIdle time.Duration
+	// sessionIdleErr is a BAYT_SESSION_IDLE that is not a duration,
+	// told by validate.
+	sessionIdleErr error
 	// Memory serves from the in-memory store, which keeps nothing when
 	// Bayt stops. Only --memory asks for it: a deployment that forgot
 	// DATABASE_URL must not start and lose every report at its restart.
@@ -72,6 +78,10 @@ func configFromEnv() config {
 	if v, err := strconv.Atoi(os.Getenv("BAYT_LIVE_PER_ADDRESS")); err == nil {
 		c.LivePerAddress = v
 	}
+	c.SessionIdle = 8 * time.Hour
+	if v := os.Getenv("BAYT_SESSION_IDLE"); v != "" {
+		c.SessionIdle, c.sessionIdleErr = time.ParseDuration(v)
+	}
 	return c
 }
 
@@ -105,6 +115,9 @@ func (c config) validate() error {
 	}
 	if c.LivePerAddress < 0 {
 		return fmt.Errorf("%w: BAYT_LIVE_PER_ADDRESS must be 0 or more", errUsage)
+	}
+	if c.sessionIdleErr != nil || c.SessionIdle < time.Minute {
+		return fmt.Errorf("%w: BAYT_SESSION_IDLE must be a duration of a minute or more, such as 8h or 30m", errUsage)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/transport"
@@ -37,6 +38,7 @@ type pageDeps struct {
 	staff            web.Staff
 	directory        *directory.Service
 	directoryHistory web.DirectoryHistory
+	sessionIdle      time.Duration
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -51,7 +53,7 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved
 		if pages.staff != nil {
-			w.Staff, w.Vault = pages.staff, c.Vault
+			w.Staff, w.Vault, w.SessionIdle = pages.staff, c.Vault, pages.sessionIdle
 			w.CampaignService, w.OrganisationService, w.Organisations = c.CampaignService, c.OrganisationService, c.Organisations
 			w.DirectoryService, w.DirectoryHistory = pages.directory, pages.directoryHistory
 		}

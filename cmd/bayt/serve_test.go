@@ -75,14 +75,35 @@ func TestServeMemory(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	log := &serveLog{listening: make(chan struct{})}
 	done := make(chan error, 1)
+	// Written before the server says it serves, and never after.
+	var stdout bytes.Buffer
 	go func() {
-		done <- dispatch(ctx, []string{"serve", "--memory", "-database-url", "", "-addr", "127.0.0.1:0"}, &bytes.Buffer{}, log)
+		done <- dispatch(ctx, []string{"serve", "--memory", "-database-url", "", "-addr", "127.0.0.1:0"}, &stdout, log)
 	}()
 	select {
 	case <-log.listening:
 	case err := <-done:
 		cancel()
 		t.Fatalf("bayt serve --memory stopped before serving: %v\n%s", err, log)
+	}
+	// A new deployment prints its way in: the sign-in address and a
+	// first admin token, which authenticates.
+	first := regexp.MustCompile(`Sign in: +http://(\S+)/console\n +Token: +(bayt_[A-Za-z0-9_-]{43})\n`).FindStringSubmatch(stdout.String())
+	if first == nil || first[1] != log.addr {
+		cancel()
+		t.Fatalf("bayt serve on an empty store printed %q, want the sign-in address and a token", stdout.String())
+	}
+	inbox, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+log.addr+"/api/v1/boards/inbox?department=roads_works", nil)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	inbox.Header.Set("Authorization", "Bearer "+first[2])
+	if resp, err := http.DefaultClient.Do(inbox); err != nil || resp.StatusCode != http.StatusOK {
+		cancel()
+		t.Fatalf("the first admin token on the inbox board: %v, %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+log.addr+"/readyz", nil)
 	if err != nil {
@@ -107,5 +128,16 @@ func TestServeMemory(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "level=WARN msg=\""+transport.EphemeralWarning) {
 		t.Errorf("the start does not warn that nothing is kept:\n%s", log)
+	}
+}
+
+func TestSessionIdleConfig(t *testing.T) {
+	for value, ok := range map[string]bool{"": true, "30m": true, "12h": true, "30s": false, "soon": false, "-1h": false} {
+		t.Setenv("BAYT_SESSION_IDLE", value)
+		cfg := configFromEnv()
+		cfg.Memory, cfg.DatabaseURL = true, ""
+		if err := cfg.validate(); (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), "BAYT_SESSION_IDLE")) {
+			t.Errorf("BAYT_SESSION_IDLE=%q: validate = %v, want ok %v", value, err, ok)
+		}
 	}
 }
