@@ -1,9 +1,9 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -284,35 +284,15 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, d *pageData
 // err holds anything else, or an error on a field the form does not
 // have: that is not the admin's to correct.
 func (d *pageData) adminFieldErrors(err error, fields []string, reason func(d *pageData, field string, inv *domain.InvalidError) string) (map[string]string, bool) {
-	out := map[string]string{}
-	ok := true
-	var walk func(error)
-	walk = func(e error) {
-		if j, isJoin := e.(interface{ Unwrap() []error }); isJoin {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		var inv *domain.InvalidError
-		if !errors.As(e, &inv) {
-			ok = false
-			return
-		}
-		known := false
-		for _, f := range fields {
-			known = known || f == inv.Field
-		}
-		if !known {
-			ok = false
-			return
-		}
-		if _, seen := out[inv.Field]; !seen {
-			out[inv.Field] = reason(d, inv.Field, inv)
-		}
+	errs, ok := inputErrors(err, func(field string) bool { return slices.Contains(fields, field) })
+	if !ok {
+		return nil, false
 	}
-	walk(err)
-	return out, ok && len(out) > 0
+	out := map[string]string{}
+	for field, inv := range errs {
+		out[field] = reason(d, field, inv)
+	}
+	return out, true
 }
 
 // relink points the language switcher at path: a console form's answer

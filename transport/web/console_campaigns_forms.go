@@ -305,22 +305,14 @@ func (d *pageData) netRefusalOf(err error, form, stream string, posted url.Value
 // collectInvalid puts the reason of every input error in err into out,
 // by form field: the first reason of each field.
 func (d *pageData) collectInvalid(err error, out map[string]string) {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			d.collectInvalid(e, out)
+	errs, _ := inputErrors(err, func(string) bool { return true })
+	for name, inv := range errs {
+		if strings.HasPrefix(name, "themes[") {
+			name = "themes" // the checkboxes are one field on the form
 		}
-		return
-	}
-	var inv *domain.InvalidError
-	if !errors.As(err, &inv) {
-		return
-	}
-	name := inv.Field
-	if strings.HasPrefix(name, "themes[") {
-		name = "themes" // the checkboxes are one field on the form
-	}
-	if _, seen := out[name]; !seen {
-		out[name] = d.invalidReason(name, inv)
+		if _, seen := out[name]; !seen {
+			out[name] = d.invalidReason(name, inv)
+		}
 	}
 }
 

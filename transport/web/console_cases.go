@@ -208,40 +208,27 @@ func (d *pageData) forbiddenReason(action string, actor domain.Actor) string {
 // when err holds anything else, or an error of a field the form does not
 // have: that is not for the person at the form to correct.
 func (d *pageData) actionFieldErrors(err error, fields []string) (map[string]string, bool) {
+	errs, ok := inputErrors(err, func(field string) bool { return slices.Contains(fields, field) })
+	if !ok {
+		return nil, false
+	}
 	out := map[string]string{}
-	ok := true
-	var walk func(error)
-	walk = func(e error) {
-		if j, isJoin := e.(interface{ Unwrap() []error }); isJoin {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		var inv *domain.InvalidError
-		if !errors.As(e, &inv) || !slices.Contains(fields, inv.Field) {
-			ok = false
-			return
-		}
-		if _, seen := out[inv.Field]; seen {
-			return
-		}
+	for field, inv := range errs {
 		switch inv.Rule {
 		case domain.RuleRequired:
-			out[inv.Field] = d.T("wb.err.required")
+			out[field] = d.T("wb.err.required")
 		case domain.RuleTooLong:
-			out[inv.Field] = d.Tf("wb.err.too_long", inv.Limit)
+			out[field] = d.Tf("wb.err.too_long", inv.Limit)
 		default:
-			switch inv.Field {
+			switch field {
 			case "priority", "category", "department", "into", "planned_for", "visibility":
-				out[inv.Field] = d.T("wb.err." + inv.Field)
+				out[field] = d.T("wb.err." + field)
 			default:
-				out[inv.Field] = d.T("wb.err.invalid")
+				out[field] = d.T("wb.err.invalid")
 			}
 		}
 	}
-	walk(err)
-	return out, ok && len(out) > 0
+	return out, true
 }
 
 // workbench is the case workbench: the case as its reader may see it,

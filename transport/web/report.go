@@ -289,11 +289,12 @@ var formFieldNames = map[string]string{
 	"language": "language", "channel": "channel",
 }
 
-// fieldErrors translates the input errors in err to messages by form
-// field. It reports false when err holds anything else, or an input error
-// the form has no field for: that is not the visitor's to correct.
-func (d *pageData) fieldErrors(err error) (map[string]string, bool) {
-	out := map[string]string{}
+// inputErrors returns the first input error of each field in err, by
+// the field's wire name. It reports false when err holds anything but
+// input errors, or one whose field known rejects: that is not for the
+// person at the form to correct, and the caller answers it otherwise.
+func inputErrors(err error, known func(field string) bool) (map[string]*domain.InvalidError, bool) {
+	out := map[string]*domain.InvalidError{}
 	ok := true
 	var walk func(error)
 	walk = func(e error) {
@@ -304,18 +305,29 @@ func (d *pageData) fieldErrors(err error) (map[string]string, bool) {
 			return
 		}
 		var inv *domain.InvalidError
-		if !errors.As(e, &inv) {
+		if !errors.As(e, &inv) || !known(inv.Field) {
 			ok = false
 			return
 		}
-		name, known := formFieldNames[inv.Field]
-		if !known {
-			ok = false
-			return
+		if _, seen := out[inv.Field]; !seen {
+			out[inv.Field] = inv
 		}
-		if _, seen := out[name]; seen {
-			return
-		}
+	}
+	walk(err)
+	return out, ok && len(out) > 0
+}
+
+// fieldErrors translates the input errors in err to messages by form
+// field. It reports false when err holds anything else, or an input error
+// the form has no field for: that is not the visitor's to correct.
+func (d *pageData) fieldErrors(err error) (map[string]string, bool) {
+	errs, ok := inputErrors(err, func(field string) bool { _, known := formFieldNames[field]; return known })
+	if !ok {
+		return nil, false
+	}
+	out := map[string]string{}
+	for field, inv := range errs {
+		name := formFieldNames[field]
 		switch {
 		case inv.Rule == domain.RuleRequired:
 			out[name] = d.T("err.required")
@@ -329,8 +341,7 @@ func (d *pageData) fieldErrors(err error) (map[string]string, bool) {
 			out[name] = d.T("err.invalid")
 		}
 	}
-	walk(err)
-	return out, ok && len(out) > 0
+	return out, true
 }
 
 // newFormKey returns a fresh one-time key for a report form: 128 random
