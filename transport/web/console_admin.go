@@ -148,15 +148,7 @@ func (d *pageData) adminField(form, name, labelKey, kind, value string, max int,
 		Name: name, ID: form + "-" + name, Label: d.T(labelKey), Kind: kind, Value: value, Max: max,
 		Required: required, Autocomplete: "off", Error: errs[name],
 	}
-	var ids []string
-	if h, ok := d.msgs[labelKey+"_hint"]; ok {
-		f.Hint = h
-		ids = append(ids, f.ID+"-hint")
-	}
-	if f.Error != "" {
-		ids = append(ids, f.ID+"-error")
-	}
-	f.DescribedBy = strings.Join(ids, " ")
+	d.describe(&f, labelKey+"_hint")
 	return f
 }
 

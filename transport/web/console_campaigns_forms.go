@@ -108,15 +108,7 @@ func (f *netForm) field(ref *netRefusal, name, labelKey, kind, value string, max
 			ref.markShown(name)
 		}
 	}
-	var ids []string
-	if h, ok := d.msgs[labelKey+"_hint"]; ok {
-		ff.Hint = h
-		ids = append(ids, ff.ID+"-hint")
-	}
-	if ff.Error != "" {
-		ids = append(ids, ff.ID+"-error")
-	}
-	ff.DescribedBy = strings.Join(ids, " ")
+	d.describe(&ff, labelKey+"_hint")
 	f.Fields = append(f.Fields, ff)
 	return &f.Fields[len(f.Fields)-1]
 }

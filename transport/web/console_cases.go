@@ -548,15 +548,7 @@ func (s *Server) actionForms(r *http.Request, d *pageData, actor domain.Actor, c
 				Name: field, ID: "f-" + name + "-" + field, Label: d.T("wb.field." + name + "." + field), Kind: kind,
 				Value: value(field, def), Max: max, Required: required, Autocomplete: "off", Error: errs[field],
 			}
-			var ids []string
-			if h, ok := d.msgs["wb.hint."+name+"."+field]; ok {
-				ff.Hint = h
-				ids = append(ids, ff.ID+"-hint")
-			}
-			if ff.Error != "" {
-				ids = append(ids, ff.ID+"-error")
-			}
-			ff.DescribedBy = strings.Join(ids, " ")
+			d.describe(&ff, "wb.hint."+name+"."+field)
 			return ff
 		}
 		note := func(fname string, max int, required bool) formField {

@@ -42,6 +42,20 @@ type formField struct {
 	Options                                                 []option
 }
 
+// describe gives f the hint of message hintKey, when there is one, and
+// points aria-describedby at the hint and the error shown.
+func (d *pageData) describe(f *formField, hintKey string) {
+	var ids []string
+	if h, ok := d.msgs[hintKey]; ok {
+		f.Hint = h
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	f.DescribedBy = strings.Join(ids, " ")
+}
+
 // fieldData is a form field with its page, for the "field" template.
 type fieldData struct {
 	formField
@@ -86,15 +100,7 @@ func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map
 			Required: required, Autocomplete: autocomplete, Error: errs[name],
 		}
 		f.ID = "f-" + name
-		var ids []string
-		if h, ok := d.msgs["field."+name+"_hint"]; ok {
-			f.Hint = h
-			ids = append(ids, f.ID+"-hint")
-		}
-		if f.Error != "" {
-			ids = append(ids, f.ID+"-error")
-		}
-		f.DescribedBy = strings.Join(ids, " ")
+		d.describe(&f, "field."+name+"_hint")
 		return f
 	}
 	body := reportBody{
