@@ -461,6 +461,9 @@ type homeBody struct {
 	Total, Overdue int
 	Departments    []departmentRow
 	Latest         []caseItem
+	// CategoryNames maps each category's code to its name in the page's
+	// language, as JSON, for the cards the live script adds.
+	CategoryNames string
 }
 
 // home is the public live board: the board read model's counts and
@@ -496,6 +499,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range latest.Items {
 		body.Latest = append(body.Latest, d.newCaseItem(&latest.Items[i], now))
+	}
+	names := map[string]string{}
+	for _, c := range s.cfg.Directory.Categories() {
+		names[c.Code] = c.Name.In(d.Lang)
+	}
+	if b, err := json.Marshal(names); err == nil {
+		body.CategoryNames = string(b)
 	}
 	d.Body = body
 	s.render(w, r, http.StatusOK, "home", d)

@@ -8,6 +8,9 @@
   var counts = document.querySelector("[data-live-counts]");
   if (!main || !counts || !("WebSocket" in window)) return;
   var list = document.querySelector("[data-live-list]");
+  var empty = document.querySelector("[data-live-empty]");
+  var categoryNames = {};
+  try { categoryNames = JSON.parse(list.getAttribute("data-category-names")) || {}; } catch (e) { /* codes stay */ }
   var position = Number(counts.getAttribute("data-position")) || 0;
 
   // The counts are kept from the feed: each item moves its case from the
@@ -131,11 +134,28 @@
       head.appendChild(a);
       head.appendChild(badges);
       card.appendChild(head);
+      // The same facts as the cards the server renders: category,
+      // district and the day reported.
       var meta = document.createElement("p");
       meta.className = "meta";
-      meta.dir = "auto";
-      meta.textContent = item.district;
+      var category = document.createElement("span");
+      category.className = "meta-category";
+      category.textContent = categoryNames[item.category] || item.category || "";
+      var district = document.createElement("span");
+      district.className = "meta-district";
+      district.dir = "auto";
+      district.textContent = item.district || "";
+      var when = document.createElement("span");
+      var time = document.createElement("time");
+      time.dir = "ltr";
+      time.setAttribute("datetime", item.at);
+      time.textContent = String(item.at || "").slice(0, 10);
+      when.appendChild(time);
+      meta.appendChild(category);
+      meta.appendChild(district);
+      meta.appendChild(when);
       card.appendChild(meta);
+      if (empty) empty.hidden = true;
       list.insertBefore(card, list.firstChild);
     }
     if (!card) return;
@@ -155,7 +175,9 @@
   function connect(delay, again) {
     var url = new URL(main.getAttribute("data-live"), location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-    if (position > 0) url.searchParams.set("since", String(position));
+    // Always from the position the page shows, 0 for an empty board: a
+    // case reported before the socket opened is replayed, not lost.
+    url.searchParams.set("since", String(position));
     var ws = new WebSocket(url.toString());
     ws.onopen = function () {
       delay = 1000;

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestEmptyBoardInABrowser opens the board of a new deployment, with no
+// case at all, and watches the first case reported arrive as a complete
+// card (status label, category, district, day) in place of the "no case
+// yet" note, without a reload: every deployment's first view.
+func TestEmptyBoardInABrowser(t *testing.T) {
+	t.Parallel()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("the browser test needs Chromium: apt-get install chromium")
+	}
+	ts := startServer(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox)...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	tab := newTab(t, browser)
+	step(t, tab, "open the empty board", chromedp.Steps(
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+		chromedp.Navigate(ts.url+"/?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS("[data-live-empty]")),
+	))
+	inTab(t, tab, "mark the page", chromedp.Evaluate[bool](`window.baytNotReloaded = true`))
+
+	id, _ := ts.report(map[string]any{"title": "Nid-de-poule rue de Rome", "category": "roads", "district": "Lafayette"})["id"].(string)
+	card := fmt.Sprintf(`[data-live-list] [data-case-id=%q]`, id)
+	step(t, tab, "wait for the first case", chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(card)),
+		chromedp.WaitNotVisible(chromedp.CSS("[data-live-empty]")),
+	))
+	got := inTab(t, tab, "read the card", chromedp.Evaluate[[]string](fmt.Sprintf(`(function (c) {
+		var badge = c.querySelector(".badge");
+		return [String(window.baytNotReloaded === true), badge.className, badge.textContent.trim(),
+			c.querySelector(".meta-category").textContent, c.querySelector(".meta-district").textContent,
+			c.querySelector("time").getAttribute("datetime"), c.querySelector("time").textContent,
+			document.querySelector('[data-count="total"]').textContent.trim()];
+	})(document.querySelector(%q))`, card)))
+	want := []string{"true", "badge status-reported", "Signalé", "Chaussées et trottoirs", "Lafayette"}
+	for i, w := range want {
+		if i >= len(got) || got[i] != w {
+			t.Errorf("card field %d = %q, want %q (all: %q)", i, got[min(i, len(got)-1)], w, got)
+		}
+	}
+	if len(got) == 8 && (got[5] == "" || got[6] == "" || got[7] != "1") {
+		t.Errorf("card time %q / %q, total %q: want the report's day and a total of 1", got[5], got[6], got[7])
+	}
+}
