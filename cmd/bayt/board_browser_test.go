@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -58,4 +60,34 @@ func TestEmptyBoardInABrowser(t *testing.T) {
 	if len(got) == 8 && (got[5] == "" || got[6] == "" || got[7] != "1") {
 		t.Errorf("card time %q / %q, total %q: want the report's day and a total of 1", got[5], got[6], got[7])
 	}
+
+	// With a department answering, every one of its figures is on the
+	// screen of a phone in Arabic: none cut off, none off to a side.
+	ts.must(200, "POST", "/api/v1/cases/"+id+"/triage", "advocate", map[string]any{"priority": "high"})
+	ts.must(200, "POST", "/api/v1/cases/"+id+"/forward", "advocate", map[string]any{"department": "roads_works"})
+	ts.settle()
+	step(t, tab, "open the board in Arabic", chromedp.Steps(
+		chromedp.Navigate(ts.url+"/?lang=ar"),
+		chromedp.WaitVisible(chromedp.CSS("table.departments tbody tr")),
+		chromedp.ScrollIntoView(chromedp.CSS("table.departments")),
+	))
+	cells := inTab(t, tab, "measure the figures", chromedp.Evaluate[[]string](`Array.prototype.map.call(
+		document.querySelectorAll("table.departments tbody td, table.departments tbody th"), function (c) {
+			var r = c.getBoundingClientRect();
+			var inside = r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth + 0.5;
+			return (inside ? "ok " : "cut ") + (c.getAttribute("data-label") || "name") + ": " + c.textContent.trim();
+		})`))
+	if len(cells) != 6 {
+		t.Fatalf("the department row has %d cells, want 6: %q", len(cells), cells)
+	}
+	for _, c := range cells {
+		if c[:3] != "ok " {
+			t.Errorf("on a 390-px Arabic board, %s", c)
+		}
+	}
+	shots, err := os.MkdirTemp("", "bayt-board-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, tab, filepath.Join(shots, "board-departments-phone-ar.png"))
 }
