@@ -641,7 +641,7 @@ func (d *pageData) timelineOf(events []domain.Recorded, collapse, manyKey string
 		name, hash := transport.EventName(e.Type), hex.EncodeToString(e.Hash)
 		it := timelineItem{
 			Type: name, Label: d.T("event." + name), Actor: d.T("role." + string(e.Metadata.Actor.Role)),
-			At: newStamp(e.RecordedAt), Hash: hash, ShortHash: hash,
+			At: newStamp(happenedAt(e)), Hash: hash, ShortHash: hash,
 		}
 		if len(it.ShortHash) > 12 {
 			it.ShortHash = it.ShortHash[:12]
@@ -702,6 +702,20 @@ func (d *pageData) timeline(events []domain.Recorded) []timelineItem {
 			it.Details = append(it.Details, detail{Label: d.T("tl.campaign"), Value: f.CampaignID})
 		}
 	})
+}
+
+// happenedAt is when an event's step happened: the time the domain
+// decided it at (every event carries one as "at"), which is when it was
+// recorded, except for a history loaded with its own dates (the demo
+// city, an import).
+func happenedAt(e domain.Recorded) time.Time {
+	var at struct {
+		At time.Time `json:"at"`
+	}
+	if err := json.Unmarshal(e.Data, &at); err != nil || at.At.IsZero() {
+		return e.RecordedAt
+	}
+	return at.At
 }
 
 func firstNonEmpty(xs ...string) string {

@@ -328,6 +328,23 @@ func TestTimelineCollapsesSupports(t *testing.T) {
 	}
 }
 
+// TestTimelineShowsWhenItHappened: a step is dated by the time the domain
+// decided it, which a history loaded with its own dates (the demo city)
+// sets apart from when the store recorded it.
+func TestTimelineShowsWhenItHappened(t *testing.T) {
+	t.Parallel()
+	s := newTestPages(t, false)
+	d := s.data(httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/?lang=en", nil), "")
+	recorded := time.Date(2026, 12, 3, 19, 0, 0, 0, time.UTC)
+	got := d.timeline([]domain.Recorded{
+		{Type: casefile.TypeCaseTriaged, Data: []byte(`{"priority":"high","at":"2026-02-14T09:30:00Z"}`), RecordedAt: recorded, Hash: []byte{1}},
+		{Type: casefile.TypeCaseTriaged, Data: []byte(`{"priority":"high"}`), RecordedAt: recorded, Hash: []byte{2}},
+	})
+	if len(got) != 2 || got[0].At.ISO != "2026-02-14T09:30:00Z" || got[1].At.ISO != "2026-12-03T19:00:00Z" {
+		t.Fatalf("timeline dates = %+v, want the event's own time, else when it was recorded", got)
+	}
+}
+
 func TestConsoleFormPage(t *testing.T) {
 	t.Parallel()
 	for post, page := range map[string]string{
