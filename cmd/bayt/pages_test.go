@@ -334,3 +334,27 @@ func TestPagesEphemeralBanner(t *testing.T) {
 	id := submatch(t, caseIDPattern, expectPage(t, done, http.StatusCreated, []string{"data-ephemeral", "شكرًا"}))
 	expectPage(t, ts.page("GET", "/cases/"+id, nil), http.StatusOK, []string{"data-ephemeral", "انقطاع الإنارة في نهج الزيتون", "الإنارة العمومية"})
 }
+
+// TestPreviewCards: a shared case or campaign link shows its title and
+// the start of its text (Open Graph), the public texts only, and an
+// address without the visitor's query.
+func TestPreviewCards(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	id, _ := ts.report(map[string]any{"title": "Trottoir effondré rue de Rome", "description": "Le trottoir s'est effondré devant l'école."})["id"].(string)
+	r := ts.do("GET", "/cases/"+id+"?lang=fr", "", nil)
+	body := string(r.body)
+	for _, want := range []string{
+		`<meta property="og:title" content="Trottoir effondré rue de Rome">`,
+		`<meta property="og:description" content="Le trottoir s&#39;est effondré devant l&#39;école.">`,
+		`<meta property="og:url" content="` + ts.url + `/cases/` + id + `">`,
+		`<meta property="og:locale" content="fr">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("case page lacks %s", want)
+		}
+	}
+	if home := string(ts.do("GET", "/", "", nil).body); strings.Contains(home, "og:title") {
+		t.Error("the board has a case's preview card")
+	}
+}

@@ -201,6 +201,7 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	d.Title = c.Title
+	d.setPreview(r, c.Title, c.Demand)
 	d.Body = body
 	s.render(w, r, http.StatusOK, "campaign", d)
 }

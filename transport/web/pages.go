@@ -272,6 +272,9 @@ type pageData struct {
 	Ephemeral bool
 	Langs     []langLink
 	Live      string // the live feed the page's script will follow, if any
+	// Preview is what a link to the page shows when shared (Open Graph),
+	// for the pages worth sharing: a case, a campaign.
+	Preview *preview
 	// Staff is who is signed in on a console page, nil elsewhere.
 	Staff *staffNav
 	// ConsoleCSS is the console's stylesheet, for console pages.
@@ -327,6 +330,25 @@ func consoleFormPage(p string) string {
 		return "/console/" + seg[0]
 	}
 	return "/console/" + seg[0] + "/" + seg[1]
+}
+
+// preview is a page's Open Graph card.
+type preview struct {
+	Title, Description, URL, Type string
+}
+
+// setPreview gives the page a preview card: its title, the start of
+// description, and its own address (absolute, as previews need), with no
+// query so that a shared link carries nothing of the visitor's.
+func (d *pageData) setPreview(r *http.Request, title, description string) {
+	scheme := "http"
+	if transport.Secure(r) {
+		scheme = "https"
+	}
+	if runes := []rune(strings.TrimSpace(description)); len(runes) > 200 {
+		description = string(runes[:199]) + "…"
+	}
+	d.Preview = &preview{Title: title, Description: description, URL: scheme + "://" + r.Host + r.URL.Path, Type: "article"}
 }
 
 // T returns the message key in the page's language, or the key itself if
@@ -609,6 +631,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		body.MergedInto, body.MergedHref = v.MergedInto, d.Link("/cases/"+v.MergedInto)
 	}
 	d.Title = v.Title
+	d.setPreview(r, v.Title, v.Description)
 	d.Body = body
 	s.render(w, r, http.StatusOK, "case", d)
 }
