@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -38,19 +40,8 @@ type axeViolation struct {
 // live feed without a reload.
 func TestPagesInABrowser(t *testing.T) {
 	t.Parallel()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("the browser test needs Chromium: apt-get install chromium")
-	}
-	axe, err := os.ReadFile(filepath.Join("..", "..", axeScript))
-	if err != nil {
-		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
-	}
-	shots, err := os.MkdirTemp("", "bayt-browser-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", shots)
+	browser, axe := startBrowser(t)
+	shots := tempShots(t, "bayt-browser-")
 
 	ts := startServer(t)
 	caseID, _ := ts.report(nil)["id"].(string)
@@ -59,29 +50,6 @@ func TestPagesInABrowser(t *testing.T) {
 	}
 	ts.settle()
 
-	// One browser for every page; each page gets a tab of its own. The
-	// browser asks for Italian, which Bayt does not speak, so a page
-	// without ?lang= is in its default language, Arabic.
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
-			chromedp.Flag("accept-lang", "it-IT,it"))...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	// The first run starts the browser; no timeout on it, since its
-	// context's end would stop the browser.
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
-
-	viewports := []struct {
-		name          string
-		width, height int64
-		opts          []chromedp.EmulateViewportOption
-	}{
-		{"phone", 390, 844, []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait}},
-		{"desktop", 1280, 900, nil},
-	}
 	pages := []struct {
 		name, path, lang, dir string
 	}{
@@ -89,12 +57,12 @@ func TestPagesInABrowser(t *testing.T) {
 		{"home-fr", "/?lang=fr", "fr", "ltr"},
 		{"case", "/cases/" + caseID, "ar", "rtl"},
 	}
-	for _, vp := range viewports {
+	for _, vp := range []viewport{phone, desktop} {
 		for _, pg := range pages {
 			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
 				tab := newTab(t, browser)
 				step(t, tab, "open "+pg.path, chromedp.Steps(
-					chromedp.EmulateViewport(vp.width, vp.height, vp.opts...),
+					vp.emulate(),
 					chromedp.Navigate(ts.url+pg.path),
 					chromedp.WaitVisible(chromedp.CSS("main")),
 				))
@@ -112,7 +80,7 @@ func TestPagesInABrowser(t *testing.T) {
 	t.Run("LiveBoard", func(t *testing.T) {
 		tab := newTab(t, browser)
 		step(t, tab, "open the board", chromedp.Steps(
-			chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+			phone.emulate(),
 			chromedp.Navigate(ts.url+"/"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-live-list] [data-case-id="`+caseID+`"]`)),
 		))
@@ -145,6 +113,88 @@ func TestPagesInABrowser(t *testing.T) {
 	})
 }
 
+// startBrowser starts headless Chromium for the test, stopped when it
+// ends, and reads axe-core. The browser asks for Italian, which Bayt does
+// not speak, so a page without ?lang= is in its default language, Arabic.
+func startBrowser(t *testing.T) (browser context.Context, axe []byte) {
+	t.Helper()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("the browser test needs Chromium: apt-get install chromium")
+	}
+	axe, err = os.ReadFile(filepath.Join("..", "..", axeScript))
+	if err != nil {
+		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
+			chromedp.Flag("accept-lang", "it-IT,it"))...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	// The first run starts the browser; no timeout on it, since its
+	// context's end would stop the browser.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	return browser, axe
+}
+
+// newPerson opens a browser context of its own, with its own cookies, as
+// a second person at another computer would have; it returns its first
+// tab, and the tabs opened from it share its cookies.
+func newPerson(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	person, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(person); err != nil {
+		t.Fatalf("open a browser context: %v", err)
+	}
+	askForItalian(t, person)
+	return person
+}
+
+// askForItalian makes the tab ask for Italian only. The browser's flag
+// does that for its first browser context, but a browser context opened
+// later adds English to it, which Bayt speaks: its pages would then
+// answer in English where a visitor who asks for no language Bayt speaks
+// gets Arabic.
+func askForItalian(t *testing.T, tab context.Context) {
+	t.Helper()
+	ua := inTab(t, tab, "read the user agent", chromedp.Evaluate[string](`navigator.userAgent`))
+	step(t, tab, "ask for Italian", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: "it-IT,it"})
+		return err
+	}))
+}
+
+// tempShots makes a directory for the test's screenshots.
+func tempShots(t *testing.T, prefix string) string {
+	t.Helper()
+	shots, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+	return shots
+}
+
+// The sizes pages are checked at: a phone held upright, and a desktop.
+var (
+	phone   = viewport{"phone", 390, 844, []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait}}
+	desktop = viewport{"desktop", 1280, 900, nil}
+)
+
+type viewport struct {
+	name          string
+	width, height int64
+	opts          []chromedp.EmulateViewportOption
+}
+
+func (vp viewport) emulate() chromedp.Action[chromedp.Void] {
+	return chromedp.EmulateViewport(vp.width, vp.height, vp.opts...)
+}
+
 // newTab opens a tab of the browser, closed when the test ends.
 func newTab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
@@ -153,6 +203,7 @@ func newTab(t *testing.T, browser context.Context) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
+	askForItalian(t, tab)
 	return tab
 }
 

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -422,19 +419,8 @@ func TestConsoleCases(t *testing.T) {
 // a reload, keeping the focus where it was.
 func TestConsoleCasesInABrowser(t *testing.T) {
 	t.Parallel()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("the browser test needs Chromium: apt-get install chromium")
-	}
-	axe, err := os.ReadFile(filepath.Join("..", "..", axeScript))
-	if err != nil {
-		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
-	}
-	shots, err := os.MkdirTemp("", "bayt-console-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", shots)
+	browser, axe := startBrowser(t)
+	shots := tempShots(t, "bayt-console-")
 
 	ts := startServer(t)
 	reported, _ := ts.report(map[string]any{"reporter": map[string]any{"name": "Salma Mnasriyya", "phone": "+216 20 555 019"}})["id"].(string)
@@ -442,15 +428,6 @@ func TestConsoleCasesInABrowser(t *testing.T) {
 	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+fwd+"/comments", "advocate", map[string]any{"body": "Internal note", "visibility": "internal"})
 	ts.settle()
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
-			chromedp.Flag("accept-lang", "it-IT,it"))...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
 	// One tab signs in; the session cookie serves every tab of the
 	// browser.
 	tab := newTab(t, browser)
