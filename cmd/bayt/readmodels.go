@@ -25,12 +25,15 @@ const (
 // folder under projections/ and an entry here: bayt serve then runs it,
 // in memory or on PostgreSQL, and bayt projections rebuild and status know
 // it.
-func readModels() projections.Registry {
+//
+// zone is the city's time zone, which the case list numbers cases by.
+func readModels(zone *time.Location) projections.Registry {
+	cases := caselist.Config{Zone: zone}
 	return projections.Registry{
 		{
 			Name:     caselist.Name,
-			Postgres: func(pool *pgxpool.Pool) projections.Tabled { return caselist.NewPostgres(pool) },
-			Memory:   func() projections.Memory { return caselist.NewMemory() },
+			Postgres: func(pool *pgxpool.Pool) projections.Tabled { return caselist.NewPostgres(pool, cases) },
+			Memory:   func() projections.Memory { return caselist.NewMemory(cases) },
 			Feeds:    boardPublic,
 		},
 		{

@@ -102,6 +102,10 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	if err != nil {
 		return nil, fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
 	}
+	zone, err := cfg.zone()
+	if err != nil {
+		return nil, err
+	}
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
 		Logger:     logger,
@@ -114,7 +118,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		logger.Warn(transport.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
 		p.closers = append(p.closers, store.Close)
-		rs, err := newReadSide(readModels(), nil)
+		rs, err := newReadSide(readModels(zone), nil)
 		if err != nil {
 			p.close()
 			return nil, err
@@ -174,7 +178,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		})
 		store := eventstore.New(pool, eventstore.Config{Logger: logger, MasterKey: mk})
 		p.closers = append(p.closers, store.Close)
-		rs, err := newReadSide(readModels(), pool)
+		rs, err := newReadSide(readModels(zone), pool)
 		if err != nil {
 			p.close()
 			return nil, err
