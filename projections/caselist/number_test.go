@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	_ "time/tzdata" // Africa/Tunis wherever the tests run
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
