@@ -8,8 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	// The zone database, for BAYT_TIMEZONE on a server that has none.
-	_ "time/tzdata"
+	_ "time/tzdata" // the zone database, for BAYT_TIMEZONE on a server without one
 
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/migrations"

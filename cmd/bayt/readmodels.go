@@ -12,6 +12,7 @@ import (
 	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -45,10 +46,11 @@ func readModels(zone *time.Location) projections.Registry {
 	}
 }
 
-// caseQueries is what the API, the public board's hub and the SLA watch
-// read from the case list.
+// caseQueries is what the API, the pages, the public board's hub and the
+// SLA watch read from the case list.
 type caseQueries interface {
 	api.CaseLister
+	web.CaseLister
 	api.Boards
 	api.ResolvedCounter
 	live.Feed

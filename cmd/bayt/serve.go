@@ -84,6 +84,8 @@ type program struct {
 	pool *pgxpool.Pool
 	// keyedHash is the services' keyed hash, which the pages use too.
 	keyedHash func(purpose, text string) string
+	// cases is the case list, which the pages read more of than the API.
+	cases caseQueries
 	// directory edits the directory, and directoryHistory reads its
 	// stream, for the console.
 	directory        *directory.Service
@@ -137,6 +139,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.Network, apiCfg.Resolved = net, list
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
+		p.cases = list
 		tokens := eventstore.NewMemoryTokens()
 		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
@@ -194,6 +197,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
+		p.cases = list
 		tokens := eventstore.NewTokens(pool)
 		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
@@ -224,7 +228,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
-		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens},
+		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
 			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
