@@ -477,3 +477,18 @@ func TestPetitionFromPage(t *testing.T) {
 		t.Errorf("signatures %v after a refusal, want 2", n)
 	}
 }
+
+func TestTimezoneConfig(t *testing.T) {
+	for value, ok := range map[string]bool{"": true, "Africa/Tunis": true, "UTC": true, "Europe/Paris": true, "Mars/Olympus": false, "+01:00": false} {
+		t.Setenv("BAYT_TIMEZONE", value)
+		cfg := configFromEnv()
+		cfg.Memory, cfg.DatabaseURL = true, ""
+		if err := cfg.validate(); (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), "BAYT_TIMEZONE")) {
+			t.Errorf("BAYT_TIMEZONE=%q: validate = %v, want ok %v", value, err, ok)
+		}
+	}
+	t.Setenv("BAYT_TIMEZONE", "")
+	if zone, err := configFromEnv().zone(); err != nil || zone.String() != "Africa/Tunis" {
+		t.Errorf("the default zone is %v (%v), want Africa/Tunis", zone, err)
+	}
+}
