@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zone database, for BAYT_TIMEZONE on a server without one
 
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/migrations"
@@ -40,6 +41,9 @@ type config struct {
 	// sessionIdleErr is a BAYT_SESSION_IDLE that is not a duration,
 	// told by validate.
 	sessionIdleErr error
+	// Timezone is the city's time zone (BAYT_TIMEZONE, an IANA name): the
+	// year a case's public number counts in is its report's year there.
+	Timezone string
 	// Memory serves from the in-memory store, which keeps nothing when
 	// Bayt stops. Only --memory asks for it: a deployment that forgot
 	// DATABASE_URL must not start and lose every report at its restart.
@@ -71,6 +75,7 @@ func configFromEnv() config {
 		TrustedProxies:   os.Getenv("BAYT_TRUSTED_PROXIES"),
 		ShutdownTimeout:  10 * time.Second,
 		StatementTimeout: 30 * time.Second,
+		Timezone:         envOr("BAYT_TIMEZONE", defaultTimezone),
 	}
 	if v, err := strconv.Atoi(os.Getenv("BAYT_PUBLIC_WRITE_LIMIT")); err == nil {
 		c.PublicWriteLimit = v
@@ -83,6 +88,19 @@ func configFromEnv() config {
 		c.SessionIdle, c.sessionIdleErr = time.ParseDuration(v)
 	}
 	return c
+}
+
+// defaultTimezone is the zone of the city Bayt was first made for.
+const defaultTimezone = "Africa/Tunis"
+
+// zone returns the city's time zone. The zone database is embedded in the
+// binary (time/tzdata), so a server without one still finds it.
+func (c config) zone() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil || c.Timezone == "" {
+		return nil, fmt.Errorf("%w: BAYT_TIMEZONE must name a time zone, such as Africa/Tunis, not %q", errUsage, c.Timezone)
+	}
+	return loc, nil
 }
 
 func envOr(key, def string) string {
@@ -118,6 +136,9 @@ func (c config) validate() error {
 	}
 	if c.sessionIdleErr != nil || c.SessionIdle < time.Minute {
 		return fmt.Errorf("%w: BAYT_SESSION_IDLE must be a duration of a minute or more, such as 8h or 30m", errUsage)
+	}
+	if _, err := c.zone(); err != nil {
+		return err
 	}
 	return nil
 }

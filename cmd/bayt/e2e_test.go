@@ -62,7 +62,7 @@ func (ts *testServer) settle() {
 	for {
 		ts.read.mu.Lock()
 		behind := ""
-		for _, name := range readModels().Names() {
+		for _, name := range readModels(nil).Names() {
 			if ts.read.pos[name] < head {
 				behind = fmt.Sprintf("%s at %d", name, ts.read.pos[name])
 			}

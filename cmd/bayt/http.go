@@ -31,10 +31,11 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 }
 
 // pageDeps are what the pages need beyond the API's configuration: the
-// services' keyed hash, the staff console's door, and the directory's
+// case list's lookups, the services' keyed hash, the staff console's door, and the directory's
 // service and history for its admins.
 type pageDeps struct {
 	keyedHash        func(purpose, text string) string
+	cases            web.CaseLister
 	staff            web.Staff
 	directory        *directory.Service
 	directoryHistory web.DirectoryHistory
@@ -46,7 +47,7 @@ type pageDeps struct {
 func webConfig(c api.Config, pages pageDeps) web.Config {
 	w := web.Config{
 		Ephemeral: c.Ephemeral, Logger: c.Logger, Directory: c.Directory,
-		Cases: c.Cases, CaseList: c.CaseList, Boards: c.Boards,
+		Cases: c.Cases, CaseList: pages.cases, Boards: c.Boards,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
 	}

@@ -28,6 +28,11 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		_, _ = fmt.Fprintln(stderr, "usage: bayt projections rebuild [NAME] | bayt projections status")
 		return errUsage
 	}
+	// The zone numbers cases: a rebuild must number them as bayt serve does.
+	zone, err := configFromEnv().zone()
+	if err != nil {
+		return err
+	}
 	pool, names, err := databaseCommand(ctx, "projections "+args[0], args[1:], stderr, true, nil)
 	if err != nil {
 		return err
@@ -35,7 +40,7 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	defer pool.Close()
 	store := eventstore.New(pool, eventstore.Config{})
 	defer store.Close()
-	reg := readModels()
+	reg := readModels(zone)
 	if args[0] == "status" {
 		return projectionsStatus(ctx, stdout, pool, store, reg)
 	}

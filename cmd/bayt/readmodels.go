@@ -12,6 +12,7 @@ import (
 	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -25,12 +26,15 @@ const (
 // folder under projections/ and an entry here: bayt serve then runs it,
 // in memory or on PostgreSQL, and bayt projections rebuild and status know
 // it.
-func readModels() projections.Registry {
+//
+// zone is the city's time zone, which the case list numbers cases by.
+func readModels(zone *time.Location) projections.Registry {
+	cases := caselist.Config{Zone: zone}
 	return projections.Registry{
 		{
 			Name:     caselist.Name,
-			Postgres: func(pool *pgxpool.Pool) projections.Tabled { return caselist.NewPostgres(pool) },
-			Memory:   func() projections.Memory { return caselist.NewMemory() },
+			Postgres: func(pool *pgxpool.Pool) projections.Tabled { return caselist.NewPostgres(pool, cases) },
+			Memory:   func() projections.Memory { return caselist.NewMemory(cases) },
 			Feeds:    boardPublic,
 		},
 		{
@@ -42,10 +46,11 @@ func readModels() projections.Registry {
 	}
 }
 
-// caseQueries is what the API, the public board's hub and the SLA watch
-// read from the case list.
+// caseQueries is what the API, the pages, the public board's hub and the
+// SLA watch read from the case list.
 type caseQueries interface {
 	api.CaseLister
+	web.CaseLister
 	api.Boards
 	api.ResolvedCounter
 	live.Feed

@@ -15,7 +15,7 @@ import (
 // and the SLA watch ask, and what it feeds is a live board.
 func TestReadModelsRegistry(t *testing.T) {
 	t.Parallel()
-	reg := readModels()
+	reg := readModels(nil)
 	if err := reg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestProjectionsCommand(t *testing.T) {
 	if head == nil || head[1] == "0" {
 		t.Fatalf("status before any runner: %q", out)
 	}
-	for _, name := range readModels().Names() {
+	for _, name := range readModels(nil).Names() {
 		// Nothing has applied the log yet: the whole log is the lag.
 		if !regexp.MustCompile(`(?m)^` + name + ` +position 0 +lag ` + head[1] + ` +updated never$`).MatchString(out) {
 			t.Errorf("status does not show %s unapplied:\n%s", name, out)
@@ -78,7 +78,7 @@ func TestProjectionsCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range readModels().Names() {
+	for _, name := range readModels(nil).Names() {
 		if !strings.Contains(out, "rebuilt "+name+": "+head[1]+" events") {
 			t.Errorf("rebuild does not report %s over %s events:\n%s", name, head[1], out)
 		}
@@ -87,7 +87,7 @@ func TestProjectionsCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range readModels().Names() {
+	for _, name := range readModels(nil).Names() {
 		if !regexp.MustCompile(`(?m)^` + name + ` +position ` + head[1] + ` +lag 0 `).MatchString(out) {
 			t.Errorf("status after the rebuild does not show %s caught up:\n%s", name, out)
 		}

@@ -84,6 +84,8 @@ type program struct {
 	pool *pgxpool.Pool
 	// keyedHash is the services' keyed hash, which the pages use too.
 	keyedHash func(purpose, text string) string
+	// cases is the case list, which the pages read more of than the API.
+	cases caseQueries
 	// directory edits the directory, and directoryHistory reads its
 	// stream, for the console.
 	directory        *directory.Service
@@ -102,6 +104,10 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	if err != nil {
 		return nil, fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
 	}
+	zone, err := cfg.zone()
+	if err != nil {
+		return nil, err
+	}
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
 		Logger:     logger,
@@ -114,7 +120,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		logger.Warn(transport.EphemeralWarning)
 		store := eventstore.NewMemory(nil)
 		p.closers = append(p.closers, store.Close)
-		rs, err := newReadSide(readModels(), nil)
+		rs, err := newReadSide(readModels(zone), nil)
 		if err != nil {
 			p.close()
 			return nil, err
@@ -133,6 +139,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		apiCfg.Network, apiCfg.Resolved = net, list
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
+		p.cases = list
 		tokens := eventstore.NewMemoryTokens()
 		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
@@ -174,7 +181,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		})
 		store := eventstore.New(pool, eventstore.Config{Logger: logger, MasterKey: mk})
 		p.closers = append(p.closers, store.Close)
-		rs, err := newReadSide(readModels(), pool)
+		rs, err := newReadSide(readModels(zone), pool)
 		if err != nil {
 			p.close()
 			return nil, err
@@ -190,6 +197,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
+		p.cases = list
 		tokens := eventstore.NewTokens(pool)
 		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
@@ -220,7 +228,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
-		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens},
+		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
 			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

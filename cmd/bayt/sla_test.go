@@ -59,7 +59,7 @@ func TestSLABreachRecordedOnce(t *testing.T) {
 		t.Fatalf("%d breaches after the first sweep, want 1", n)
 	}
 	ts.expectRead("the list to see the breach", func() bool {
-		ids, err := caselist.NewPostgres(ts.pool).Unbreached(context.Background(), later, 10)
+		ids, err := caselist.NewPostgres(ts.pool, caselist.Config{}).Unbreached(context.Background(), later, 10)
 		return err == nil && len(ids) == 0
 	})
 	w.sweep(context.Background())
@@ -77,7 +77,7 @@ func slaWatchAt(ts *testServer, store *eventstore.Store, at time.Time) slaWatch 
 	ports := newPorts(eventstore.NewVault(ts.pool, ts.mk), eventstore.NewHasher().Sum)
 	ports.NowFunc = func() time.Time { return at }
 	cases := casefile.NewService(eventstore.NewRepository(store, caseCodec()), directory.Default(), ports)
-	return slaWatch{overdue: caselist.NewPostgres(ts.pool), cases: cases, every: time.Hour, log: discardLogger(), nowFunc: ports.NowFunc}
+	return slaWatch{overdue: caselist.NewPostgres(ts.pool, caselist.Config{}), cases: cases, every: time.Hour, log: discardLogger(), nowFunc: ports.NowFunc}
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -157,6 +157,12 @@ type Case struct {
 	ResolvedAt        *time.Time
 	ResolvedWithinSLA bool
 
+	// Number is the case's short public number (see FormatNumber). It
+	// counts the reports of the whole log, which one case's events cannot
+	// tell: Apply never sets it, and only a case read from the case list
+	// has it.
+	Number string
+
 	// supporterKeys holds every supporter key recorded. It is unexported
 	// so that a state rendered carelessly cannot leak them.
 	supporterKeys map[string]struct{}

@@ -3,7 +3,6 @@ package casefile
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -60,8 +59,7 @@ func (s *Service) Report(ctx context.Context, cmd Report, reporter domain.Person
 	cmd.Now = s.ports.Now()
 	cmd.ID = StreamPrefix + s.ports.NewIDFunc()
 	token := newTrackingToken()
-	sum := sha256.Sum256([]byte(token))
-	cmd.TrackingTokenHash = sum[:]
+	cmd.TrackingTokenHash = TrackingTokenHash(token)
 	reporter = reporter.Trimmed()
 	cmd.ReporterSubject = ""
 	// Decide once on an empty case, so that every problem is told at once
@@ -216,8 +214,7 @@ func (c *Case) AsReporter(a domain.Actor, token string) domain.Actor {
 	if token == "" || a.Role != domain.RolePublic || len(c.TrackingTokenHash) == 0 {
 		return a
 	}
-	sum := sha256.Sum256([]byte(token))
-	if subtle.ConstantTimeCompare(sum[:], c.TrackingTokenHash) == 1 {
+	if subtle.ConstantTimeCompare(TrackingTokenHash(token), c.TrackingTokenHash) == 1 {
 		return domain.Actor{Role: domain.RoleReporter}
 	}
 	return a

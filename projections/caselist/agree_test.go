@@ -7,6 +7,7 @@ import (
 
 	"testing"
 
+	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 	"github.com/citizenhouse/bayt/projections"
@@ -24,6 +25,8 @@ type queries interface {
 	Snapshot(ctx context.Context, now time.Time) (int64, any, error)
 	Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error)
 	CountResolved(ctx context.Context, ids []string) (int, error)
+	Number(ctx context.Context, id string) (string, error)
+	Tracked(ctx context.Context, token string) (string, error)
 }
 
 type query = projectionstest.Query[queries]
@@ -57,6 +60,38 @@ func TestSuite(t *testing.T) {
 			return m.CountResolved(ctx, append(log.Cases, log.Cases[0]))
 		}},
 	}
+	qs = append(qs,
+		query{Name: "Numbers", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			var out []string
+			for _, id := range append(log.Cases, "case-unknown") {
+				n, err := m.Number(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, n)
+			}
+			return out, nil
+		}},
+		query{Name: "Tracked", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			var out []string
+			for _, id := range log.Cases {
+				found, err := m.Tracked(ctx, projectionstest.TrackingToken(id))
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, found)
+			}
+			_, err := m.Tracked(ctx, projectionstest.TrackingToken("case-unknown"))
+			return append(out, fmt.Sprint(domain.KindOf(err))), nil
+		}},
+		query{Name: "List/IDs", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			// A hidden case among them: the public never gets it.
+			return m.List(ctx, caselist.Filter{IDs: log.Cases[3:], Now: log.Now})
+		}},
+		query{Name: "List/IDsStaff", Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
+			return m.List(ctx, caselist.Filter{IDs: log.Cases[3:], Staff: true, Limit: 3, Now: log.Now})
+		}},
+	)
 	// Pages of one split the cases reported in the same microsecond.
 	for _, limit := range []int{1, 2} {
 		qs = append(qs, query{Name: fmt.Sprintf("ListPagedBy%d", limit), Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
@@ -85,6 +120,10 @@ func TestSuite(t *testing.T) {
 		"Due": {Order: caselist.OrderDue}, "DueStaff": {Order: caselist.OrderDue, Staff: true},
 		"DueDepartment": {Order: caselist.OrderDue, Staff: true, Department: "roads_works", Limit: 2},
 		"DueOverdue":    {Order: caselist.OrderDue, Overdue: &yes},
+		// Numbers: the case of a number alone; a search for one, typed as
+		// residents do, finds it beside any text that holds it.
+		"Number": {Number: "2026-3"}, "SearchNumber": {Q: "2026-0002"}, "SearchRank": {Q: "٤"},
+		"NumberHiddenStaff": {Number: "2026-0009", Staff: true},
 	} {
 		qs = append(qs, query{Name: "List/" + name, Ask: func(ctx context.Context, m queries, log *projectionstest.Log) (any, error) {
 			f.Now = log.Now
@@ -96,8 +135,8 @@ func TestSuite(t *testing.T) {
 			pool, _ := eventstoretest.Schema(t, nil)
 			return pool
 		},
-		Postgres: func(pool *pgxpool.Pool) queries { return caselist.NewPostgres(pool) },
-		Memory:   func() queries { return caselist.NewMemory() },
+		Postgres: func(pool *pgxpool.Pool) queries { return caselist.NewPostgres(pool, caselist.Config{}) },
+		Memory:   func() queries { return caselist.NewMemory(caselist.Config{}) },
 		Queries:  qs,
 	})
 }

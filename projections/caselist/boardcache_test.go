@@ -25,7 +25,7 @@ func TestBoardIsComputedOncePerPosition(t *testing.T) {
 	ctx := context.Background()
 	const askers = 20
 	pool, _ := eventstoretest.Schema(t, &eventstoretest.SchemaOpts{MaxConns: 8})
-	pg := caselist.NewPostgres(pool)
+	pg := caselist.NewPostgres(pool, caselist.Config{})
 	s := newScenario(t)
 	ids := s.city()
 	if _, err := projections.ApplyBatch(ctx, pool, pg, s.events); err != nil {

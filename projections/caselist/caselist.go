@@ -3,6 +3,7 @@ package caselist
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,22 @@ import (
 // Name is the projection's name in checkpoints and leases.
 const Name = "case_list"
 
+// Config is what the case list needs besides its storage.
+type Config struct {
+	// Zone is the city's time zone: a case's number counts the reports of
+	// the year its report falls in there (casefile.NumberYear). UTC when
+	// nil. The numbers a rebuild gives follow the zone of the day, so the
+	// zone of a deployment is set once.
+	Zone *time.Location
+}
+
+func (c Config) zone() *time.Location {
+	if c.Zone == nil {
+		return time.UTC
+	}
+	return c.Zone
+}
+
 // Filter selects cases. Empty fields do not filter.
 type Filter struct {
 	Status     string
@@ -23,8 +40,15 @@ type Filter struct {
 	Overdue    *bool
 	// Q matches title and description, case-insensitively: the texts the
 	// public reads, and for Staff also the reporter's own texts that
-	// moderation replaced.
-	Q      string
+	// moderation replaced. A Q that reads as a case number (2026-0142,
+	// 2026-142, or a bare 142 for the current year in the city) also finds
+	// the case of that number.
+	Q string
+	// Number selects the case of that number alone (casefile.ParseNumber
+	// reads it); one that is not a case number is invalid.
+	Number string
+	// IDs, when not nil, selects those cases alone.
+	IDs    []string
 	Cursor string
 	Limit  int
 	// Now decides what is overdue.
@@ -79,7 +103,26 @@ func (f *Filter) normalise() error {
 		return domain.Invalid("order", "unknown order")
 	}
 	f.Q = strings.ToLower(strings.TrimSpace(f.Q))
+	if f.Number != "" {
+		n, ok := casefile.ParseNumber(f.Number)
+		if !ok {
+			return domain.Invalid("number", "not a case number")
+		}
+		f.Number = n
+	}
 	return nil
+}
+
+// searchNumber returns the case number f.Q reads as, or "": a bare rank is
+// of the current year in zone, when f.Now tells it.
+func (f *Filter) searchNumber(zone *time.Location) string {
+	if n, ok := casefile.ParseNumber(f.Q); ok {
+		return n
+	}
+	if n, ok := casefile.ParseRank(f.Q); ok && !f.Now.IsZero() {
+		return casefile.FormatNumber(casefile.NumberYear(f.Now, zone), n)
+	}
+	return ""
 }
 
 func cursorOf(c casefile.Case) string {
@@ -230,14 +273,30 @@ func caseIDs(events []projections.Event) []string {
 	return dedupe(ids)
 }
 
+// folded is what a batch does to the case list.
+type folded struct {
+	// ids are the cases touched, in first-touched order, and rows their
+	// rows as the batch leaves them.
+	ids  []string
+	rows []Row
+	// tokens holds, by index of ids, the tracking token hash of each case
+	// whose report is in the batch (nil for the others): what the list
+	// finds a case by when its reporter comes back, kept beside the row
+	// and never in it.
+	tokens [][]byte
+	// last is the position of each case's newest event.
+	last map[string]int64
+	// feed holds the feed items of the public events, and edits the
+	// moderations' edits of earlier feed items.
+	feed  []FeedItem
+	edits []feedEdit
+}
+
 // foldRows turns the stored rows of the cases among events into cases,
 // folds the events onto them with the case's own Apply, and turns them
 // back into rows. Both implementations fold through the stored form, so
-// they cannot drift apart. It returns the ids of the cases touched, in
-// first-touched order, their rows, the position of each one's newest
-// event, the feed items of the public events and the moderations' edits of
-// earlier feed items.
-func foldRows(events []projections.Event, stored map[string]Row) ([]string, []Row, map[string]int64, []FeedItem, []feedEdit, error) {
+// they cannot drift apart.
+func foldRows(events []projections.Event, stored map[string]Row) (folded, error) {
 	states := make(map[string]*casefile.Case, len(stored))
 	for id, r := range stored {
 		c := r.Case()
@@ -245,13 +304,47 @@ func foldRows(events []projections.Event, stored map[string]Row) ([]string, []Ro
 	}
 	ids, last, feed, edits, err := fold(events, states)
 	if err != nil {
-		return nil, nil, nil, nil, nil, err
+		return folded{}, err
 	}
-	rows := make([]Row, len(ids))
+	out := folded{ids: ids, rows: make([]Row, len(ids)), tokens: make([][]byte, len(ids)), last: last, feed: feed, edits: edits}
 	for i, id := range ids {
-		rows[i] = rowOf(states[id])
+		out.rows[i] = rowOf(states[id])
+		if _, old := stored[id]; !old {
+			out.tokens[i] = states[id].TrackingTokenHash
+		}
 	}
-	return ids, rows, last, feed, edits, nil
+	return out, nil
+}
+
+// unnumberedYears returns the years whose counts the rows without a number
+// move on, in the order they first appear.
+func unnumberedYears(rows []Row, zone *time.Location) []int {
+	var years []int
+	for i := range rows {
+		if r := &rows[i]; r.Number == "" && r.ID != "" {
+			if y := casefile.NumberYear(r.CreatedAt, zone); !slices.Contains(years, y) {
+				years = append(years, y)
+			}
+		}
+	}
+	return years
+}
+
+// numberRows gives each row without a number, in order, the next number of
+// its report's year in zone; last holds each year's last rank given, and
+// moves on. Rows come in first-touched order, and a case is first touched
+// by its report, so the numbers follow the reports' order in the log
+// however the log is cut into batches: a rebuild gives the same numbers.
+func numberRows(rows []Row, zone *time.Location, last map[int]int) {
+	for i := range rows {
+		r := &rows[i]
+		if r.Number != "" || r.ID == "" {
+			continue // a row without a report has no year to count in
+		}
+		y := casefile.NumberYear(r.CreatedAt, zone)
+		last[y]++
+		r.Number = casefile.FormatNumber(y, last[y])
+	}
 }
 
 func dedupe(xs []string) []string {

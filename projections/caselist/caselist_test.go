@@ -117,7 +117,7 @@ func TestReadModels(t *testing.T) {
 	build := map[string]func(t *testing.T, events []projections.Event) model{
 		"Postgres": func(t *testing.T, events []projections.Event) model {
 			pool, _ := eventstoretest.Schema(t, nil)
-			pg := caselist.NewPostgres(pool)
+			pg := caselist.NewPostgres(pool, caselist.Config{})
 			// Two batches, to exercise loading existing rows.
 			for _, part := range [][]projections.Event{events[:7], events[7:]} {
 				if _, err := projections.ApplyBatch(ctx, pool, pg, part); err != nil {
@@ -131,7 +131,7 @@ func TestReadModels(t *testing.T) {
 			return pg
 		},
 		"Memory": func(t *testing.T, events []projections.Event) model {
-			m := caselist.NewMemory()
+			m := caselist.NewMemory(caselist.Config{})
 			for _, part := range [][]projections.Event{events[:7], events[7:], events} {
 				if err := m.Apply(ctx, part); err != nil {
 					t.Fatal(err)
@@ -272,7 +272,7 @@ func TestRebuildMatchesLive(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool, _ := eventstoretest.Schema(t, nil)
-	pg := caselist.NewPostgres(pool)
+	pg := caselist.NewPostgres(pool, caselist.Config{})
 	s := newScenario(t)
 	s.city()
 	for i := range 40 {
@@ -295,6 +295,7 @@ func TestRebuildMatchesLive(t *testing.T) {
 			"SELECT string_agg(c::text, E'\\n' ORDER BY id) FROM case_list c",
 			"SELECT string_agg(f::text, E'\\n' ORDER BY position) FROM public_feed f",
 			"SELECT position::text FROM checkpoints WHERE name = 'case_list'",
+			"SELECT string_agg(n::text, E'\\n' ORDER BY year) FROM case_numbers n",
 		} {
 			var part string
 			if err := pool.QueryRow(ctx, q).Scan(&part); err != nil {
@@ -346,7 +347,7 @@ func (l *growingLog) Head(context.Context) (int64, error) { return int64(l.visib
 func BenchmarkRebuild(b *testing.B) {
 	ctx := context.Background()
 	pool, _ := eventstoretest.Schema(b, nil)
-	pg := caselist.NewPostgres(pool)
+	pg := caselist.NewPostgres(pool, caselist.Config{})
 	dir := directory.Default()
 	var events []projections.Event
 	for len(events) < 50_000 {
@@ -441,7 +442,7 @@ func TestModeration(t *testing.T) {
 		for impl, newModel := range map[string]func(t *testing.T) model{
 			"Postgres": func(t *testing.T) model {
 				pool, _ := eventstoretest.Schema(t, nil)
-				pg := caselist.NewPostgres(pool)
+				pg := caselist.NewPostgres(pool, caselist.Config{})
 				for _, b := range batches {
 					if _, err := projections.ApplyBatch(ctx, pool, pg, b); err != nil {
 						t.Fatal(err)
@@ -450,7 +451,7 @@ func TestModeration(t *testing.T) {
 				return pg
 			},
 			"Memory": func(t *testing.T) model {
-				m := caselist.NewMemory()
+				m := caselist.NewMemory(caselist.Config{})
 				for _, b := range batches {
 					if err := m.Apply(ctx, b); err != nil {
 						t.Fatal(err)

@@ -6,4 +6,10 @@
 // Bayt running without a database. Both keep the same Row per case and
 // fold through it, and both answer every query the same way, in the same
 // order (projectionstest checks it).
+//
+// The list also numbers the cases: each report, as it is folded, takes the
+// next number of its year in the city's zone (casefile.FormatNumber), in
+// the order of the log, so a rebuild gives every case the number it had.
+// And it finds a case by its tracking token, through the token's hash that
+// the report's event keeps.
 package caselist

@@ -19,7 +19,7 @@ func TestFeedMovesTheCounts(t *testing.T) {
 	ctx := context.Background()
 	log := projectionstest.NewLog(t)
 	at := func(q int) *caselist.Memory {
-		m := caselist.NewMemory()
+		m := caselist.NewMemory(caselist.Config{})
 		if q > 0 {
 			if err := m.Apply(ctx, log.Events[:q]); err != nil {
 				t.Fatal(err)

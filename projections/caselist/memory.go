@@ -3,10 +3,14 @@ package caselist
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections"
 )
 
@@ -20,12 +24,19 @@ type Memory struct {
 	feed     []FeedItem
 	position int64
 	boards   boardCache
+	zone     *time.Location
+	// last is each year's last number given; tokens finds a case by its
+	// tracking token's hash (hex).
+	last   map[int]int
+	tokens map[string]string
 }
 
 var _ projections.Memory = (*Memory)(nil)
 
 // NewMemory returns an empty in-memory case list.
-func NewMemory() *Memory { return &Memory{rows: map[string]Row{}} }
+func NewMemory(cfg Config) *Memory {
+	return &Memory{rows: map[string]Row{}, zone: cfg.zone(), last: map[int]int{}, tokens: map[string]string{}}
+}
 
 // Apply folds events into the list; events at or below the position
 // already applied are skipped.
@@ -47,17 +58,21 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 			stored[id] = r
 		}
 	}
-	ids, rows, _, feed, edits, err := foldRows(events, stored)
+	f, err := foldRows(events, stored)
 	if err != nil {
 		return err
 	}
-	for i, id := range ids {
-		m.rows[id] = rows[i]
+	numberRows(f.rows, m.zone, m.last)
+	for i, id := range f.ids {
+		m.rows[id] = f.rows[i]
+		if f.tokens[i] != nil {
+			m.tokens[hex.EncodeToString(f.tokens[i])] = id
+		}
 	}
-	for _, ed := range edits {
+	for _, ed := range f.edits {
 		m.feed = ed.editAll(m.feed)
 	}
-	m.feed = append(m.feed, feed...)
+	m.feed = append(m.feed, f.feed...)
 	m.position = events[len(events)-1].Position
 	return nil
 }
@@ -103,10 +118,11 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	number := f.searchNumber(m.zone)
 	m.mu.RLock()
 	var all []Row
 	for _, r := range m.rows {
-		if matches(&r, f, cur) {
+		if matches(&r, f, number, cur) {
 			all = append(all, r)
 		}
 	}
@@ -126,15 +142,17 @@ func (m *Memory) List(_ context.Context, f Filter) (Page, error) {
 	return page, nil
 }
 
-func matches(r *Row, f Filter, cur *projections.Cursor) bool {
+func matches(r *Row, f Filter, number string, cur *projections.Cursor) bool {
 	switch {
 	case r.Hidden && !f.Staff,
+		f.Number != "" && r.Number != f.Number,
+		f.IDs != nil && !slices.Contains(f.IDs, r.ID),
 		f.Status != "" && r.Status != f.Status,
 		f.District != "" && r.District != f.District,
 		f.Category != "" && r.Category != f.Category,
 		f.Department != "" && r.Department != f.Department,
 		f.Overdue != nil && r.overdue(f.Now) != *f.Overdue,
-		f.Q != "" && !found(r, f):
+		f.Q != "" && !found(r, f) && (number == "" || r.Number != number):
 		return false
 	}
 	return cur.After(r.CreatedAt, r.ID)
@@ -147,4 +165,26 @@ func found(r *Row, f Filter) bool {
 		return true
 	}
 	return f.Staff && r.Moderation != nil && strings.Contains(originalText(r), f.Q)
+}
+
+// Number returns the number of case id, as Postgres.Number.
+func (m *Memory) Number(_ context.Context, id string) (string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.rows[id].Number, nil
+}
+
+// Tracked returns the id of the case reported with token, as
+// Postgres.Tracked.
+func (m *Memory) Tracked(_ context.Context, token string) (string, error) {
+	if token == "" {
+		return "", domain.ErrNotFound
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	id, ok := m.tokens[hex.EncodeToString(casefile.TrackingTokenHash(token))]
+	if !ok {
+		return "", domain.ErrNotFound
+	}
+	return id, nil
 }

@@ -3,10 +3,12 @@ package caselist
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/jackc/pgx/v5"
@@ -17,14 +19,15 @@ import (
 type Postgres struct {
 	pool   *pgxpool.Pool
 	boards boardCache
+	zone   *time.Location
 }
 
 // NewPostgres returns the case list kept in pool's database.
-func NewPostgres(pool *pgxpool.Pool) *Postgres {
+func NewPostgres(pool *pgxpool.Pool, cfg Config) *Postgres {
 	if pool == nil {
 		panic("caselist: nil pool")
 	}
-	return &Postgres{pool: pool}
+	return &Postgres{pool: pool, zone: cfg.zone()}
 }
 
 var _ projections.Tabled = (*Postgres)(nil)
@@ -33,7 +36,7 @@ var _ projections.Tabled = (*Postgres)(nil)
 func (p *Postgres) Name() string { return Name }
 
 // Tables returns the tables the projection owns, for rebuilds.
-func (p *Postgres) Tables() []string { return []string{"case_list", "public_feed"} }
+func (p *Postgres) Tables() []string { return []string{"case_list", "public_feed", "case_numbers"} }
 
 // Apply folds a batch into case_list: it loads the touched rows once,
 // folds every event in memory and writes each row once.
@@ -62,14 +65,18 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}); err != nil {
 		return err
 	}
-	touched, folded, lastOf, feed, edits, err := foldRows(events, stored)
+	f, err := foldRows(events, stored)
 	if err != nil {
 		return err
 	}
-	if err := editFeed(ctx, tx, edits); err != nil {
+	if err := p.number(ctx, tx, f.rows); err != nil {
 		return err
 	}
-	if err := writeFeed(ctx, tx, feed); err != nil {
+	touched, folded, lastOf := f.ids, f.rows, f.last
+	if err := editFeed(ctx, tx, f.edits); err != nil {
+		return err
+	}
+	if err := writeFeed(ctx, tx, f.feed); err != nil {
 		return err
 	}
 	// Each row records the position of its own newest event, so the table
@@ -82,6 +89,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		created, updated                                                   = make([]time.Time, n), make([]time.Time, n)
 		positions                                                          = make([]int64, n)
 		blobs                                                              = make([]string, n)
+		numbers                                                            = make([]string, n)
 	)
 	for i, id := range touched {
 		r := &folded[i]
@@ -91,6 +99,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 		withinSLA[i], hidden[i] = r.ResolvedWithinSLA, r.Hidden
 		positions[i] = lastOf[id]
 		created[i], updated[i] = r.CreatedAt, r.UpdatedAt
+		numbers[i] = r.Number
 		b, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("encode case %s: %w", id, err)
@@ -99,26 +108,95 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	}
 	_, err = tx.Exec(ctx, `
 INSERT INTO case_list (id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden, number, token_hash)
 SELECT id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden, NULLIF(number, ''), token_hash
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
     $9::timestamptz[], $10::text[], $11::json[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::bool[], $16::bigint[],
-    $17::timestamptz[], $18::bool[])
+    $17::timestamptz[], $18::bool[], $19::text[], $20::bytea[])
     AS c(id, status, district, category, department, priority, due_at, created_at, updated_at, search, state,
-    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden)
+    forwarded_at, acknowledged_at, resolved_at, within_sla, position, sla_breached_for, hidden, number, token_hash)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, district = excluded.district, category = excluded.category,
     department = excluded.department, priority = excluded.priority, due_at = excluded.due_at,
     updated_at = excluded.updated_at, search = excluded.search, state = excluded.state,
     forwarded_at = excluded.forwarded_at, acknowledged_at = excluded.acknowledged_at,
     resolved_at = excluded.resolved_at, within_sla = excluded.within_sla, position = excluded.position,
-    sla_breached_for = excluded.sla_breached_for, hidden = excluded.hidden`,
+    sla_breached_for = excluded.sla_breached_for, hidden = excluded.hidden,
+    number = COALESCE(excluded.number, case_list.number), token_hash = COALESCE(excluded.token_hash, case_list.token_hash)`,
 		touched, statuses, districts, categories, departments, priorities, dueAts, created, updated, searches, blobs,
-		forwarded, acknowledged, resolved, withinSLA, positions, breached, hidden)
+		forwarded, acknowledged, resolved, withinSLA, positions, breached, hidden, numbers, f.tokens)
 	if err != nil {
 		return fmt.Errorf("write cases: %w", projections.Translate(err))
 	}
 	return nil
+}
+
+// number gives the rows of the cases reported in the batch their numbers,
+// from the counts of case_numbers, and moves those counts on. The runner
+// is the only writer of the read model (one lease per projection), so
+// reading a count and writing it back in its transaction is enough.
+func (p *Postgres) number(ctx context.Context, tx pgx.Tx, rows []Row) error {
+	years := unnumberedYears(rows, p.zone)
+	if len(years) == 0 {
+		return nil
+	}
+	last := make(map[int]int, len(years))
+	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+	counts, err := tx.Query(ctx, "SELECT year, last FROM case_numbers WHERE year = ANY($1)", years)
+	if err != nil {
+		return fmt.Errorf("read case numbers: %w", projections.Translate(err))
+	}
+	var year, n int
+	if _, err := pgx.ForEachRow(counts, []any{&year, &n}, func() error {
+		last[year] = n
+		return nil
+	}); err != nil {
+		return fmt.Errorf("read case numbers: %w", projections.Translate(err))
+	}
+	numberRows(rows, p.zone, last)
+	lasts := make([]int, len(years))
+	for i, y := range years {
+		lasts[i] = last[y]
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO case_numbers (year, last) SELECT * FROM unnest($1::int[], $2::int[])
+ON CONFLICT (year) DO UPDATE SET last = excluded.last`, years, lasts); err != nil {
+		return fmt.Errorf("write case numbers: %w", projections.Translate(err))
+	}
+	return nil
+}
+
+// Number returns the public number of case id, or "" when the list does
+// not have the case yet (or not at all).
+func (p *Postgres) Number(ctx context.Context, id string) (string, error) {
+	var n string
+	err := p.pool.QueryRow(ctx, "SELECT COALESCE(number, '') FROM case_list WHERE id = $1", id).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read case number: %w", projections.Translate(err))
+	}
+	return n, nil
+}
+
+// Tracked returns the id of the case reported with the tracking token
+// token, and an error of kind not found when the list has none: a token
+// that is wrong, or a report the list has not caught up with yet. Hidden
+// cases are found too: the token is their reporter's. The caller decides
+// what the token allows, against the case itself (casefile.Case.AsReporter).
+func (p *Postgres) Tracked(ctx context.Context, token string) (string, error) {
+	if token == "" {
+		return "", domain.ErrNotFound
+	}
+	var id string
+	err := p.pool.QueryRow(ctx, "SELECT id FROM case_list WHERE token_hash = $1", casefile.TrackingTokenHash(token)).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", domain.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("find tracked case: %w", projections.Translate(err))
+	}
+	return id, nil
 }
 
 // editFeed applies the moderations' edits to the feed items of earlier
@@ -225,8 +303,17 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 		}
 		where = append(where, cond)
 	}
+	if f.Number != "" {
+		where = append(where, "number = "+arg(f.Number))
+	}
+	if f.IDs != nil {
+		where = append(where, "id = ANY("+arg(f.IDs)+")")
+	}
 	if f.Q != "" {
 		cond := "search LIKE " + arg("%"+escapeLike(f.Q)+"%")
+		if n := f.searchNumber(p.zone); n != "" {
+			cond = "(" + cond + " OR number = " + arg(n) + ")"
+		}
 		if f.Staff {
 			ids, err := p.originalsMatching(ctx, f.Q)
 			if err != nil {

@@ -44,6 +44,9 @@ type Row struct {
 	// filters on.
 	Hidden     bool        `json:"hidden"`
 	Moderation *Moderation `json:"moderation"`
+	// Number is the case's public number, given when its report is
+	// folded; the number column mirrors it.
+	Number string `json:"number"`
 }
 
 // Moderation is what staff last decided the public sees of a case, as the
@@ -74,6 +77,7 @@ func rowOf(c *casefile.Case) Row {
 		RejectReason: c.RejectReason, LastPublicNote: c.LastPublicNote, ForwardedAt: clonePtr(c.ForwardedAt),
 		AcknowledgedAt: clonePtr(c.AcknowledgedAt), ResolvedAt: clonePtr(c.ResolvedAt), ResolvedWithinSLA: c.ResolvedWithinSLA,
 	}
+	r.Number = c.Number
 	if c.Location != nil {
 		r.Location = &Point{Lat: c.Location.Lat, Lon: c.Location.Lon}
 	}
@@ -95,6 +99,7 @@ func (r *Row) Case() casefile.Case {
 		RejectReason: r.RejectReason, LastPublicNote: r.LastPublicNote, ForwardedAt: clonePtr(r.ForwardedAt),
 		AcknowledgedAt: clonePtr(r.AcknowledgedAt), ResolvedAt: clonePtr(r.ResolvedAt), ResolvedWithinSLA: r.ResolvedWithinSLA,
 	}
+	c.Number = r.Number
 	if r.Location != nil {
 		c.Location = &casefile.Location{Lat: r.Location.Lat, Lon: r.Location.Lon}
 	}

@@ -86,7 +86,7 @@ WHERE schemaname = $1 AND relname = 'case_list'`, schema).Scan(&analysed); err !
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	list := caselist.NewPostgres(pool)
+	list := caselist.NewPostgres(pool, caselist.Config{})
 	for _, q := range []string{"حفرة", "Lampadaire", "pavement near", "ordures sauvage", "rue 4321"} {
 		page, err := list.List(ctx, caselist.Filter{Q: q})
 		if err != nil {

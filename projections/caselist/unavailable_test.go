@@ -31,7 +31,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	p := caselist.NewPostgres(pool)
+	p := caselist.NewPostgres(pool, caselist.Config{})
 	now := time.Now()
 	_, err = p.List(ctx, caselist.Filter{Now: now})
 	check(t, "list", err)

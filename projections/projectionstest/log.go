@@ -125,6 +125,10 @@ func (b *builder) onOrganisation(id string, decide func(o *organisation.Organisa
 	}
 }
 
+// TrackingToken is the tracking token the log's case id was reported
+// with.
+func TrackingToken(id string) string { return "token-" + id }
+
 // report reports a case at at.
 func (b *builder) report(at time.Time, category, district, title string, loc *casefile.Location) string {
 	b.tb.Helper()
@@ -132,7 +136,7 @@ func (b *builder) report(at time.Time, category, district, title string, loc *ca
 	b.caseAt(id, domain.Anonymous, at, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
 		return c.Report(b.dir, casefile.Report{Actor: domain.Anonymous, Now: at, ID: id, Title: title,
 			Description: "Reported by a resident of " + district, Category: category, District: district, Location: loc,
-			Language: "ar", ReporterSubject: "vault-" + id, TrackingTokenHash: []byte("token-hash")})
+			Language: "ar", ReporterSubject: "vault-" + id, TrackingTokenHash: casefile.TrackingTokenHash(TrackingToken(id))})
 	})
 	b.log.Cases = append(b.log.Cases, id)
 	return id

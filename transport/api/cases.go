@@ -25,9 +25,12 @@ type CaseReader interface {
 	History(ctx context.Context, id string) (domain.History, error)
 }
 
-// CaseLister answers GET /api/v1/cases from a read model.
+// CaseLister answers GET /api/v1/cases from a read model, and gives the
+// number of a case read from its stream. Number returns "" for a case the
+// read model does not have yet.
 type CaseLister interface {
 	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
+	Number(ctx context.Context, id string) (string, error)
 }
 
 // Vault reads personal data for staff. Get returns an error wrapping
@@ -375,6 +378,11 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 	}
 	c, version, err := s.cfg.Cases.Load(r.Context(), id)
 	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	// The stream cannot count the year's reports: the case list did.
+	if c.Number, err = s.cfg.CaseList.Number(r.Context(), id); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}

@@ -9,7 +9,10 @@ import (
 
 // caseView is a case as the API contract shows it.
 type caseView struct {
-	ID             string               `json:"id"`
+	ID string `json:"id"`
+	// Number is the short public number, null until the case list has
+	// folded the report (a moment after it).
+	Number         *string              `json:"number"`
 	Title          string               `json:"title"`
 	Description    string               `json:"description"`
 	Category       string               `json:"category"`
@@ -68,6 +71,10 @@ func newCaseView(c *casefile.Case, now time.Time) caseView {
 	if c.Department != "" {
 		d := c.Department
 		v.Department = &d
+	}
+	if c.Number != "" {
+		n := c.Number
+		v.Number = &n
 	}
 	if v.CampaignIDs == nil {
 		v.CampaignIDs = []string{}

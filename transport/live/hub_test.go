@@ -36,7 +36,7 @@ func reports(t *testing.T, from int64, n int) []projections.Event {
 
 func startHub(t *testing.T, cfg live.Config) (*caselist.Memory, *live.Hub, string) {
 	t.Helper()
-	feed := caselist.NewMemory()
+	feed := caselist.NewMemory(caselist.Config{})
 	hub := live.NewHub(feed, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

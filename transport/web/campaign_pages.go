@@ -144,6 +144,7 @@ type campaignBody struct {
 	Launched                             stamp
 	Verified                             bool
 	Timeline                             []timelineItem
+	Find                                 campaignFind
 }
 
 // NotePrefix names the messages of the campaign page's timeline section.
@@ -159,6 +160,13 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, d, http.StatusNotFound, "not_found")
 		return
 	}
+	s.showCampaign(w, r, d, http.StatusOK, id, petitionInput{}, nil, "")
+}
+
+// showCampaign renders the page of campaign id with status, and the
+// petition's form as posted (in, its errors errs and refusal) when it was
+// refused.
+func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, d *pageData, status int, id string, in petitionInput, errs map[string]string, refusal string) {
 	c, _, err := s.cfg.Campaigns.Load(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, d, err)
@@ -200,10 +208,14 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 			Text: k.Text, State: string(k.State), StateName: d.T("commitment." + string(k.State)), Due: newStamp(k.DueBy), Overdue: k.Overdue(now),
 		})
 	}
+	if body.Find, err = s.campaignFind(r.Context(), d, c, body.Timeline, d.campaignNotice(r), in, errs, refusal); err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
 	d.Title = c.Title
 	d.setPreview(r, c.Title, c.Demand)
 	d.Body = body
-	s.render(w, r, http.StatusOK, "campaign", d)
+	s.render(w, r, status, "campaign", d)
 }
 
 // campaignEventFields are the public fields of campaign events that the

@@ -330,6 +330,10 @@ func (s *Server) showWorkbench(w http.ResponseWriter, r *http.Request, d *pageDa
 		s.fail(w, r, d, err)
 		return
 	}
+	if loaded.Number, err = s.cfg.CaseList.Number(ctx, id); err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
 	staff := sr.actor.Role.Staff()
 	// Officers read a case as the public does: moderation's texts, and a
 	// hidden case not at all, as GET /api/v1/cases/{id} answers them.

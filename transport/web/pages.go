@@ -305,6 +305,8 @@ func (s *Server) data(r *http.Request, nav string) *pageData {
 		path = "/report"
 		if p, ok := strings.CutPrefix(r.URL.Path, "/console/"); ok {
 			path = consoleFormPage(p)
+		} else if p, ok := publicFormPage(r.URL.Path); ok {
+			path = p
 		}
 	}
 	for _, l := range s.langs {
@@ -450,6 +452,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, d *pageData, err e
 // caseItem is a case as the board lists it.
 type caseItem struct {
 	ID, Href, Title, Status, StatusName, Category, District string
+	Number                                                  string // "" until the case list has it
 	Reported                                                stamp
 	Overdue                                                 bool
 	Supporters                                              int
@@ -459,7 +462,7 @@ func (d *pageData) newCaseItem(c *casefile.Case, now time.Time) caseItem {
 	return caseItem{
 		ID: c.ID, Href: d.Link("/cases/" + c.ID), Title: c.Title, Status: string(c.Status),
 		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: c.District,
-		Reported: newStamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters,
+		Reported: newStamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters, Number: c.Number,
 	}
 }
 
@@ -578,6 +581,7 @@ type caseBody struct {
 	MergedHref   string
 	Verified     bool
 	Timeline     []timelineItem
+	Find         caseFind
 }
 
 // NotePrefix names the messages of the case page's timeline section.
@@ -591,11 +595,25 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	d := s.data(r, "")
 	id := r.PathValue("id")
 	if !casefile.ValidID(id) {
+		if n, ok := casefile.ParseNumber(id); ok {
+			s.caseByNumber(w, r, d, n)
+			return
+		}
 		s.renderError(w, r, d, http.StatusNotFound, "not_found")
 		return
 	}
+	s.showCase(w, r, d, http.StatusOK, id, d.caseNotice(r), "")
+}
+
+// showCase renders the page of case id with status, and the notice or the
+// refusal of the form that led there.
+func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, status int, id, notice, refusal string) {
 	loaded, _, err := s.cfg.Cases.Load(r.Context(), id)
 	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	if loaded.Number, err = s.cfg.CaseList.Number(r.Context(), id); err != nil {
 		s.fail(w, r, d, err)
 		return
 	}
@@ -630,10 +648,14 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	if v.MergedInto != "" {
 		body.MergedInto, body.MergedHref = v.MergedInto, d.Link("/cases/"+v.MergedInto)
 	}
+	if body.Find, err = s.caseFind(r.Context(), d, v, body.Timeline, notice, refusal); err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
 	d.Title = v.Title
 	d.setPreview(r, v.Title, v.Description)
 	d.Body = body
-	s.render(w, r, http.StatusOK, "case", d)
+	s.render(w, r, status, "case", d)
 }
 
 // eventFields are the public fields of case events that the timeline

@@ -25,9 +25,13 @@ type CaseReader interface {
 }
 
 // CaseLister lists cases from the case list read model, which may lag the
-// log by a moment.
+// log by a moment. Number returns a case's public number ("" before the
+// list has it); Tracked finds the case reported with a tracking token, an
+// error of kind not found when the list has none.
 type CaseLister interface {
 	List(ctx context.Context, f caselist.Filter) (caselist.Page, error)
+	Number(ctx context.Context, id string) (string, error)
+	Tracked(ctx context.Context, token string) (string, error)
 }
 
 // Boards reads the public board's figures as of now.
@@ -168,6 +172,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /report", s.submitReport)
 	s.mux.Handle("GET /static/", s.static)
 	s.campaignRoutes()
+	s.findRoutes()
 	s.consoleRoutes()
 	// Every other path (a mistyped address, /cases/ without an id) gets
 	// the site's own page, in the reader's language, not a bare text 404.
