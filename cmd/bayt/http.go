@@ -40,6 +40,8 @@ type pageDeps struct {
 	directory        *directory.Service
 	directoryHistory web.DirectoryHistory
 	sessionIdle      time.Duration
+	// location is the city's time zone, which pages show times in.
+	location *time.Location
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -49,7 +51,7 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 		Ephemeral: c.Ephemeral, Logger: c.Logger, Directory: c.Directory,
 		Cases: c.Cases, CaseList: pages.cases, Boards: c.Boards,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
-		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
+		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc, Location: pages.location,
 	}
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved

@@ -229,7 +229,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
-			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle}, edge),
+			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

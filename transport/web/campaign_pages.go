@@ -191,13 +191,13 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, d *pageDat
 	body := campaignBody{
 		campaignItem: item, Demand: c.Demand, Department: d.departmentName(c.TargetDepartment),
 		Summary: c.Summary, Activities: len(c.Activities), ActivitiesHeld: c.ActivitiesHeld(), Attendance: c.Attendance(),
-		Launched: newStamp(c.CreatedAt), Verified: public.Verified, Timeline: d.campaignTimeline(public.Events),
+		Launched: d.stamp(c.CreatedAt), Verified: public.Verified, Timeline: d.campaignTimeline(public.Events),
 	}
 	if c.Outcome != "" {
 		body.Outcome = d.T("campaign.outcome." + string(c.Outcome))
 	}
 	for _, a := range c.ActivitiesByDate() {
-		it := activityItem{Kind: d.T("activity." + string(a.Kind)), Title: a.Title, Place: a.Place, Scheduled: newStamp(a.ScheduledFor), Held: a.Held}
+		it := activityItem{Kind: d.T("activity." + string(a.Kind)), Title: a.Title, Place: a.Place, Scheduled: d.stamp(a.ScheduledFor), Held: a.Held}
 		if a.Held {
 			it.Attendance = &a.Attendance
 		}
@@ -205,7 +205,7 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, d *pageDat
 	}
 	for _, k := range c.CommitmentsByDue() {
 		body.CommitmentList = append(body.CommitmentList, commitmentItem{
-			Text: k.Text, State: string(k.State), StateName: d.T("commitment." + string(k.State)), Due: newStamp(k.DueBy), Overdue: k.Overdue(now),
+			Text: k.Text, State: string(k.State), StateName: d.T("commitment." + string(k.State)), Due: d.stamp(k.DueBy), Overdue: k.Overdue(now),
 		})
 	}
 	if body.Find, err = s.campaignFind(r.Context(), d, c, body.Timeline, d.campaignNotice(r), in, errs, refusal); err != nil {

@@ -96,17 +96,17 @@ func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, d *pageData,
 	now := s.now()
 	body := tokensBody{Notice: notice, Form: s.tokenForm(d, in)}
 	for _, t := range tokens {
-		row := tokenRow{ID: t.ID, Name: t.Name, Role: d.T("admin.role." + string(t.Role)), Created: newStamp(t.CreatedAt), Status: "live"}
+		row := tokenRow{ID: t.ID, Name: t.Name, Role: d.T("admin.role." + string(t.Role)), Created: d.stamp(t.CreatedAt), Status: "live"}
 		if t.Department != "" {
 			row.Department = d.departmentName(t.Department)
 		}
 		if !t.ExpiresAt.IsZero() {
-			st := newStamp(t.ExpiresAt)
+			st := d.stamp(t.ExpiresAt)
 			row.Expires = &st
 		}
 		switch {
 		case !t.RevokedAt.IsZero():
-			st := newStamp(t.RevokedAt)
+			st := d.stamp(t.RevokedAt)
 			row.Status, row.Revoked = "revoked", &st
 		case !t.ExpiresAt.IsZero() && !t.ExpiresAt.After(now):
 			row.Status = "expired"
@@ -234,7 +234,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, d *pageData
 		body.Department = d.departmentName(tok.Department)
 	}
 	if !tok.ExpiresAt.IsZero() {
-		st := newStamp(tok.ExpiresAt)
+		st := d.stamp(tok.ExpiresAt)
 		body.Expires = &st
 	}
 	d.Body = body

@@ -470,7 +470,7 @@ func (s *Server) showCampaignWorkbench(w http.ResponseWriter, r *http.Request, d
 	body := campaignWorkbenchBody{
 		campaignItem: item, PublicHref: item.Href, Version: version, Demand: c.Demand,
 		Department: d.departmentName(c.TargetDepartment), Summary: c.Summary, Active: c.Status == campaign.StatusActive,
-		Launched: newStamp(c.CreatedAt), Activities: len(c.Activities), ActivitiesHeld: c.ActivitiesHeld(),
+		Launched: d.stamp(c.CreatedAt), Activities: len(c.Activities), ActivitiesHeld: c.ActivitiesHeld(),
 		Attendance: c.Attendance(), PaperSignatures: c.PaperSignatures, Refusal: ref.Summary(),
 		Verified: shown.Verified, Timeline: d.campaignTimeline(shown.Events),
 		SearchAction: base,
@@ -539,7 +539,7 @@ func (s *Server) showCampaignWorkbench(w http.ResponseWriter, r *http.Request, d
 	}
 	for _, a := range c.ActivitiesByDate() {
 		it := workbenchActivity{ID: a.ID, Kind: d.T("activity." + string(a.Kind)), Title: a.Title, Place: a.Place,
-			Minutes: a.Minutes, Scheduled: newStamp(a.ScheduledFor), Held: a.Held}
+			Minutes: a.Minutes, Scheduled: d.stamp(a.ScheduledFor), Held: a.Held}
 		if a.Held {
 			it.Attendance = &a.Attendance
 		} else {
@@ -572,7 +572,7 @@ func (s *Server) showCampaignWorkbench(w http.ResponseWriter, r *http.Request, d
 	}
 	for _, k := range c.CommitmentsByDue() {
 		it := workbenchCommitment{ID: k.ID, Text: k.Text, State: string(k.State), StateName: d.T("cw.commitment." + string(k.State)),
-			Note: k.Note, Due: newStamp(k.DueBy), Overdue: k.Overdue(now)}
+			Note: k.Note, Due: d.stamp(k.DueBy), Overdue: k.Overdue(now)}
 		if k.State == campaign.CommitmentStateOpen {
 			path := base + "/commitments/" + k.ID
 			f := d.newNetForm("settle:"+k.ID, path+"/fulfilled", version, "cw.settle.fulfilled", ref)

@@ -369,7 +369,7 @@ func (s *Server) showWorkbench(w http.ResponseWriter, r *http.Request, d *pageDa
 		body.Department = d.departmentName(c.Department)
 	}
 	if c.DueAt != nil {
-		st := newStamp(*c.DueAt)
+		st := d.stamp(*c.DueAt)
 		body.Due = &st
 		if c.Status.AwaitsDepartment() {
 			body.DueText = d.dueText(*c.DueAt, now)

@@ -195,7 +195,7 @@ func (d *pageData) newInboxItem(c *casefile.Case, now time.Time) inboxItem {
 		it.PriorityName = d.T("priority." + string(c.Priority))
 	}
 	if c.DueAt != nil {
-		st := newStamp(*c.DueAt)
+		st := d.stamp(*c.DueAt)
 		it.Due = &st
 		if c.Status.AwaitsDepartment() {
 			it.DueText = d.dueText(*c.DueAt, now)

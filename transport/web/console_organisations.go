@@ -249,7 +249,7 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, d *pag
 	}
 	base := "/console/organisations/" + id
 	body := organisationBody{
-		ID: o.ID, Name: o.Name, Kind: d.kindName(o.Kind), Themes: d.themeNames(o.Themes), Created: newStamp(o.CreatedAt),
+		ID: o.ID, Name: o.Name, Kind: d.kindName(o.Kind), Themes: d.themeNames(o.Themes), Created: d.stamp(o.CreatedAt),
 		Refusal: ref.Summary(), Verified: shown.Verified, Timeline: d.organisationTimeline(shown.Events),
 	}
 	if o.DepartmentCode != "" {
@@ -259,7 +259,7 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, d *pag
 		body.Notice = d.T("corg.done." + done)
 	}
 	for _, m := range o.Members {
-		row := memberRow{ID: m.ID, Role: m.Role, Added: newStamp(m.AddedAt)}
+		row := memberRow{ID: m.ID, Role: m.Role, Added: d.stamp(m.AddedAt)}
 		pd, err := s.cfg.Vault.Get(ctx, m.Subject)
 		switch {
 		case err == nil:

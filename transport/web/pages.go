@@ -390,9 +390,16 @@ type stamp struct {
 	ISO, Date, Time string
 }
 
-func newStamp(t time.Time) stamp {
-	t = t.UTC()
-	return stamp{ISO: t.Format(time.RFC3339), Date: t.Format("2006-01-02"), Time: t.Format("15:04") + " UTC"}
+// stamp dates t for the page: in the city's time zone, the month named
+// in the page's language ("3 ديسمبر 2026", "3 décembre 2026"), the time
+// on the 24-hour clock; and in UTC for <time datetime>.
+func (d *pageData) stamp(t time.Time) stamp {
+	local := t.In(d.s.location())
+	return stamp{
+		ISO:  t.UTC().Format(time.RFC3339),
+		Date: fmt.Sprintf("%d %s %d", local.Day(), d.T(fmt.Sprintf("month.%d", int(local.Month()))), local.Year()),
+		Time: local.Format("15:04"),
+	}
 }
 
 // render executes page into a buffer first, so that a template error
@@ -462,7 +469,7 @@ func (d *pageData) newCaseItem(c *casefile.Case, now time.Time) caseItem {
 	return caseItem{
 		ID: c.ID, Href: d.Link("/cases/" + c.ID), Title: c.Title, Status: string(c.Status),
 		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: c.District,
-		Reported: newStamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters, Number: c.Number,
+		Reported: d.stamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters, Number: c.Number,
 	}
 }
 
@@ -487,8 +494,9 @@ type homeBody struct {
 	Departments    []departmentRow
 	Latest         []caseItem
 	// CategoryNames maps each category's code to its name in the page's
-	// language, as JSON, for the cards the live script adds.
-	CategoryNames string
+	// language, as JSON, for the cards the live script adds; Months and
+	// Timezone let it date them as the server does.
+	CategoryNames, Months, Timezone string
 }
 
 // home is the public live board: the board read model's counts and
@@ -532,6 +540,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if b, err := json.Marshal(names); err == nil {
 		body.CategoryNames = string(b)
 	}
+	months := make([]string, 12)
+	for i := range months {
+		months[i] = d.T(fmt.Sprintf("month.%d", i+1))
+	}
+	if b, err := json.Marshal(months); err == nil {
+		body.Months = string(b)
+	}
+	body.Timezone = s.location().String()
 	d.Body = body
 	s.render(w, r, http.StatusOK, "home", d)
 }
@@ -642,7 +658,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, s
 		body.Department = d.departmentName(v.Department)
 	}
 	if v.DueAt != nil {
-		st := newStamp(*v.DueAt)
+		st := d.stamp(*v.DueAt)
 		body.Due = &st
 	}
 	if v.MergedInto != "" {
@@ -686,7 +702,7 @@ func (d *pageData) timelineOf(events []domain.Recorded, collapse, manyKey string
 		name, hash := transport.EventName(e.Type), hex.EncodeToString(e.Hash)
 		it := timelineItem{
 			Type: name, Label: d.T("event." + name), Actor: d.T("role." + string(e.Metadata.Actor.Role)),
-			At: newStamp(happenedAt(e)), Hash: hash, ShortHash: hash,
+			At: d.stamp(happenedAt(e)), Hash: hash, ShortHash: hash,
 		}
 		if len(it.ShortHash) > 12 {
 			it.ShortHash = it.ShortHash[:12]
@@ -722,14 +738,14 @@ func (d *pageData) timeline(events []domain.Recorded) []timelineItem {
 			it.Details = append(it.Details, detail{Label: d.T("tl.department"), Value: d.departmentName(f.Department)})
 		}
 		if f.DueAt != nil {
-			st := newStamp(*f.DueAt)
+			st := d.stamp(*f.DueAt)
 			it.Details = append(it.Details, detail{Label: d.T("tl.due"), When: &st})
 		}
 		if f.Reference != "" {
 			it.Details = append(it.Details, detail{Label: d.T("tl.reference"), Value: f.Reference})
 		}
 		if f.PlannedFor != nil {
-			st := newStamp(*f.PlannedFor)
+			st := d.stamp(*f.PlannedFor)
 			it.Details = append(it.Details, detail{Label: d.T("tl.planned"), When: &st})
 		}
 		if e.Type == casefile.TypeCaseTriaged {

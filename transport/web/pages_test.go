@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -320,7 +321,7 @@ func TestTimelineCollapsesSupports(t *testing.T) {
 		t.Errorf("support labels %q, %q", got[1].Label, got[3].Label)
 	}
 	fw := got[2]
-	if fw.Text != "near the school" || len(fw.Details) != 2 || fw.Details[0].Value != "Roads and Public Works" || fw.Details[1].When.Date != "2026-04-01" {
+	if fw.Text != "near the school" || len(fw.Details) != 2 || fw.Details[0].Value != "Roads and Public Works" || fw.Details[1].When.Date != "1 April 2026" {
 		t.Errorf("forward entry = %+v", fw)
 	}
 	if fw.ShortHash != "001122334455" {
@@ -360,6 +361,33 @@ func TestConsoleFormPage(t *testing.T) {
 	} {
 		if got := consoleFormPage(post); got != page {
 			t.Errorf("consoleFormPage(%q) = %q, want %q", post, got, page)
+		}
+	}
+}
+
+// newStamp dates t as a page in English in UTC would, for tests that
+// build page bodies by hand.
+func newStamp(t time.Time) stamp {
+	t = t.UTC()
+	return stamp{ISO: t.Format(time.RFC3339), Date: fmt.Sprintf("%d %s %d", t.Day(), t.Month(), t.Year()), Time: t.Format("15:04")}
+}
+
+// TestStampInTheCitysZoneAndLanguage: a moment shows in the city's time
+// zone, its month named in the page's language.
+func TestStampInTheCitysZoneAndLanguage(t *testing.T) {
+	t.Parallel()
+	s := newTestPages(t, false)
+	tunis, err := time.LoadLocation("Africa/Tunis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cfg.Location = tunis
+	at := time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC) // already the new year in Tunis
+	for lang, want := range map[string]string{"ar": "1 جانفي 2027", "fr": "1 janvier 2027", "en": "1 January 2027"} {
+		d := s.data(httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/?lang="+lang, nil), "")
+		got := d.stamp(at)
+		if got.Date != want || got.Time != "00:30" || got.ISO != "2026-12-31T23:30:00Z" {
+			t.Errorf("%s: stamp = %+v, want %q 00:30 and the UTC instant", lang, got, want)
 		}
 	}
 }

@@ -100,6 +100,9 @@ type Config struct {
 	Resolved  ResolvedCounter
 	// NowFunc is the clock; time.Now when nil.
 	NowFunc func() time.Time
+	// Location is the city's time zone (BAYT_TIMEZONE), which pages
+	// show times in; UTC when nil.
+	Location *time.Location
 
 	// Staff signs staff into the console (/console); nil leaves the
 	// console out. SessionIdle ends a session unused for that long (8
@@ -162,6 +165,14 @@ func New(cfg Config) *Server {
 }
 
 func (s *Server) now() time.Time { return s.cfg.NowFunc().UTC() }
+
+// location is the city's time zone.
+func (s *Server) location() *time.Location {
+	if s.cfg.Location == nil {
+		return time.UTC
+	}
+	return s.cfg.Location
+}
 
 // routes registers the pages of the API contract ("Pages"). Each group of pages (the
 // cases, the campaigns, later the console) registers its own.

@@ -11,6 +11,24 @@
   var empty = document.querySelector("[data-live-empty]");
   var categoryNames = {};
   try { categoryNames = JSON.parse(list.getAttribute("data-category-names")) || {}; } catch (e) { /* codes stay */ }
+  var months = [];
+  try { months = JSON.parse(list.getAttribute("data-months")) || []; } catch (e) { /* numbers stay */ }
+  var timezone = (list && list.getAttribute("data-timezone")) || "UTC";
+
+  // localDate dates a moment as the server's cards do: the day in the
+  // city's time zone, the month named in the page's language.
+  function localDate(iso) {
+    var at = new Date(iso);
+    if (isNaN(at.getTime())) return "";
+    try {
+      var p = {};
+      new Intl.DateTimeFormat("en-GB", { timeZone: timezone, year: "numeric", month: "numeric", day: "numeric" })
+        .formatToParts(at).forEach(function (x) { p[x.type] = x.value; });
+      return Number(p.day) + " " + (months[Number(p.month) - 1] || p.month) + " " + p.year;
+    } catch (e) {
+      return String(iso).slice(0, 10);
+    }
+  }
   var position = Number(counts.getAttribute("data-position")) || 0;
 
   // The counts are kept from the feed: each item moves its case from the
@@ -147,9 +165,8 @@
       district.textContent = item.district || "";
       var when = document.createElement("span");
       var time = document.createElement("time");
-      time.dir = "ltr";
       time.setAttribute("datetime", item.at);
-      time.textContent = String(item.at || "").slice(0, 10);
+      time.textContent = localDate(item.at);
       when.appendChild(time);
       meta.appendChild(category);
       meta.appendChild(district);
