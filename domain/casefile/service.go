@@ -202,6 +202,37 @@ func (s *Service) Moderate(ctx context.Context, id string, cmd Moderate, opts do
 	})
 }
 
+// AddPhoto adds a photo to a case; the tracking token works as for
+// Confirm. save stores the photo's bytes: it runs once the case has
+// accepted the photo and before the event is appended, so that nothing is
+// stored for someone the case refuses and no event names a photo that was
+// not stored. The photo's id is the outcome's Created.
+func (s *Service) AddPhoto(ctx context.Context, id string, cmd AddPhoto, trackingToken string,
+	save func(context.Context) error, opts domain.UpdateOptions) (domain.Outcome, error) {
+	now := s.ports.Now()
+	return domain.Run(ctx, s.repo, aggregate, id, opts, cmd.PhotoID, func(c *Case) ([]domain.Event, error) {
+		cmd.Now, cmd.Actor = now, c.AsReporter(cmd.Actor, trackingToken)
+		events, err := c.AddPhoto(cmd)
+		if err != nil || save == nil {
+			return events, err
+		}
+		// Saved even when the case has the photo already: storing is
+		// idempotent, and it mends a photo whose bytes were lost.
+		if err := save(ctx); err != nil {
+			return nil, err
+		}
+		return events, nil
+	})
+}
+
+// ModeratePhoto hides a photo of a case from the public, or shows it again.
+func (s *Service) ModeratePhoto(ctx context.Context, id string, cmd ModeratePhoto, opts domain.UpdateOptions) (domain.Outcome, error) {
+	return s.run(ctx, id, opts, func(c *Case, now time.Time) ([]domain.Event, error) {
+		cmd.Now = now
+		return c.ModeratePhoto(cmd)
+	})
+}
+
 // RecordSLABreach records, as the system, that a case missed its due date.
 // It records nothing when the breach is already recorded.
 func (s *Service) RecordSLABreach(ctx context.Context, id string, opts domain.UpdateOptions) (domain.Outcome, error) {
