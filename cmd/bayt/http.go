@@ -31,14 +31,16 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 }
 
 // pageDeps are what the pages need beyond the API's configuration: the
-// services' keyed hash, the staff console's door, and the directory's
-// service and history for its admins.
+// services' keyed hash, the staff console's door, the directory's service
+// and history for its admins, and the photos' files.
 type pageDeps struct {
 	keyedHash        func(purpose, text string) string
 	staff            web.Staff
 	directory        *directory.Service
 	directoryHistory web.DirectoryHistory
 	sessionIdle      time.Duration
+	// photos serves the photos the API and the forms store.
+	photos web.PhotoStore
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -49,6 +51,9 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 		Cases: c.Cases, CaseList: c.CaseList, Boards: c.Boards,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
+	}
+	if pages.photos != nil {
+		w.Photos, w.PhotoProcessor = pages.photos, c.PhotoProcessor
 	}
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved

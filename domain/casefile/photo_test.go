@@ -250,7 +250,7 @@ func TestAddPhotoService(t *testing.T) {
 	r := reported()
 	r.TrackingTokenHash = sum[:]
 	now := t0.Add(30 * time.Minute)
-	repo := &foldRepo{events: []domain.Event{r}}
+	repo := &loadRepo{foldRepo{events: []domain.Event{r}}}
 	svc := casefile.NewService(repo, directory.Default(), domain.Ports{Vault: &memVault{data: map[string]domain.PersonalData{}},
 		NowFunc: func() time.Time { return now }, NewIDFunc: func() string { return "01JDZ0000000000000000000AB" },
 		KeyedHashFunc: func(purpose, text string) string { return purpose + ":" + text }})
@@ -261,6 +261,15 @@ func TestAddPhotoService(t *testing.T) {
 			tok, save, domain.UpdateOptions{IfMatch: domain.AnyVersion})
 	}
 
+	may := func(a domain.Actor, tok string) error {
+		return svc.MayAddPhoto(context.Background(), caseID, a, tok)
+	}
+	if err := may(domain.Anonymous, "not-the-token"); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("MayAddPhoto(wrong token) = %v, want forbidden", err)
+	}
+	if err := may(domain.Anonymous, token); err != nil {
+		t.Fatalf("MayAddPhoto(reporter) = %v", err)
+	}
 	if _, err := add(domain.Anonymous, "not-the-token", photoID, save); !errors.Is(err, domain.ErrForbidden) || saved != 0 {
 		t.Fatalf("wrong token: %v, saved %d times; want forbidden and nothing saved", err, saved)
 	}
@@ -279,7 +288,18 @@ func TestAddPhotoService(t *testing.T) {
 	if _, err := add(domain.Anonymous, token, otherPhotoID, save); !errors.Is(err, domain.ErrForbidden) || saved != 1 {
 		t.Fatalf("after the hour: %v, saved %d times; want forbidden and nothing saved", err, saved)
 	}
+	if err := may(domain.Anonymous, token); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("MayAddPhoto(reporter after the hour) = %v, want forbidden", err)
+	}
 	if _, err := add(advocate, "", otherPhotoID, save); err != nil || saved != 2 || len(repo.events) != 3 {
 		t.Fatalf("advocate after the hour: %v, saved %d, %d events", err, saved, len(repo.events))
 	}
+}
+
+// loadRepo is a foldRepo that also loads its case.
+type loadRepo struct{ foldRepo }
+
+func (r *loadRepo) Load(context.Context, string) (*casefile.Case, int64, error) {
+	c := given(r.events...)
+	return c, c.Version, nil
 }

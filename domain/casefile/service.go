@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -223,6 +224,21 @@ func (s *Service) AddPhoto(ctx context.Context, id string, cmd AddPhoto, trackin
 		}
 		return events, nil
 	})
+}
+
+// MayAddPhoto reports whether actor (the reporter, with trackingToken)
+// may add a photo to case id now: nil, or the error AddPhoto would decide
+// for any photo the case does not have yet. Surfaces ask it before they
+// spend the work of decoding an upload that would be refused; AddPhoto
+// still decides.
+func (s *Service) MayAddPhoto(ctx context.Context, id string, actor domain.Actor, trackingToken string) error {
+	c, _, err := s.repo.Load(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = c.AddPhoto(AddPhoto{Actor: c.AsReporter(actor, trackingToken), Now: s.ports.Now(),
+		PhotoID: strings.Repeat("0", 64), Width: 1, Height: 1})
+	return err
 }
 
 // ModeratePhoto hides a photo of a case from the public, or shows it again.

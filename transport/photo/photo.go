@@ -107,25 +107,41 @@ func formatOf(contentType string) (format, bool) {
 	return format{}, false
 }
 
+// Check refuses, from its header alone and without decoding it, what
+// Process would refuse of data: see Process. A file it passes may still
+// turn out damaged once decoded.
+func Check(data []byte) error {
+	_, err := check(data)
+	return err
+}
+
+func check(data []byte) (format, error) {
+	if len(data) > MaxBytes {
+		return format{}, ErrTooLarge
+	}
+	f, ok := formatOf(http.DetectContentType(data))
+	if !ok {
+		return format{}, unsupported()
+	}
+	cfg, err := f.decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return format{}, domain.Invalid("photo", "the image cannot be read")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return format{}, domain.Invalid("photo", fmt.Sprintf("the image must be at most %d megapixels", MaxPixels/1_000_000))
+	}
+	return f, nil
+}
+
 // Process re-encodes data, an uploaded file, as a photo. It refuses a
 // file over MaxBytes with ErrTooLarge, and with an invalid-input error
 // (field "photo") a file that is not a JPEG, PNG or WebP image, is
 // damaged, or holds more than MaxPixels pixels. It waits for a free slot
 // until ctx ends.
 func (p *Processor) Process(ctx context.Context, data []byte) (*Image, error) {
-	if len(data) > MaxBytes {
-		return nil, ErrTooLarge
-	}
-	f, ok := formatOf(http.DetectContentType(data))
-	if !ok {
-		return nil, unsupported()
-	}
-	cfg, err := f.decodeConfig(bytes.NewReader(data))
+	f, err := check(data)
 	if err != nil {
-		return nil, domain.Invalid("photo", "the image cannot be read")
-	}
-	if cfg.Width < 1 || cfg.Height < 1 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, domain.Invalid("photo", fmt.Sprintf("the image must be at most %d megapixels", MaxPixels/1_000_000))
+		return nil, err
 	}
 	select {
 	case p.slots <- struct{}{}:
@@ -200,3 +216,10 @@ func encode(img image.Image) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// URL is the address the pages serve photo id at, and ThumbURL its
+// thumbnail's: the API gives them, the pages serve them.
+func URL(id string) string { return "/photos/" + id + ".jpg" }
+
+// ThumbURL is the address of photo id's thumbnail; see URL.
+func ThumbURL(id string) string { return "/photos/" + id + "/thumb.jpg" }

@@ -2,6 +2,7 @@ package photo
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -111,3 +112,15 @@ type MalformedError struct{ err error }
 func (e *MalformedError) Error() string { return "malformed multipart body: " + e.err.Error() }
 
 func (e *MalformedError) Unwrap() error { return e.err }
+
+// WorkTime bounds the work done with an upload once it has arrived:
+// decoding, re-encoding and storing a few photos.
+const WorkTime = 30 * time.Second
+
+// AfterUpload returns a context for the work done with an upload once it
+// has arrived, keeping ctx's values but not its deadline: a request's
+// time budget runs from its first byte, and a slow upload may have spent
+// it all. The work is bounded by WorkTime instead.
+func AfterUpload(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), WorkTime)
+}

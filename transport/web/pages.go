@@ -546,6 +546,7 @@ type caseBody struct {
 	MergedHref   string
 	Verified     bool
 	Timeline     []timelineItem
+	Photos       []galleryPhoto
 }
 
 // NotePrefix names the messages of the case page's timeline section.
@@ -597,6 +598,9 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.MergedInto != "" {
 		body.MergedInto, body.MergedHref = v.MergedInto, d.Link("/cases/"+v.MergedInto)
+	}
+	if s.cfg.Photos != nil {
+		body.Photos = d.gallery(v, "/photos/")
 	}
 	d.Title = v.Title
 	d.Body = body
