@@ -113,10 +113,16 @@ var caseActions = map[string]caseAction{
 		return cx.cs.Moderate(cx.ctx, cx.id, cmd, cx.opts)
 	}},
 	"photo": {[]string{"photo"}, func(cx actionContext) (domain.Outcome, error) {
-		if len(cx.photos) == 0 || cx.addPhoto == nil {
-			return domain.Outcome{}, domain.Invalid("photo", "required")
+		if cx.addPhoto == nil {
+			return domain.Outcome{}, domain.Invalid("photo", "photos are not kept here")
 		}
-		return cx.addPhoto(cx.ctx, cx.id, cx.actor, "", cx.photos[0], cx.opts)
+		// A form without a file is still asked who posts it: someone who
+		// may not add a photo hears that, not that the file is missing.
+		var file []byte
+		if len(cx.photos) > 0 {
+			file = cx.photos[0]
+		}
+		return cx.addPhoto(cx.ctx, cx.id, cx.actor, "", file, cx.opts)
 	}},
 	"moderate_photo": {[]string{"photo_id", "hidden", "reason"}, func(cx actionContext) (domain.Outcome, error) {
 		vs := cx.form["hidden"] // hidden=false, then the checkbox's true when ticked
