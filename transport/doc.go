@@ -11,5 +11,7 @@
 // address behind trusted proxies, security headers, write deadline,
 // compression), the refusal of cross-site writes, the anonymous write
 // limit shared by every surface, the names events are shown under, and
-// the warning that nothing is kept.
+// the warning that nothing is kept. Subpackage photo is no surface: it
+// holds what the API and the pages share about photos (reading an upload,
+// re-encoding it without metadata), and they both import it.
 package transport

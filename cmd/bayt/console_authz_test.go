@@ -39,6 +39,7 @@ type consoleRoute struct {
 // organisation and a token to revoke.
 type consoleFixture struct {
 	caseID, otherCaseID, campaignID, activityID, commitmentID, organisationID string
+	photoID                                                                   string
 }
 
 func newConsoleFixture(ts *testServer) consoleFixture {
@@ -63,7 +64,10 @@ func newConsoleFixture(ts *testServer) consoleFixture {
 		"text": "إصلاح الطريق", "due_by": "2027-03-01T00:00:00Z",
 	})
 	f.commitmentID, _ = com["commitment_id"].(string)
-	if f.caseID == "" || f.otherCaseID == "" || f.organisationID == "" || f.campaignID == "" || f.activityID == "" || f.commitmentID == "" {
+	if r := ts.upload(f.caseID, "advocate", "", pngPhoto(t, 1)); r.status == http.StatusCreated {
+		f.photoID, _ = r.json(t)["photo_id"].(string)
+	}
+	if f.photoID == "" || f.caseID == "" || f.otherCaseID == "" || f.organisationID == "" || f.campaignID == "" || f.activityID == "" || f.commitmentID == "" {
 		t.Fatalf("fixture incomplete: %+v", f)
 	}
 	ts.settle()
@@ -99,6 +103,10 @@ func consoleRoutes(f consoleFixture, tokenID string) []consoleRoute {
 		{"POST", c + "/reopen", advocates, v("reason", "")},
 		{"POST", c + "/comment", []consoleRole{roleAdvocate, roleOfficer, roleAdmin}, v("body", "", "visibility", "internal")},
 		{"POST", c + "/moderate", advocates, v("reason", "")},
+		{"POST", c + "/photo", advocates, nil},
+		{"POST", c + "/moderate_photo", advocates, v("photo_id", f.photoID, "reason", "")},
+		{"GET", "/console/photos/" + f.photoID + ".jpg", advocates, nil},
+		{"GET", "/console/photos/" + f.photoID + "/thumb.jpg", advocates, nil},
 		{"GET", "/console/intake", advocates, nil},
 		{"POST", "/console/intake", advocates, v("channel", "desk")},
 		{"GET", "/console/campaigns", advocates, nil},

@@ -31,8 +31,8 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 }
 
 // pageDeps are what the pages need beyond the API's configuration: the
-// case list's lookups, the services' keyed hash, the staff console's door, and the directory's
-// service and history for its admins.
+// case list's lookups, the services' keyed hash, the staff console's door, the directory's
+// service and history for its admins, and the photos' files.
 type pageDeps struct {
 	keyedHash        func(purpose, text string) string
 	cases            web.CaseLister
@@ -42,6 +42,8 @@ type pageDeps struct {
 	sessionIdle      time.Duration
 	// location is the city's time zone, which pages show times in.
 	location *time.Location
+	// photos serves the photos the API and the forms store.
+	photos web.PhotoStore
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -52,6 +54,9 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 		Cases: c.Cases, CaseList: pages.cases, Boards: c.Boards,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc, Location: pages.location,
+	}
+	if pages.photos != nil {
+		w.Photos, w.PhotoProcessor = pages.photos, c.PhotoProcessor
 	}
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved

@@ -92,6 +92,18 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 	ts.must(http.StatusOK, "POST", pa+"/confirm", "", map[string]any{"note": "Thanks", "tracking_token": token})
 	ts.must(http.StatusOK, "POST", casePath(e)+"/moderate", "advocate", map[string]any{"public_title": "Redaction case E",
 		"public_description": "A neighbour's name was removed", "reason": "Names a neighbour, never for the public"})
+	// Photos: the reporter's on a, from a camera that wrote its position;
+	// an advocate's on e, hidden with a reason for staff.
+	if r := ts.upload(a, "", token, cameraJPEG(t, 9)); r.status != http.StatusCreated {
+		t.Fatalf("reporter's photo: %d %s", r.status, r.body)
+	}
+	secrets = append(secrets, gpsMark, "Shows a face, never for the public")
+	ep := ts.upload(e, "advocate", "", pngPhoto(t, 9))
+	if ep.status != http.StatusCreated {
+		t.Fatalf("advocate's photo: %d %s", ep.status, ep.body)
+	}
+	ts.must(http.StatusOK, "POST", casePath(e)+"/photos/"+ep.json(t)["photo_id"].(string)+"/moderate", "advocate",
+		map[string]any{"hidden": true, "reason": "Shows a face, never for the public"})
 	ts.must(http.StatusOK, "POST", casePath(c)+"/reject", "advocate", map[string]any{"reason": "Not the municipality's"})
 	ts.must(http.StatusOK, "POST", casePath(d)+"/merge", "advocate", map[string]any{"into": a})
 	ts.must(http.StatusOK, "POST", casePath(b)+"/triage", "advocate", map[string]any{"priority": "normal"})
@@ -227,7 +239,7 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 		}
 	}
 	for _, typ := range registered {
-		if typ == casefile.TypeCaseModerated {
+		if typ == casefile.TypeCaseModerated || typ == casefile.TypePhotoModerated {
 			continue // for staff only: what moderation withdrew is the point
 		}
 		if !shown[transport.EventName(typ)] {

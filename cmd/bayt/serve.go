@@ -19,6 +19,7 @@ import (
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/citizenhouse/bayt/transport/photo"
 	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -95,6 +96,8 @@ type program struct {
 		tokenStore
 		CreateFirstAdmin(ctx context.Context) (string, eventstore.Token, bool, error)
 	}
+	// photos keeps the photos' files, for the API and the pages.
+	photos web.PhotoStore
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -112,6 +115,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	apiCfg := api.Config{
 		Logger:     logger,
 		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
+		// Two decodings at once: each may hold a few hundred megabytes.
+		PhotoProcessor: photo.New(2),
 	}
 	var feed live.Feed
 	// One cap for both boards: the bound is on an address's connections.
@@ -143,6 +148,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		tokens := eventstore.NewMemoryTokens()
 		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
+		p.photos = eventstore.NewMemoryPhotos()
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.workers = append(p.workers, rs.follow(projectionLog{store}, p.wake))
@@ -201,6 +207,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		tokens := eventstore.NewTokens(pool)
 		apiCfg.Tokens, p.tokens = tokenAuth{tokens}, tokens
 		apiCfg.Idempotency = store
+		p.photos = eventstore.NewPhotos(pool)
 		p.hub = live.NewHub(feed, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		router, err := newRouter(b, logger, func() { p.hub.Notify(); p.campaignHub.Notify() })
@@ -223,13 +230,14 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	}
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
+	apiCfg.Photos = p.photos
 	// No WriteTimeout on the server: it would cut every live feed
 	// connection at the same age. The middleware bounds the writing of
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
-			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone}, edge),
+			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

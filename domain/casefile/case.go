@@ -148,6 +148,9 @@ type Case struct {
 	RejectReason      string
 	LastPublicNote    string      // latest public text from staff or reporter, for Open311 status_notes
 	Moderation        *Moderation // nil until staff first moderate the case
+	// Photos are the case's photos in the order they were added, hidden
+	// ones included: Public leaves those out.
+	Photos []Photo
 
 	// The first time each step of the municipal response happened, for the
 	// departments' responsiveness figures. A reopened case keeps them: the
@@ -177,6 +180,47 @@ type Moderation struct {
 	PublicDescription string // replaces the description for the public when not empty
 	Reason            string
 	At                time.Time
+}
+
+// Photo is one photo of a case. ID names the re-encoded image by its
+// content (see ValidPhotoID); the pixels are kept outside the log.
+type Photo struct {
+	ID            string
+	Width, Height int
+	// ByReporter says the reporter added it, under the reporter's own
+	// limit; otherwise staff did.
+	ByReporter bool
+	// Hidden says moderation withdrew it from the public.
+	Hidden  bool
+	AddedAt time.Time
+}
+
+// Photo returns the photo id of the case, and false when it has none.
+func (c *Case) Photo(id string) (Photo, bool) {
+	for _, p := range c.Photos {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Photo{}, false
+}
+
+// PhotoPublic reports whether the public may see photo id of c: the case
+// is not hidden, and the photo is the case's and not hidden.
+func (c *Case) PhotoPublic(id string) bool {
+	p, ok := c.Photo(id)
+	return ok && !p.Hidden && !c.Hidden()
+}
+
+// reporterPhotos counts the photos the reporter added.
+func (c *Case) reporterPhotos() int {
+	n := 0
+	for _, p := range c.Photos {
+		if p.ByReporter {
+			n++
+		}
+	}
+	return n
 }
 
 // Supported reports whether a support with any of keys was recorded. An
@@ -234,12 +278,18 @@ func (c *Case) PublicDescription() string {
 
 // Public returns c as the public may read it, and false when moderation
 // hides it: the public texts in place of the reporter's, no moderation, no
-// reference to the reporter. The copy shares no moderation or reporter
-// reference with c.
+// reference to the reporter, and only the photos moderation left. The copy
+// shares no moderation, reporter reference or photo with c.
 func (c *Case) Public() (Case, bool) {
 	p := *c
 	p.Title, p.Description = c.PublicTitle(), c.PublicDescription()
 	p.Moderation, p.ReporterSubject, p.TrackingTokenHash = nil, "", nil
+	p.Photos = nil
+	for _, ph := range c.Photos {
+		if !ph.Hidden {
+			p.Photos = append(p.Photos, ph)
+		}
+	}
 	return p, !c.Hidden()
 }
 
@@ -354,6 +404,22 @@ func (c *Case) Apply(e domain.Event) {
 	case *CaseModerated:
 		c.Moderation = &Moderation{Hidden: e.Hidden, PublicTitle: e.PublicTitle,
 			PublicDescription: e.PublicDescription, Reason: e.Reason, At: e.At}
+		c.touch(e.At)
+	case *PhotoAdded:
+		if _, ok := c.Photo(e.PhotoID); !ok {
+			c.Photos = append(slices.Clip(c.Photos), Photo{ID: e.PhotoID, Width: e.Width, Height: e.Height, ByReporter: e.ByReporter, AddedAt: e.At})
+		}
+		c.touch(e.At)
+	case *PhotoModerated:
+		// A new slice: a state copied before (Public, a caller's copy)
+		// must not see the change.
+		photos := slices.Clone(c.Photos)
+		for i := range photos {
+			if photos[i].ID == e.PhotoID {
+				photos[i].Hidden = e.Hidden
+			}
+		}
+		c.Photos = photos
 		c.touch(e.At)
 	}
 }

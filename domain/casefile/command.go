@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,34 @@ const (
 	MaxCampaignID   = 100
 	MaxSupporterKey = 200
 )
+
+// Photo limits. The reporter adds photos while the report is fresh (the
+// web form adds them right after reporting): at most MaxReporterPhotos,
+// within ReporterPhotoWindow of the report, and not once moderation hid
+// the case. Advocates and admins add photos at any time, a photo of the
+// repair say, up to MaxPhotos in all, which bounds what a case page and
+// every copy of the case carry.
+const (
+	MaxReporterPhotos   = 3
+	ReporterPhotoWindow = time.Hour
+	MaxPhotos           = 20
+	MaxPhotoSide        = 100_000 // pixels; anything larger was not decoded by Bayt
+)
+
+// ValidPhotoID reports whether id names a photo: the lowercase hex SHA-256
+// of the re-encoded image, so the same picture is one photo wherever it
+// is added.
+func ValidPhotoID(id string) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for _, r := range id {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
 
 // DefaultSLADays is the SLA used when a case's category is no longer in the
 // directory: an admin removing a category must not strand its open cases
@@ -171,6 +200,26 @@ type Moderate struct {
 	PublicTitle       *string
 	PublicDescription *string
 	Reason            string // for staff: why the public must not read what was reported
+}
+
+// AddPhoto adds a photo to the case. The caller decoded and re-encoded the
+// image (no metadata survives) and names it by its content; the command
+// carries only that name and the size, never the pixels.
+type AddPhoto struct {
+	Actor         domain.Actor
+	Now           time.Time
+	PhotoID       string
+	Width, Height int
+}
+
+// ModeratePhoto hides one photo of the case from the public, or shows it
+// again. Staff still see a hidden photo.
+type ModeratePhoto struct {
+	Actor   domain.Actor
+	Now     time.Time
+	PhotoID string
+	Hidden  bool
+	Reason  string // for staff: why the public must not see it
 }
 
 // RecordSLABreach is sent by Bayt itself, on a timer, for every case that
@@ -557,6 +606,74 @@ func (c *Case) Moderate(cmd Moderate) ([]domain.Event, error) {
 		if e.PublicDescription == c.Description {
 			e.PublicDescription = ""
 		}
+	}
+	return v.Events(e)
+}
+
+// AddPhoto adds a photo in any status: advocates and admins at any time,
+// the reporter within ReporterPhotoWindow of the report and not on a case
+// moderation hid (both refused as forbidden, like any act outside the
+// reporter's rights), at most MaxReporterPhotos of their own. A photo the
+// case already has records nothing and is no error, so a retried upload is
+// harmless and never counts twice.
+func (c *Case) AddPhoto(cmd AddPhoto) ([]domain.Event, error) {
+	if err := reporterOrStaff("add_photo", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("add_photo", allStatuses()...); err != nil {
+		return nil, err
+	}
+	var v check
+	now := v.Now(cmd.Now)
+	byReporter := cmd.Actor.Role == domain.RoleReporter
+	if byReporter {
+		if c.Hidden() {
+			return nil, domain.Forbidden("the reporter may not add a photo to a case moderation hid")
+		}
+		if now.Sub(c.CreatedAt) > ReporterPhotoWindow {
+			return nil, domain.Forbidden("the reporter may add photos only within an hour of reporting")
+		}
+	}
+	e := &PhotoAdded{PhotoID: strings.TrimSpace(cmd.PhotoID), Width: cmd.Width, Height: cmd.Height, ByReporter: byReporter, At: now}
+	if !ValidPhotoID(e.PhotoID) {
+		v.Add(domain.Invalid("photo_id", "must be the hex SHA-256 of the image"))
+	}
+	if e.Width < 1 || e.Height < 1 || e.Width > MaxPhotoSide || e.Height > MaxPhotoSide {
+		v.Add(domain.Invalid("photo", fmt.Sprintf("width and height must be 1 to %d pixels", MaxPhotoSide)))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if _, ok := c.Photo(e.PhotoID); ok {
+		return nil, nil
+	}
+	switch {
+	case byReporter && c.reporterPhotos() >= MaxReporterPhotos:
+		v.Add(domain.Invalid("photo", fmt.Sprintf("the reporter may add at most %d photos", MaxReporterPhotos)))
+	case len(c.Photos) >= MaxPhotos:
+		v.Add(domain.Invalid("photo", fmt.Sprintf("a case has at most %d photos", MaxPhotos)))
+	}
+	return v.Events(e)
+}
+
+// ModeratePhoto hides a photo of the case from the public or shows it
+// again, in any status, as Moderate does for the case's texts.
+func (c *Case) ModeratePhoto(cmd ModeratePhoto) ([]domain.Event, error) {
+	if err := staff("moderate_photo", cmd.Actor); err != nil {
+		return nil, err
+	}
+	if err := c.require("moderate_photo", allStatuses()...); err != nil {
+		return nil, err
+	}
+	var v check
+	e := &PhotoModerated{
+		PhotoID: strings.TrimSpace(cmd.PhotoID),
+		Hidden:  cmd.Hidden,
+		Reason:  v.Text("reason", cmd.Reason, 1, MaxNote),
+		At:      v.Now(cmd.Now),
+	}
+	if _, ok := c.Photo(e.PhotoID); !ok {
+		v.Add(domain.Invalid("photo_id", "not a photo of this case"))
 	}
 	return v.Events(e)
 }

@@ -38,6 +38,10 @@
 //   - moderate: in every status, to hide the case from the public or replace
 //     the title and description the public reads (staff still read the
 //     reporter's);
+//   - add a photo: in every status, by staff at any time and by the
+//     reporter only within an hour of the report, at most three, and not
+//     once the case is hidden; moderate a photo: in every status, to hide
+//     it from the public (staff still see it);
 //   - record an SLA breach: by the system, once per due date, while the
 //     department owes a resolution (forwarded, acknowledged, in_progress)
 //     and the due date has passed.
@@ -48,13 +52,13 @@
 // # Who may act
 //
 //   - report, support: anyone, including the anonymous public;
-//   - triage, reject, merge, forward, link and unlink campaigns, moderate:
-//     advocates and admins;
+//   - triage, reject, merge, forward, link and unlink campaigns, moderate,
+//     moderate a photo: advocates and admins;
 //   - acknowledge, answer, resolve: only an officer of the department the
 //     case is forwarded to (not an admin: the answer must come from the
 //     municipality);
-//   - confirm, reopen: advocates, admins, and the reporter (an anonymous
-//     caller who presented the case's tracking token);
+//   - confirm, reopen, add a photo: advocates, admins, and the reporter (an
+//     anonymous caller who presented the case's tracking token);
 //   - comment: advocates, admins, and the officer of the case's department;
 //   - record an SLA breach: the system only.
 //

@@ -26,6 +26,8 @@ const (
 	TypeCaseUnlinkedFromCampaign = "casefile.case_unlinked_from_campaign"
 	TypeSLABreached              = "casefile.sla_breached"
 	TypeCaseModerated            = "casefile.case_moderated"
+	TypePhotoAdded               = "casefile.photo_added"
+	TypePhotoModerated           = "casefile.photo_moderated"
 )
 
 // The events below implement domain.Event on their pointer type only, so a
@@ -178,6 +180,29 @@ type CaseModerated struct {
 	At                time.Time `json:"at"`
 }
 
+// PhotoAdded records a photo of the case: the re-encoded image's content
+// hash (its pixels are stored outside the log, without any metadata the
+// camera wrote) and its size. ByReporter says the reporter added it, which
+// counts towards the reporter's limit; the actor in the metadata says as
+// much to anyone reading the history.
+type PhotoAdded struct {
+	PhotoID    string    `json:"photo_id"`
+	Width      int       `json:"width"`
+	Height     int       `json:"height"`
+	ByReporter bool      `json:"by_reporter,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// PhotoModerated records whether the public sees one photo of the case
+// from now on. Like CaseModerated it holds the resulting state and is for
+// staff only, reason included.
+type PhotoModerated struct {
+	PhotoID string    `json:"photo_id"`
+	Hidden  bool      `json:"hidden"`
+	Reason  string    `json:"reason"`
+	At      time.Time `json:"at"`
+}
+
 // EventType returns TypeCaseReported.
 func (*CaseReported) EventType() string { return TypeCaseReported }
 
@@ -226,6 +251,12 @@ func (*SLABreached) EventType() string { return TypeSLABreached }
 // EventType returns TypeCaseModerated.
 func (*CaseModerated) EventType() string { return TypeCaseModerated }
 
+// EventType returns TypePhotoAdded.
+func (*PhotoAdded) EventType() string { return TypePhotoAdded }
+
+// EventType returns TypePhotoModerated.
+func (*PhotoModerated) EventType() string { return TypePhotoModerated }
+
 // Events returns a new registry from wire name to a constructor of a zero
 // event, for adapters that decode stored payloads. It is built on each call
 // so that no caller can change what another one sees.
@@ -247,6 +278,8 @@ func Events() map[string]func() domain.Event {
 		TypeCaseUnlinkedFromCampaign,
 		TypeSLABreached,
 		TypeCaseModerated,
+		TypePhotoAdded,
+		TypePhotoModerated,
 	}
 	m := make(map[string]func() domain.Event, len(types))
 	for _, t := range types {
@@ -290,6 +323,10 @@ func newEvent(t string) domain.Event {
 		return new(SLABreached)
 	case TypeCaseModerated:
 		return new(CaseModerated)
+	case TypePhotoAdded:
+		return new(PhotoAdded)
+	case TypePhotoModerated:
+		return new(PhotoModerated)
 	}
 	return nil
 }
@@ -373,20 +410,29 @@ func Redact(e domain.Event) (domain.Event, bool) {
 	case *CaseModerated:
 		c := *e
 		return &c, false
+	case *PhotoAdded:
+		c := *e
+		return &c, true
+	case *PhotoModerated:
+		c := *e
+		return &c, false
 	}
 	return nil, false
 }
 
 // RedactFor returns the redaction of the events of case c for the public:
 // Redact, with the report showing the texts moderation put in place of the
-// reporter's, and nothing at all of a hidden case. c is the case as of the
-// newest event shown, so an earlier event never shows what a later
-// moderation withdrew.
+// reporter's, no photo moderation hid, and nothing at all of a hidden
+// case. c is the case as of the newest event shown, so an earlier event
+// never shows what a later moderation withdrew.
 func RedactFor(c *Case) domain.RedactFunc {
 	return func(e domain.Event) (domain.Event, bool) {
 		public, ok := Redact(e)
-		if r, report := public.(*CaseReported); report {
-			r.Title, r.Description = c.PublicTitle(), c.PublicDescription()
+		switch p := public.(type) {
+		case *CaseReported:
+			p.Title, p.Description = c.PublicTitle(), c.PublicDescription()
+		case *PhotoAdded:
+			ok = ok && c.PhotoPublic(p.PhotoID)
 		}
 		return public, ok && !c.Hidden()
 	}

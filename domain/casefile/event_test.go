@@ -36,6 +36,8 @@ func samples() []domain.Event {
 		&casefile.CaseUnlinkedFromCampaign{CampaignID: campaignID, At: hour(10)},
 		&casefile.SLABreached{DueAt: hour(240), At: hour(241)},
 		moderated(),
+		photoAdded(photoID, true),
+		&casefile.PhotoModerated{PhotoID: photoID, Hidden: true, Reason: "يظهر وجه طفل", At: hour(11)},
 	}
 }
 
@@ -44,7 +46,7 @@ func TestDecode(t *testing.T) {
 
 	t.Run("RoundTripsEveryType", func(t *testing.T) {
 		t.Parallel()
-		domaintest.RoundTrip(t, samples(), casefile.Decode, casefile.Events(), 16)
+		domaintest.RoundTrip(t, samples(), casefile.Decode, casefile.Events(), 18)
 	})
 
 	t.Run("WireNamesAreStable", func(t *testing.T) {
@@ -54,7 +56,7 @@ func TestDecode(t *testing.T) {
 			"casefile.case_forwarded", "casefile.case_acknowledged", "casefile.case_answered", "casefile.case_resolved",
 			"casefile.resolution_confirmed", "casefile.case_reopened", "casefile.comment_added", "casefile.case_supported",
 			"casefile.case_linked_to_campaign", "casefile.case_unlinked_from_campaign", "casefile.sla_breached",
-			"casefile.case_moderated",
+			"casefile.case_moderated", "casefile.photo_added", "casefile.photo_moderated",
 		}
 		for i, e := range samples() {
 			if e.EventType() != want[i] {
@@ -134,7 +136,7 @@ func (foreignEvent) EventType() string { return "campaign.campaign_launched" }
 func TestPublic(t *testing.T) {
 	t.Parallel()
 	for _, e := range samples() {
-		if e.EventType() == casefile.TypeCommentAdded || e.EventType() == casefile.TypeCaseModerated {
+		if e.EventType() == casefile.TypeCommentAdded || e.EventType() == casefile.TypeCaseModerated || e.EventType() == casefile.TypePhotoModerated {
 			continue
 		}
 		if !isPublic(casefile.Redact(e)) {
@@ -150,6 +152,8 @@ func TestPublic(t *testing.T) {
 		{&casefile.CommentAdded{}, false},
 		{moderated(), false},
 		{&casefile.CaseModerated{}, false},
+		{&casefile.PhotoModerated{}, false},
+		{photoAdded(photoID, false), true},
 		{foreignEvent{}, false},
 		{nil, false},
 	} {
@@ -184,6 +188,11 @@ func TestRedact(t *testing.T) {
 		casefile.TypeSLABreached:              {},
 		// Kept for staff; the whole event is not public (TestPublic).
 		casefile.TypeCaseModerated: {Public: []string{"PublicTitle", "PublicDescription", "Reason"}},
+		// The content hash of pixels Bayt re-encoded: nothing the camera
+		// wrote survives, so the id says nothing of the reporter.
+		casefile.TypePhotoAdded: {Public: []string{"PhotoID"}},
+		// Kept for staff; the whole event is not public (TestPublic).
+		casefile.TypePhotoModerated: {Public: []string{"PhotoID", "Reason"}},
 	})
 
 	t.Run("InternalCommentIsRedactedForStaff", func(t *testing.T) {

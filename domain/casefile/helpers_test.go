@@ -88,6 +88,16 @@ func linked(id string) *casefile.CaseLinkedToCampaign {
 	return &casefile.CaseLinkedToCampaign{CampaignID: id, At: hour(1)}
 }
 
+// Photo ids: the hex SHA-256 of an image.
+var (
+	photoID      = strings.Repeat("ab", 32)
+	otherPhotoID = strings.Repeat("cd", 32)
+)
+
+func photoAdded(id string, byReporter bool) *casefile.PhotoAdded {
+	return &casefile.PhotoAdded{PhotoID: id, Width: 1600, Height: 1200, ByReporter: byReporter, At: t0.Add(10 * time.Minute)}
+}
+
 func moderated() *casefile.CaseModerated {
 	return &casefile.CaseModerated{PublicTitle: "حفرة في الطريق", PublicDescription: "حفرة قرب مدرسة",
 		Reason: "يذكر اسم المعلم", At: hour(2)}

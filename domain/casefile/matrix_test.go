@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
@@ -117,6 +118,18 @@ func commands() []command {
 		run: func(c *casefile.Case, _ casefile.Directory, a domain.Actor) ([]domain.Event, error) {
 			hide := true
 			return c.Moderate(casefile.Moderate{Actor: a, Now: later, Hidden: &hide, Reason: "r"})
+		},
+	}, {
+		// The reporter's hour runs from the report at t0.
+		name: "add_photo", allowed: all, actors: []domain.Actor{reporter, advocate, admin}, want: casefile.TypePhotoAdded,
+		run: func(c *casefile.Case, _ casefile.Directory, a domain.Actor) ([]domain.Event, error) {
+			return c.AddPhoto(casefile.AddPhoto{Actor: a, Now: t0.Add(30 * time.Minute), PhotoID: otherPhotoID, Width: 1600, Height: 1200})
+		},
+	}, {
+		name: "moderate_photo", allowed: all, actors: staff, want: casefile.TypePhotoModerated,
+		extra: []domain.Event{photoAdded(photoID, true)},
+		run: func(c *casefile.Case, _ casefile.Directory, a domain.Actor) ([]domain.Event, error) {
+			return c.ModeratePhoto(casefile.ModeratePhoto{Actor: a, Now: later, PhotoID: photoID, Hidden: true, Reason: "r"})
 		},
 	}, {
 		name: "record_sla_breach", allowed: active, actors: []domain.Actor{system}, quiet: true, want: casefile.TypeSLABreached,

@@ -19,6 +19,8 @@ var names = map[string]string{
 	TypeCaseUnlinkedFromCampaign: "CaseUnlinkedFromCampaign",
 	TypeSLABreached:              "SLABreached",
 	TypeCaseModerated:            "CaseModerated",
+	TypePhotoAdded:               "PhotoAdded",
+	TypePhotoModerated:           "PhotoModerated",
 }
 
 // EventName returns the API name of a stored case event type, and the

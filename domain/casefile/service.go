@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -197,6 +198,52 @@ func (s *Service) Moderate(ctx context.Context, id string, cmd Moderate, opts do
 	return s.run(ctx, id, opts, func(c *Case, now time.Time) ([]domain.Event, error) {
 		cmd.Now = now
 		return c.Moderate(cmd)
+	})
+}
+
+// AddPhoto adds a photo to a case; the tracking token works as for
+// Confirm. save stores the photo's bytes: it runs once the case has
+// accepted the photo and before the event is appended, so that nothing is
+// stored for someone the case refuses and no event names a photo that was
+// not stored. The photo's id is the outcome's Created.
+func (s *Service) AddPhoto(ctx context.Context, id string, cmd AddPhoto, trackingToken string,
+	save func(context.Context) error, opts domain.UpdateOptions) (domain.Outcome, error) {
+	now := s.ports.Now()
+	return domain.Run(ctx, s.repo, aggregate, id, opts, cmd.PhotoID, func(c *Case) ([]domain.Event, error) {
+		cmd.Now, cmd.Actor = now, c.AsReporter(cmd.Actor, trackingToken)
+		events, err := c.AddPhoto(cmd)
+		if err != nil || save == nil {
+			return events, err
+		}
+		// Saved even when the case has the photo already: storing is
+		// idempotent, and it mends a photo whose bytes were lost.
+		if err := save(ctx); err != nil {
+			return nil, err
+		}
+		return events, nil
+	})
+}
+
+// MayAddPhoto reports whether actor (the reporter, with trackingToken)
+// may add a photo to case id now: nil, or the error AddPhoto would decide
+// for any photo the case does not have yet. Surfaces ask it before they
+// spend the work of decoding an upload that would be refused; AddPhoto
+// still decides.
+func (s *Service) MayAddPhoto(ctx context.Context, id string, actor domain.Actor, trackingToken string) error {
+	c, _, err := s.repo.Load(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = c.AddPhoto(AddPhoto{Actor: c.AsReporter(actor, trackingToken), Now: s.ports.Now(),
+		PhotoID: strings.Repeat("0", 64), Width: 1, Height: 1})
+	return err
+}
+
+// ModeratePhoto hides a photo of a case from the public, or shows it again.
+func (s *Service) ModeratePhoto(ctx context.Context, id string, cmd ModeratePhoto, opts domain.UpdateOptions) (domain.Outcome, error) {
+	return s.run(ctx, id, opts, func(c *Case, now time.Time) ([]domain.Event, error) {
+		cmd.Now = now
+		return c.ModeratePhoto(cmd)
 	})
 }
 

@@ -47,6 +47,19 @@ type Row struct {
 	// Number is the case's public number, given when its report is
 	// folded; the number column mirrors it.
 	Number string `json:"number"`
+	// Photos are the case's photos, hidden ones included; the public
+	// reads them through publicCase.
+	Photos []Photo `json:"photos,omitempty"`
+}
+
+// Photo is one photo of a case, as the row keeps it.
+type Photo struct {
+	ID         string    `json:"id"`
+	Width      int       `json:"width"`
+	Height     int       `json:"height"`
+	ByReporter bool      `json:"by_reporter,omitempty"`
+	Hidden     bool      `json:"hidden,omitempty"`
+	AddedAt    time.Time `json:"added_at"`
 }
 
 // Moderation is what staff last decided the public sees of a case, as the
@@ -85,6 +98,9 @@ func rowOf(c *casefile.Case) Row {
 		r.Hidden = m.Hidden
 		r.Moderation = &Moderation{Hidden: m.Hidden, PublicTitle: m.PublicTitle, PublicDescription: m.PublicDescription, Reason: m.Reason, At: m.At}
 	}
+	for _, p := range c.Photos {
+		r.Photos = append(r.Photos, Photo{ID: p.ID, Width: p.Width, Height: p.Height, ByReporter: p.ByReporter, Hidden: p.Hidden, AddedAt: p.AddedAt})
+	}
 	return r
 }
 
@@ -105,6 +121,9 @@ func (r *Row) Case() casefile.Case {
 	}
 	if m := r.Moderation; m != nil {
 		c.Moderation = &casefile.Moderation{Hidden: m.Hidden, PublicTitle: m.PublicTitle, PublicDescription: m.PublicDescription, Reason: m.Reason, At: m.At}
+	}
+	for _, p := range r.Photos {
+		c.Photos = append(c.Photos, casefile.Photo{ID: p.ID, Width: p.Width, Height: p.Height, ByReporter: p.ByReporter, Hidden: p.Hidden, AddedAt: p.AddedAt})
 	}
 	return c
 }

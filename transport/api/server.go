@@ -14,6 +14,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/transport"
+	"github.com/citizenhouse/bayt/transport/photo"
 )
 
 // Config holds what the API needs; cmd/bayt fills it.
@@ -44,6 +45,10 @@ type Config struct {
 	Resolved      ResolvedCounter
 	// Live serves the WebSocket feed at /api/v1/live; nil leaves it out.
 	Live http.Handler
+	// Photos stores the photos PhotoProcessor re-encodes from uploads;
+	// a nil Photos leaves the upload endpoints out.
+	Photos         PhotoStore
+	PhotoProcessor *photo.Processor
 	// WriteLimit is the anonymous write limit, shared with the other
 	// surfaces.
 	WriteLimit *transport.Limiter
@@ -76,7 +81,8 @@ type Server struct {
 func New(cfg Config) *Server {
 	if cfg.Logger == nil || cfg.Directory == nil || cfg.Cases == nil || cfg.CaseList == nil ||
 		cfg.Vault == nil || cfg.Tokens == nil || cfg.WriteLimit == nil || cfg.Idempotency == nil || cfg.Boards == nil || cfg.CaseService == nil ||
-		(cfg.Campaigns != nil && (cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) {
+		(cfg.Campaigns != nil && (cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) ||
+		(cfg.Photos != nil && cfg.PhotoProcessor == nil) {
 		panic("api: missing dependency")
 	}
 	if cfg.NowFunc == nil {
@@ -98,6 +104,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/categories", s.listCategories)
 	s.mux.HandleFunc("GET /api/v1/departments", s.listDepartments)
 	s.caseRoutes()
+	s.photoRoutes()
 	s.boardRoutes()
 	s.networkRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,7 @@ type caseView struct {
 	Priority       casefile.Priority    `json:"priority"`
 	Supporters     int                  `json:"supporters"`
 	CampaignIDs    []string             `json:"campaign_ids"`
+	Photos         []photoView          `json:"photos"`
 	ReopenedCount  int                  `json:"reopened_count"`
 	MergedInto     string               `json:"merged_into,omitempty"`
 	RejectReason   string               `json:"reject_reason,omitempty"`
@@ -66,7 +67,7 @@ func newCaseView(c *casefile.Case, now time.Time) caseView {
 		Location: c.Location, Address: c.Address, Status: c.Status, DueAt: c.DueAt, Overdue: c.Overdue(now),
 		Priority: c.Priority, Supporters: c.Supporters, CampaignIDs: c.CampaignIDs, ReopenedCount: c.ReopenedCount,
 		MergedInto: c.MergedInto, RejectReason: c.RejectReason, PublicNote: c.LastPublicNote, Language: c.Language,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version, Photos: newPhotoViews(c.Photos),
 	}
 	if c.Department != "" {
 		d := c.Department

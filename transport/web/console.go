@@ -63,6 +63,8 @@ const (
 type staffRequest struct {
 	actor domain.Actor
 	csrf  string // the value the session's forms carry
+	// photos are the files a form with a file field posted.
+	photos [][]byte
 }
 
 // Allowed roles of a console page.
@@ -129,12 +131,22 @@ func (s *Server) staffOnly(roles []domain.Role, h staffHandler) http.HandlerFunc
 			s.renderError(w, r, d, http.StatusForbidden, "forbidden")
 			return
 		}
+		var photos [][]byte
 		if r.Method == http.MethodPost {
 			if !s.crossSite.FormAllowed(r) {
 				s.renderError(w, r, d, http.StatusForbidden, "forbidden")
 				return
 			}
-			if !s.parseConsoleForm(w, r, d) {
+			if s.cfg.Photos != nil && isMultipart(r) {
+				var (
+					cancel context.CancelFunc
+					ok     bool
+				)
+				if r, photos, cancel, ok = s.readPhotoForm(w, r, d, 1); !ok {
+					return
+				}
+				defer cancel()
+			} else if !s.parseConsoleForm(w, r, d) {
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(r.PostForm.Get(csrfField)), []byte(csrf)) != 1 {
@@ -145,7 +157,7 @@ func (s *Server) staffOnly(roles []domain.Role, h staffHandler) http.HandlerFunc
 		meta := domain.MetadataFrom(r.Context())
 		meta.Actor = actor
 		r = r.WithContext(domain.WithMetadata(r.Context(), meta))
-		h(w, r, d, staffRequest{actor: actor, csrf: csrf})
+		h(w, r, d, staffRequest{actor: actor, csrf: csrf, photos: photos})
 	}
 }
 

@@ -33,6 +33,9 @@ type actionContext struct {
 	actor domain.Actor
 	form  url.Values
 	opts  domain.UpdateOptions
+	// photos are the files the form posted, and addPhoto adds one.
+	photos   [][]byte
+	addPhoto func(ctx context.Context, id string, actor domain.Actor, trackingToken string, file []byte, opts domain.UpdateOptions) (domain.Outcome, error)
 }
 
 // caseAction is one form of the workbench: the fields it posts, in the
@@ -109,12 +112,31 @@ var caseActions = map[string]caseAction{
 		}
 		return cx.cs.Moderate(cx.ctx, cx.id, cmd, cx.opts)
 	}},
+	"photo": {[]string{"photo"}, func(cx actionContext) (domain.Outcome, error) {
+		if cx.addPhoto == nil {
+			return domain.Outcome{}, domain.Invalid("photo", "photos are not kept here")
+		}
+		// A form without a file is still asked who posts it: someone who
+		// may not add a photo hears that, not that the file is missing.
+		var file []byte
+		if len(cx.photos) > 0 {
+			file = cx.photos[0]
+		}
+		return cx.addPhoto(cx.ctx, cx.id, cx.actor, "", file, cx.opts)
+	}},
+	"moderate_photo": {[]string{"photo_id", "hidden", "reason"}, func(cx actionContext) (domain.Outcome, error) {
+		vs := cx.form["hidden"] // hidden=false, then the checkbox's true when ticked
+		hidden := len(vs) > 0 && vs[len(vs)-1] == "true"
+		return cx.cs.ModeratePhoto(cx.ctx, cx.id, casefile.ModeratePhoto{Actor: cx.actor, PhotoID: cx.form.Get("photo_id"),
+			Hidden: hidden, Reason: cx.form.Get("reason")}, cx.opts)
+	}},
 }
 
 // actionOrder is the order in which the workbench shows its forms: the
 // case's way through the Citizen's House, then the municipality, then
 // what applies in any status.
-var actionOrder = []string{"triage", "forward", "reject", "merge", "acknowledge", "answer", "resolve", "confirm", "reopen", "comment", "moderate"}
+var actionOrder = []string{"triage", "forward", "reject", "merge", "acknowledge", "answer", "resolve", "confirm", "reopen", "comment", "moderate",
+	"photo", "moderate_photo"}
 
 // formDate reads a date input (YYYY-MM-DD) as midnight UTC; an empty one
 // is no date.
@@ -158,8 +180,12 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, d *pageData,
 		s.renderError(w, r, d, http.StatusBadRequest, "bad")
 		return
 	}
-	_, err = act.run(actionContext{ctx: r.Context(), cs: s.cfg.CaseService, id: id, actor: sr.actor, form: r.PostForm,
-		opts: domain.UpdateOptions{IfMatch: version}})
+	cx := actionContext{ctx: r.Context(), cs: s.cfg.CaseService, id: id, actor: sr.actor, form: r.PostForm,
+		opts: domain.UpdateOptions{IfMatch: version}, photos: sr.photos}
+	if s.cfg.Photos != nil {
+		cx.addPhoto = s.addPhoto
+	}
+	_, err = act.run(cx)
 	if err == nil {
 		consoleRedirect(w, r, d, "/console/cases/"+id, url.Values{"done": {name}})
 		return
@@ -221,7 +247,7 @@ func (d *pageData) actionFieldErrors(err error, fields []string) (map[string]str
 			out[field] = d.Tf("wb.err.too_long", inv.Limit)
 		default:
 			switch field {
-			case "priority", "category", "department", "into", "planned_for", "visibility":
+			case "priority", "category", "department", "into", "planned_for", "visibility", "photo", "photo_id":
 				out[field] = d.T("wb.err." + field)
 			default:
 				out[field] = d.T("wb.err.invalid")
@@ -286,6 +312,8 @@ type actionForm struct {
 	Message                     string // the refusal, when this form was refused
 	Errors                      []fieldError
 	Merge                       *mergeSearch
+	// Multipart says the form posts a file.
+	Multipart bool
 }
 
 type workbenchBody struct {
@@ -315,6 +343,9 @@ type workbenchBody struct {
 	Forms                             []actionForm
 	Verified                          bool
 	Timeline                          []timelineItem
+	// Photos are the case's photos as the reader may see them: staff see
+	// the hidden ones too, marked.
+	Photos []galleryPhoto
 }
 
 // NotePrefix names the messages of the timeline section.
@@ -396,6 +427,13 @@ func (s *Server) showWorkbench(w http.ResponseWriter, r *http.Request, d *pageDa
 			}
 			body.Changes = d.workbenchTimeline(changed)
 		}
+	}
+	if s.cfg.Photos != nil {
+		base := "/photos/"
+		if staff {
+			base = "/console/photos/" // the hidden ones too, behind the session
+		}
+		body.Photos = d.gallery(c, base)
 	}
 	body.Forms = s.actionForms(r, d, sr.actor, c, version, st)
 	if st != nil {
@@ -515,17 +553,19 @@ func (s *Server) actionForms(r *http.Request, d *pageData, actor domain.Actor, c
 	ofDepartment := actor.Role == domain.RoleOfficer && actor.Department != "" && actor.Department == c.Department
 	early := c.Status == casefile.StatusReported || c.Status == casefile.StatusTriaged
 	show := map[string]bool{
-		"triage":      staff && c.Status == casefile.StatusReported,
-		"forward":     staff && c.Status == casefile.StatusTriaged,
-		"reject":      staff && early,
-		"merge":       staff && early,
-		"acknowledge": ofDepartment && c.Status == casefile.StatusForwarded,
-		"answer":      ofDepartment && c.Status.AwaitsDepartment(),
-		"resolve":     ofDepartment && c.Status.AwaitsDepartment(),
-		"confirm":     staff && c.Status == casefile.StatusResolved,
-		"reopen":      staff && c.Status == casefile.StatusResolved,
-		"comment":     staff || ofDepartment,
-		"moderate":    staff,
+		"triage":         staff && c.Status == casefile.StatusReported,
+		"forward":        staff && c.Status == casefile.StatusTriaged,
+		"reject":         staff && early,
+		"merge":          staff && early,
+		"acknowledge":    ofDepartment && c.Status == casefile.StatusForwarded,
+		"answer":         ofDepartment && c.Status.AwaitsDepartment(),
+		"resolve":        ofDepartment && c.Status.AwaitsDepartment(),
+		"confirm":        staff && c.Status == casefile.StatusResolved,
+		"reopen":         staff && c.Status == casefile.StatusResolved,
+		"comment":        staff || ofDepartment,
+		"moderate":       staff,
+		"photo":          staff && s.cfg.Photos != nil,
+		"moderate_photo": staff && s.cfg.Photos != nil && len(c.Photos) > 0,
 	}
 	var forms []actionForm
 	for _, name := range actionOrder {
@@ -619,6 +659,21 @@ func (s *Server) actionForms(r *http.Request, d *pageData, actor domain.Actor, c
 			if e := errs["hidden"]; e != "" {
 				f.Errors = append(f.Errors, fieldError{Name: f.Check.ID, Label: f.Check.Label, Message: e})
 			}
+		case "photo":
+			f.Multipart = true
+			f.Fields = []formField{field("photo", "file", "", 0, true)}
+		case "moderate_photo":
+			which := field("photo_id", "select", "", 0, true)
+			for i, p := range c.Photos {
+				label := d.Tf("photos.alt", i+1)
+				if p.Hidden {
+					label += " · " + d.T("wb.photo.hidden")
+				}
+				which.Options = append(which.Options, option{Value: p.ID, Label: label, Selected: p.ID == which.Value})
+			}
+			checked := posted != nil && len(posted["hidden"]) > 0 && posted["hidden"][len(posted["hidden"])-1] == "true"
+			f.Check = &checkField{ID: "f-moderate_photo-hidden", Name: "hidden", Label: d.T("wb.field.moderate_photo.hidden"), Checked: checked}
+			f.Fields = []formField{which, note("reason", casefile.MaxNote, true)}
 		}
 		for _, ff := range f.Fields {
 			if ff.Error != "" {

@@ -598,6 +598,7 @@ type caseBody struct {
 	Verified     bool
 	Timeline     []timelineItem
 	Find         caseFind
+	Photos       []galleryPhoto
 }
 
 // NotePrefix names the messages of the case page's timeline section.
@@ -667,6 +668,9 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, s
 	if body.Find, err = s.caseFind(r.Context(), d, v, body.Timeline, notice, refusal); err != nil {
 		s.fail(w, r, d, err)
 		return
+	}
+	if s.cfg.Photos != nil {
+		body.Photos = d.gallery(v, "/photos/")
 	}
 	d.Title = v.Title
 	d.setPreview(r, v.Title, v.Description)

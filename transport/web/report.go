@@ -13,6 +13,7 @@ import (
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/transport"
+	"github.com/citizenhouse/bayt/transport/photo"
 )
 
 // reportInput is the report form as posted.
@@ -73,6 +74,9 @@ type reportBody struct {
 	Fields  []formField
 	Contact []formField
 	Errors  []fieldError
+	// Photos are the form's file fields, when Bayt keeps photos; the form
+	// is then posted as multipart.
+	Photos []formField
 }
 
 // reportForm shows an empty report form.
@@ -83,7 +87,14 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, d *pageData, status int, in reportInput, errs map[string]string) {
 	d.Title = d.T("report.title")
-	d.Body = s.reportBody(d, "/report", in, errs)
+	body := s.reportBody(d, "/report", in, errs)
+	if s.cfg.Photos != nil {
+		body.Photos = d.photoFields(errs["photo"])
+		if e := errs["photo"]; e != "" {
+			body.Errors = append(body.Errors, fieldError{Name: "photo", Label: body.Photos[0].Label, Message: e})
+		}
+	}
+	d.Body = body
 	s.render(w, r, status, "report", d)
 }
 
@@ -137,6 +148,9 @@ const (
 
 type reportedBody struct {
 	ID, Href, Token string
+	// Photos were added to the case with the report; PhotosFailed were
+	// not.
+	Photos, PhotosFailed int
 }
 
 var errPageRateLimited = errors.New("too many anonymous writes")
@@ -154,15 +168,27 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, d, http.StatusForbidden, "forbidden")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, transport.MaxBody)
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.renderError(w, r, d, http.StatusRequestEntityTooLarge, "bad")
+	var files [][]byte
+	if s.cfg.Photos != nil && isMultipart(r) {
+		var (
+			cancel context.CancelFunc
+			ok     bool
+		)
+		if r, files, cancel, ok = s.readPhotoForm(w, r, d, casefile.MaxReporterPhotos); !ok {
 			return
 		}
-		s.renderError(w, r, d, http.StatusBadRequest, "bad")
-		return
+		defer cancel()
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, transport.MaxBody)
+		if err := r.ParseForm(); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.renderError(w, r, d, http.StatusRequestEntityTooLarge, "bad")
+				return
+			}
+			s.renderError(w, r, d, http.StatusBadRequest, "bad")
+			return
+		}
 	}
 	f := r.PostForm
 	in := reportInput{
@@ -172,6 +198,18 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 	}
 	if !validFormKey(in.Key) {
 		in.Key = "" // a post from elsewhere than the form: no replay protection
+	}
+	// Photos are checked before the report is filed, so that a wrong file
+	// sends the form back with nothing recorded; they are decoded and
+	// added only once the case exists.
+	for _, f := range files {
+		if err := photo.Check(f); err != nil {
+			if in.Key == "" {
+				in.Key = newFormKey()
+			}
+			s.showForm(w, r, d, http.StatusUnprocessableEntity, in, map[string]string{"photo": d.T("err.photo")})
+			return
+		}
 	}
 	res, err := s.report(r.Context(), r, in, publicReport(d.Lang))
 	if err != nil {
@@ -189,8 +227,9 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, d, err)
 		return
 	}
+	added, failed := s.reportPhotos(r.Context(), res, files)
 	d.Title = d.T("done.title")
-	d.Body = reportedBody{ID: res.ID, Href: d.Link("/cases/" + res.ID), Token: res.TrackingToken}
+	d.Body = reportedBody{ID: res.ID, Href: d.Link("/cases/" + res.ID), Token: res.TrackingToken, Photos: added, PhotosFailed: failed}
 	// The page holds the tracking token: no cache may keep it.
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", "/cases/"+res.ID)

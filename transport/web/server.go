@@ -15,6 +15,7 @@ import (
 	"github.com/citizenhouse/bayt/projections/caselist"
 	"github.com/citizenhouse/bayt/projections/network"
 	"github.com/citizenhouse/bayt/transport"
+	"github.com/citizenhouse/bayt/transport/photo"
 )
 
 // CaseReader reads a case and its history. Both return an error of kind
@@ -121,6 +122,10 @@ type Config struct {
 	// the directory page out.
 	DirectoryService *directory.Service
 	DirectoryHistory DirectoryHistory
+	// Photos stores the photos PhotoProcessor re-encodes from the forms'
+	// uploads, and serves them; a nil Photos leaves photos out.
+	Photos         PhotoStore
+	PhotoProcessor *photo.Processor
 }
 
 // OrganisationReader reads an organisation and its history.
@@ -152,7 +157,7 @@ func New(cfg Config) *Server {
 		cfg.CaseService == nil || cfg.Idempotency == nil || cfg.KeyedHashFunc == nil || cfg.WriteLimit == nil ||
 		(cfg.Campaigns != nil && (cfg.Network == nil || cfg.Resolved == nil)) ||
 		(cfg.Staff != nil && (cfg.Vault == nil || cfg.CampaignService == nil || cfg.OrganisationService == nil || cfg.Organisations == nil)) ||
-		(cfg.DirectoryService != nil && cfg.DirectoryHistory == nil) {
+		(cfg.DirectoryService != nil && cfg.DirectoryHistory == nil) || (cfg.Photos != nil && cfg.PhotoProcessor == nil) {
 		panic("web: missing dependency")
 	}
 	if cfg.NowFunc == nil {
@@ -185,6 +190,7 @@ func (s *Server) routes() {
 	s.campaignRoutes()
 	s.findRoutes()
 	s.consoleRoutes()
+	s.photoRoutes()
 	// Every other path (a mistyped address, /cases/ without an id) gets
 	// the site's own page, in the reader's language, not a bare text 404.
 	// GET only, so that another method on a page's path stays 405.
