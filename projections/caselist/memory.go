@@ -134,6 +134,7 @@ func matches(r *Row, f Filter, cur *projections.Cursor) bool {
 		f.Category != "" && r.Category != f.Category,
 		f.Department != "" && r.Department != f.Department,
 		f.Overdue != nil && r.overdue(f.Now) != *f.Overdue,
+		f.Located && r.Location == nil,
 		f.Q != "" && !found(r, f):
 		return false
 	}

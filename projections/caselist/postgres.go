@@ -225,6 +225,9 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 		}
 		where = append(where, cond)
 	}
+	if f.Located {
+		where = append(where, "json_typeof(state->'location') = 'object'")
+	}
 	if f.Q != "" {
 		cond := "search LIKE " + arg("%"+escapeLike(f.Q)+"%")
 		if f.Staff {
