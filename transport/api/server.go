@@ -99,6 +99,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/departments", s.listDepartments)
 	s.caseRoutes()
 	s.boardRoutes()
+	s.exportRoutes()
 	s.networkRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
