@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
@@ -39,6 +40,9 @@ type pageDeps struct {
 	directory        *directory.Service
 	directoryHistory web.DirectoryHistory
 	sessionIdle      time.Duration
+	// The maps' tiles, their credit and where they open.
+	tileURL, tileAttribution string
+	mapCenter                *casefile.Location
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -49,6 +53,7 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 		Cases: c.Cases, CaseList: c.CaseList, Boards: c.Boards,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc,
+		TileURL: pages.tileURL, TileAttribution: pages.tileAttribution, MapCenter: pages.mapCenter,
 	}
 	if c.Campaigns != nil {
 		w.Campaigns, w.Network, w.Resolved = c.Campaigns, c.Network, c.Resolved

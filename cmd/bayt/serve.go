@@ -102,6 +102,10 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	if err != nil {
 		return nil, fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
 	}
+	center, err := cfg.mapCenter()
+	if err != nil {
+		return nil, err
+	}
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
 		Logger:     logger,
@@ -221,7 +225,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens},
-			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle}, edge),
+			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle,
+			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

@@ -40,11 +40,6 @@ const (
 // boardLatest is how many cases the public board lists.
 const boardLatest = 20
 
-// pageCSP allows nothing but this origin: no inline script or style, no
-// framing, and forms that post only here.
-const pageCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
-	"form-action 'self'; frame-ancestors 'none'"
-
 // pageStatuses are the case statuses in the order of a case's life, as the
 // board lists them.
 var pageStatuses = [...]casefile.Status{
@@ -82,6 +77,13 @@ func (s *Server) parse() {
 		s.templates[name] = t
 	}
 	s.css, s.consoleCSS = versioned("bayt.css"), versioned("console.css")
+	s.mapAssets = newMapAssets()
+	// cmd/bayt checks BAYT_TILE_URL with TileSource before it gets here.
+	tiles, err := TileSource(s.cfg.TileURL)
+	if s.cfg.TileURL != "" && err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	s.csp = pageCSPFor(tiles)
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
@@ -276,7 +278,10 @@ type pageData struct {
 	Staff *staffNav
 	// ConsoleCSS is the console's stylesheet, for console pages.
 	ConsoleCSS string
-	Body       any
+	// Map is the page's map, nil on a page without one: only pages with
+	// a map load its scripts and styles.
+	Map  *mapView
+	Body any
 
 	msgs  map[string]string
 	query string // "?lang=xx" when the language came from the query
@@ -384,7 +389,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", d.Lang)
 	h.Add("Vary", "Accept-Language")
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", s.csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	if h.Get("Cache-Control") == "" {
@@ -497,6 +502,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	for i := range latest.Items {
 		body.Latest = append(body.Latest, d.newCaseItem(&latest.Items[i], now))
 	}
+	d.Map = d.boardMap()
 	d.Body = body
 	s.render(w, r, http.StatusOK, "home", d)
 }
@@ -599,6 +605,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		body.MergedInto, body.MergedHref = v.MergedInto, d.Link("/cases/"+v.MergedInto)
 	}
 	d.Title = v.Title
+	d.Map = d.caseMap(v)
 	d.Body = body
 	s.render(w, r, http.StatusOK, "case", d)
 }
