@@ -10,9 +10,11 @@ import (
 	"time"
 	_ "time/tzdata" // the zone database, for BAYT_TIMEZONE on a server without one
 
+	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/migrations"
 	"github.com/citizenhouse/bayt/transport"
+	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -44,6 +46,14 @@ type config struct {
 	// Timezone is the city's time zone (BAYT_TIMEZONE, an IANA name): the
 	// year a case's public number counts in is its report's year there.
 	Timezone string
+	// TileURL is BAYT_TILE_URL, the maps' tile URL template ("" when
+	// BAYT_TILE_URL is none: no maps); TileAttribution is
+	// BAYT_TILE_ATTRIBUTION, the credit the tiles' licence asks for, in
+	// HTML. MapCenter is BAYT_MAP_CENTER, "lat,lon", where a map with
+	// nothing to show opens.
+	TileURL         string
+	TileAttribution string
+	MapCenter       string
 	// Memory serves from the in-memory store, which keeps nothing when
 	// Bayt stops. Only --memory asks for it: a deployment that forgot
 	// DATABASE_URL must not start and lose every report at its restart.
@@ -83,6 +93,12 @@ func configFromEnv() config {
 	if v, err := strconv.Atoi(os.Getenv("BAYT_LIVE_PER_ADDRESS")); err == nil {
 		c.LivePerAddress = v
 	}
+	c.TileURL = envOr("BAYT_TILE_URL", defaultTileURL)
+	if c.TileURL == "none" {
+		c.TileURL = ""
+	}
+	c.TileAttribution = envOr("BAYT_TILE_ATTRIBUTION", defaultTileAttribution)
+	c.MapCenter = os.Getenv("BAYT_MAP_CENTER")
 	c.SessionIdle = 8 * time.Hour
 	if v := os.Getenv("BAYT_SESSION_IDLE"); v != "" {
 		c.SessionIdle, c.sessionIdleErr = time.ParseDuration(v)
@@ -101,6 +117,28 @@ func (c config) zone() (*time.Location, error) {
 		return nil, fmt.Errorf("%w: BAYT_TIMEZONE must name a time zone, such as Africa/Tunis, not %q", errUsage, c.Timezone)
 	}
 	return loc, nil
+}
+
+// OpenStreetMap's standard tiles, and the credit their licence (ODbL)
+// asks for. Their usage policy suits a city's site of modest traffic; a
+// busier one sets BAYT_TILE_URL to its own tiles or a provider's.
+const (
+	defaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	defaultTileAttribution = `<a href="https://www.openstreetmap.org/copyright">© OpenStreetMap contributors</a>`
+)
+
+// mapCenter reads BAYT_MAP_CENTER; nil when it is not set.
+func (c config) mapCenter() (*casefile.Location, error) {
+	if strings.TrimSpace(c.MapCenter) == "" {
+		return nil, nil
+	}
+	lat, lon, ok := strings.Cut(c.MapCenter, ",")
+	la, errLat := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+	lo, errLon := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	if !ok || errLat != nil || errLon != nil || !(la >= -90 && la <= 90) || !(lo >= -180 && lo <= 180) {
+		return nil, fmt.Errorf("%w: BAYT_MAP_CENTER must be a latitude and a longitude, such as 36.8065,10.1815", errUsage)
+	}
+	return &casefile.Location{Lat: la, Lon: lo}, nil
 }
 
 func envOr(key, def string) string {
@@ -138,6 +176,14 @@ func (c config) validate() error {
 		return fmt.Errorf("%w: BAYT_SESSION_IDLE must be a duration of a minute or more, such as 8h or 30m", errUsage)
 	}
 	if _, err := c.zone(); err != nil {
+		return err
+	}
+	if c.TileURL != "" {
+		if _, err := web.TileSource(c.TileURL); err != nil {
+			return fmt.Errorf("%w: BAYT_TILE_URL: %w", errUsage, err)
+		}
+	}
+	if _, err := c.mapCenter(); err != nil {
 		return err
 	}
 	return nil

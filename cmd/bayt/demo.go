@@ -18,6 +18,13 @@ import (
 
 var demoDistricts = []string{"المدينة العتيقة", "باب سويقة", "لافايات", "المنزه", "حي التضامن", "الملاسين", "سيدي حسين", "العمران"}
 
+// demoPlaces are the districts' centres, roughly, in demoDistricts' order:
+// the demo's cases are pinned around them, so its maps look like a city's.
+var demoPlaces = []casefile.Location{
+	{Lat: 36.7990, Lon: 10.1700}, {Lat: 36.8060, Lon: 10.1660}, {Lat: 36.8150, Lon: 10.1810}, {Lat: 36.8420, Lon: 10.1700},
+	{Lat: 36.8390, Lon: 10.1010}, {Lat: 36.7900, Lon: 10.1520}, {Lat: 36.7750, Lon: 10.1000}, {Lat: 36.8220, Lon: 10.1560},
+}
+
 var demoTitles = map[string][]string{
 	"roads":           {"حفرة عميقة في الطريق", "Trottoir effondré", "Missing road sign"},
 	"lighting":        {"عمود إنارة معطّل", "Rue sans éclairage la nuit"},
@@ -131,13 +138,22 @@ func (d *demoCity) lifeOfACase(ctx context.Context, cases *casefile.Service, i i
 	if len(titles) == 0 {
 		titles = []string{cat.Name.AR}
 	}
-	title, district := titles[rnd.IntN(len(titles))], demoDistricts[rnd.IntN(len(demoDistricts))]
+	title := titles[rnd.IntN(len(titles))]
+	d0 := rnd.IntN(len(demoDistricts))
+	district := demoDistricts[d0]
 	priority := []casefile.Priority{casefile.PriorityLow, casefile.PriorityNormal, casefile.PriorityHigh, casefile.PriorityUrgent}[rnd.IntN(4)]
 	// Most cases are reported and triaged; fewer reach each later step.
 	last := 1 + rnd.IntN(5)
 	gaps := make([]time.Duration, last)
 	for s := range gaps {
 		gaps[s] = time.Duration(1+rnd.IntN(72)) * time.Hour
+	}
+	// Four residents in five say where: within a kilometre or so of
+	// their district's centre.
+	var place *casefile.Location
+	if rnd.IntN(5) > 0 {
+		c := demoPlaces[d0]
+		place = &casefile.Location{Lat: c.Lat + (rnd.Float64()-0.5)*0.016, Lon: c.Lon + (rnd.Float64()-0.5)*0.02}
 	}
 
 	at := d.now.Add(time.Duration(i) * time.Minute)
@@ -148,7 +164,8 @@ func (d *demoCity) lifeOfACase(ctx context.Context, cases *casefile.Service, i i
 	steps := []func() (domain.Outcome, error){
 		func() (domain.Outcome, error) {
 			return cases.Report(ctx, casefile.Report{Actor: domain.Anonymous, Title: title,
-				Description: "بلاغ من أحد المتساكنين / signalé par un habitant", Category: cat.Code, District: district}, domain.PersonalData{}, any)
+				Description: "بلاغ من أحد المتساكنين / signalé par un habitant", Category: cat.Code, District: district, Location: place},
+				domain.PersonalData{}, any)
 		},
 		func() (domain.Outcome, error) {
 			return cases.Triage(ctx, id, casefile.Triage{Actor: advocate, Priority: priority}, any)

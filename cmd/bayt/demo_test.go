@@ -36,6 +36,16 @@ func TestDemoLoad(t *testing.T) {
 	if n := count("casefile.case_reported"); n != 40 {
 		t.Fatalf("%d cases reported, want 40", n)
 	}
+	// Most of the demo's residents say where, not all: its maps have pins,
+	// its lists cases without one.
+	var located int
+	if err := pool.QueryRow(context.Background(),
+		"SELECT count(*) FROM events WHERE type = 'casefile.case_reported' AND payload ? 'location'").Scan(&located); err != nil {
+		t.Fatal(err)
+	}
+	if located == 0 || located == 40 {
+		t.Fatalf("%d of 40 demo cases located, want most but not all", located)
+	}
 	// Chance takes some cases past triage and some to the end.
 	if count("casefile.case_forwarded") == 0 || count("casefile.case_resolved") == 0 {
 		t.Fatalf("no case went past triage to resolution: forwarded %d, resolved %d",

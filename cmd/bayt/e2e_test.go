@@ -106,6 +106,10 @@ func startServerWith(t *testing.T, configure func(*config)) *testServer {
 	keyFile, mk := eventstoretest.MasterKeyFile(t)
 	cfg.MasterKeyFile = keyFile
 	cfg.PublicWriteLimit = 0
+	// No test reaches the internet for map tiles: these are on the
+	// server's own origin, where they are not found (the map tests serve
+	// their own).
+	cfg.TileURL = "/test-tiles/{z}/{x}/{y}.png"
 	if configure != nil {
 		configure(&cfg)
 	}

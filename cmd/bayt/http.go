@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
@@ -44,6 +45,9 @@ type pageDeps struct {
 	location *time.Location
 	// photos serves the photos the API and the forms store.
 	photos web.PhotoStore
+	// The maps' tiles, their credit and where they open.
+	tileURL, tileAttribution string
+	mapCenter                *casefile.Location
 }
 
 // webConfig gives the pages what they read and write through, the same
@@ -54,6 +58,7 @@ func webConfig(c api.Config, pages pageDeps) web.Config {
 		Cases: c.Cases, CaseList: pages.cases, Boards: c.Boards,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc, Location: pages.location,
+		TileURL: pages.tileURL, TileAttribution: pages.tileAttribution, MapCenter: pages.mapCenter,
 	}
 	if pages.photos != nil {
 		w.Photos, w.PhotoProcessor = pages.photos, c.PhotoProcessor

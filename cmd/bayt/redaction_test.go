@@ -189,6 +189,7 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 	surfaces := []struct{ path, shows string }{
 		{"/api/v1/cases", a},
 		{"/api/v1/boards/public", a},
+		{"/api/v1/exports/cases.geojson", a},
 		{"/api/v1/campaigns", id},
 		{pc, id},
 		{pc + "/history", "PetitionSigned"},

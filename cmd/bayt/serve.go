@@ -111,6 +111,10 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	if err != nil {
 		return nil, err
 	}
+	center, err := cfg.mapCenter()
+	if err != nil {
+		return nil, err
+	}
 	p := &program{cfg: cfg, log: logger}
 	apiCfg := api.Config{
 		Logger:     logger,
@@ -237,7 +241,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
-			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos}, edge),
+			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos,
+			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

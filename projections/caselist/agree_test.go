@@ -109,6 +109,7 @@ func TestSuite(t *testing.T) {
 	for name, f := range map[string]caselist.Filter{
 		"All": {}, "Status": {Status: "forwarded"}, "District": {District: "Medina"}, "Category": {Category: "roads"},
 		"Department": {Department: "roads_works"}, "Overdue": {Overdue: &yes}, "NotOverdue": {Overdue: &no},
+		"Located": {Located: true}, "LocatedStaff": {Located: true, Staff: true}, "LocatedDistrict": {Located: true, District: "Medina"},
 		"Search": {Q: "PAVEMENT"}, "SearchModerated": {Q: "graffiti on a wall"}, "SearchArabic": {Q: "حفرة"},
 		// Shorter than a trigram: the index cannot narrow it, the answer
 		// is the same.

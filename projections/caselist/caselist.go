@@ -38,6 +38,9 @@ type Filter struct {
 	Category   string
 	Department string
 	Overdue    *bool
+	// Located keeps the cases with a location only: the map's and the
+	// GeoJSON export's.
+	Located bool
 	// Q matches title and description, case-insensitively: the texts the
 	// public reads, and for Staff also the reporter's own texts that
 	// moderation replaced. A Q that reads as a case number (2026-0142,

@@ -152,6 +152,7 @@ func matches(r *Row, f Filter, number string, cur *projections.Cursor) bool {
 		f.Category != "" && r.Category != f.Category,
 		f.Department != "" && r.Department != f.Department,
 		f.Overdue != nil && r.overdue(f.Now) != *f.Overdue,
+		f.Located && r.Location == nil,
 		f.Q != "" && !found(r, f) && (number == "" || r.Number != number):
 		return false
 	}

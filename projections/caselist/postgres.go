@@ -309,6 +309,9 @@ func (p *Postgres) List(ctx context.Context, f Filter) (Page, error) {
 	if f.IDs != nil {
 		where = append(where, "id = ANY("+arg(f.IDs)+")")
 	}
+	if f.Located {
+		where = append(where, "json_typeof(state->'location') = 'object'")
+	}
 	if f.Q != "" {
 		cond := "search LIKE " + arg("%"+escapeLike(f.Q)+"%")
 		if n := f.searchNumber(p.zone); n != "" {

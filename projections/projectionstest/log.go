@@ -285,7 +285,7 @@ func NewLog(tb testing.TB) *Log {
 	})
 
 	// Talked about: comments of both kinds, supporters.
-	discussed := b.report(b.tick(), "lighting", "Medina", "Dark street at night", nil)
+	discussed := b.report(b.tick(), "lighting", "Medina", "Dark street at night", &casefile.Location{Lat: 36.7985, Lon: 10.1712})
 	b.onCase(discussed, advocate, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
 		return c.Comment(casefile.Comment{Actor: advocate, Now: at, Body: "We are on it", Visibility: casefile.VisibilityPublic})
 	})
@@ -300,12 +300,12 @@ func NewLog(tb testing.TB) *Log {
 
 	// Moderated: one case's texts replaced for the public, another hidden
 	// once forwarded, and supported while hidden.
-	graffiti := b.report(b.tick(), "roads", "Medina", "Graffiti naming a neighbour", nil)
+	graffiti := b.report(b.tick(), "roads", "Medina", "Graffiti naming a neighbour", &casefile.Location{Lat: 36.79912, Lon: 10.17044})
 	b.onCase(graffiti, advocate, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
 		title, description := "Graffiti on a wall", "Graffiti on a wall of the Medina"
 		return c.Moderate(casefile.Moderate{Actor: advocate, Now: at, PublicTitle: &title, PublicDescription: &description, Reason: "names a person"})
 	})
-	quarrel := b.report(b.tick(), "roads", "Lafayette", "Quarrel between neighbours", nil)
+	quarrel := b.report(b.tick(), "roads", "Lafayette", "Quarrel between neighbours", &casefile.Location{Lat: 36.8151, Lon: 10.1802})
 	b.forward(quarrel, "roads_works")
 	b.onCase(quarrel, advocate, func(c *casefile.Case, at time.Time) ([]domain.Event, error) {
 		hide := true

@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	s.caseRoutes()
 	s.photoRoutes()
 	s.boardRoutes()
+	s.exportRoutes()
 	s.networkRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))

@@ -8,6 +8,10 @@
 // has every key). They need no JavaScript: the report form posts a plain
 // HTML form, which goes through casefile.Service.Report as the JSON API
 // does, and the live script only refreshes what the page already shows.
+// The maps (map.go: the board's pins, a case's pin, the report form's
+// point) are drawn by static/map.js with the vendored Leaflet, on the
+// pages that have one only; without JavaScript they do not show, and the
+// lists, the address and the latitude and longitude fields say the same.
 //
 // The package reads through the small interfaces it declares and changes
 // state only through the domain's services. It never imports

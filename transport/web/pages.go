@@ -40,11 +40,6 @@ const (
 // boardLatest is how many cases the public board lists.
 const boardLatest = 20
 
-// pageCSP allows nothing but this origin: no inline script or style, no
-// framing, and forms that post only here.
-const pageCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
-	"form-action 'self'; frame-ancestors 'none'"
-
 // pageStatuses are the case statuses in the order of a case's life, as the
 // board lists them.
 var pageStatuses = [...]casefile.Status{
@@ -82,6 +77,13 @@ func (s *Server) parse() {
 		s.templates[name] = t
 	}
 	s.css, s.consoleCSS = versioned("bayt.css"), versioned("console.css")
+	s.mapAssets = newMapAssets()
+	// cmd/bayt checks BAYT_TILE_URL with TileSource before it gets here.
+	tiles, err := TileSource(s.cfg.TileURL)
+	if s.cfg.TileURL != "" && err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	s.csp = pageCSPFor(tiles)
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
@@ -279,7 +281,10 @@ type pageData struct {
 	Staff *staffNav
 	// ConsoleCSS is the console's stylesheet, for console pages.
 	ConsoleCSS string
-	Body       any
+	// Map is the page's map, nil on a page without one: only pages with
+	// a map load its scripts and styles.
+	Map  *mapView
+	Body any
 
 	msgs  map[string]string
 	query string // "?lang=xx" when the language came from the query
@@ -415,7 +420,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", d.Lang)
 	h.Add("Vary", "Accept-Language")
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", s.csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	if h.Get("Cache-Control") == "" {
@@ -548,6 +553,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		body.Months = string(b)
 	}
 	body.Timezone = s.location().String()
+	d.Map = d.boardMap()
 	d.Body = body
 	s.render(w, r, http.StatusOK, "home", d)
 }
@@ -674,6 +680,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, s
 	}
 	d.Title = v.Title
 	d.setPreview(r, v.Title, v.Description)
+	d.Map = d.caseMap(v)
 	d.Body = body
 	s.render(w, r, status, "case", d)
 }

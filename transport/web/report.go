@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -20,6 +21,8 @@ import (
 type reportInput struct {
 	Title, Description, Category, District, Address string
 	Name, Phone, Email                              string
+	// Lat and Lon are the point, as typed or set on the map.
+	Lat, Lon string
 	// Channel and Language are the console intake's: how the resident
 	// reached the House and the language they speak.
 	Channel, Language string
@@ -69,11 +72,12 @@ func (d *pageData) Field(f formField) fieldData { return fieldData{f, d} }
 type fieldError struct{ Name, Label, Message string }
 
 type reportBody struct {
-	Action  string
-	Key     string
-	Fields  []formField
-	Contact []formField
-	Errors  []fieldError
+	Action   string
+	Key      string
+	Fields   []formField
+	Location []formField // latitude and longitude
+	Contact  []formField
+	Errors   []fieldError
 	// Photos are the form's file fields, when Bayt keeps photos; the form
 	// is then posted as multipart.
 	Photos []formField
@@ -87,6 +91,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, d *pageData, status int, in reportInput, errs map[string]string) {
 	d.Title = d.T("report.title")
+	d.Map = d.newMapView("picker", d.T("map.picker_label"))
 	body := s.reportBody(d, "/report", in, errs)
 	if s.cfg.Photos != nil {
 		body.Photos = d.photoFields(errs["photo"])
@@ -124,6 +129,10 @@ func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map
 			field("district", "text", in.District, casefile.MaxDistrict, true, "address-level3"),
 			field("address", "text", in.Address, casefile.MaxAddress, false, "street-address"),
 		},
+		Location: []formField{
+			field("lat", "text", in.Lat, maxCoordinate, false, "off"),
+			field("lon", "text", in.Lon, maxCoordinate, false, "off"),
+		},
 		Contact: []formField{
 			field("name", "text", in.Name, maxName, false, "name"),
 			field("phone", "tel", in.Phone, maxPhone, false, "tel"),
@@ -131,7 +140,7 @@ func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map
 		},
 	}
 	body.Fields[2].Options = cats
-	for _, f := range append(append([]formField(nil), body.Fields...), body.Contact...) {
+	for _, f := range slices.Concat(body.Fields, body.Location, body.Contact) {
 		if f.Error != "" {
 			body.Errors = append(body.Errors, fieldError{Name: f.Name, Label: f.Label, Message: f.Error})
 		}
@@ -144,6 +153,9 @@ const (
 	maxName  = domain.MaxPersonName
 	maxPhone = domain.MaxPhone
 	maxEmail = domain.MaxEmail
+	// maxCoordinate bounds a typed latitude or longitude: a dozen
+	// decimals are already far below a millimetre.
+	maxCoordinate = 32
 )
 
 type reportedBody struct {
@@ -195,6 +207,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 		Title: f.Get("title"), Description: f.Get("description"), Category: f.Get("category"),
 		District: f.Get("district"), Address: f.Get("address"),
 		Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email"), Key: f.Get("form_key"),
+		Lat: f.Get("lat"), Lon: f.Get("lon"),
 	}
 	if !validFormKey(in.Key) {
 		in.Key = "" // a post from elsewhere than the form: no replay protection
@@ -221,6 +234,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 			if in.Key == "" {
 				in.Key = newFormKey()
 			}
+			d.explainLocation(errs, in)
 			s.showForm(w, r, d, http.StatusUnprocessableEntity, in, errs)
 			return
 		}
@@ -275,6 +289,7 @@ func (s *Server) report(ctx context.Context, r *http.Request, in reportInput, sr
 	out, err := s.cfg.CaseService.Report(ctx, casefile.Report{
 		Actor: src.actor, Title: in.Title, Description: in.Description, Category: in.Category,
 		District: in.District, Address: in.Address, Language: src.language, Channel: src.channel,
+		Location: parseLocation(in.Lat, in.Lon),
 	}, domain.PersonalData{Name: in.Name, Phone: in.Phone, Email: in.Email}, opts)
 	if err != nil {
 		return reportAnswer{}, err
@@ -332,6 +347,7 @@ var formFieldNames = map[string]string{
 	"address": "address", "reporter.name": "name", "reporter.phone": "phone", "reporter.email": "email",
 	// The console's intake form has these too.
 	"language": "language", "channel": "channel",
+	"location.lat": "lat", "location.lon": "lon",
 }
 
 // inputErrors returns the first input error of each field in err, by

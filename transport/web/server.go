@@ -126,6 +126,15 @@ type Config struct {
 	// uploads, and serves them; a nil Photos leaves photos out.
 	Photos         PhotoStore
 	PhotoProcessor *photo.Processor
+
+	// TileURL is the map tiles' URL template (see TileSource); empty
+	// leaves the maps out. TileAttribution credits the tiles as their
+	// licence asks, in HTML (an operator's setting, never a visitor's).
+	// MapCenter is where a map with nothing to show opens;
+	// DefaultMapCenter when nil.
+	TileURL         string
+	TileAttribution string
+	MapCenter       *casefile.Location
 }
 
 // OrganisationReader reads an organisation and its history.
@@ -148,6 +157,8 @@ type Server struct {
 	css        string                        // versioned URL of the stylesheet
 	consoleCSS string                        // and of the console's
 	static     http.Handler
+	csp        string    // the pages' Content-Security-Policy
+	mapAssets  mapAssets // what a page with a map loads
 }
 
 // New returns a Server serving cfg. It panics on a missing dependency, or
