@@ -208,6 +208,11 @@ func (t *turns) leave(stream string, tk *ticket) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	q := t.streams[stream]
+	if q == nil {
+		// A round answered tk and the stream went idle and was forgotten
+		// as its caller gave up: the answer waits in tk.done.
+		return false
+	}
 	i := slices.Index(q.waiting, tk)
 	if i < 0 {
 		return false
