@@ -207,7 +207,7 @@ var (
 		"roads_works": 0.6, "public_lighting": 0.85, "cleanliness": 0.8, "sanitation": 0.7, "parks_gardens": 0.65,
 		"urban_planning": 0.45, "traffic_transport": 0.6, "economic_affairs": 0.7, "social_affairs": 0.55, "citizen_relations": 0.75,
 	}
-	// demoRecategorised is the category an advocate sometimes finds a
+	// demoRecategorisations are the categories an advocate sometimes finds a
 	// report really belongs to.
 	demoRecategorisations = map[string]string{"roads": "water", "green_spaces": "waste", "transport": "roads", "waste": "green_spaces"}
 )
@@ -262,30 +262,7 @@ func (d *demoCity) sketch(n int) *caseLife {
 			l.channel = ""
 		}
 	}
-	l.typed = d.typedDistrict(r, l.district, l.lang, l.channel != "")
-	reports := demoReports[l.category.Code][l.lang]
-	text := demoReport{l.category.Name.In(l.lang), l.category.Name.In(l.lang) + " {place}"}
-	if len(reports) > 0 {
-		text = reports[r.IntN(len(reports))]
-	}
-	l.title = text.title
-	l.description = strings.ReplaceAll(text.description, "{place}", pick(r, demoPlaces[l.lang]))
-	if r.Float64() < 0.45 {
-		l.description += " " + pick(r, demoAfterwords[l.lang])
-	}
-	if r.Float64() < 0.35 {
-		l.address = pick(r, demoStreets[l.lang])
-	}
-	located := 0.7
-	if l.channel != "" {
-		located = 0.25
-	}
-	if c, ok := demoDistricts[l.district.Code]; ok && r.Float64() < located {
-		l.location = &casefile.Location{
-			Lat: float64(int((c.lat+(r.Float64()-0.5)*0.008)*1e6)) / 1e6,
-			Lon: float64(int((c.lon+(r.Float64()-0.5)*0.010)*1e6)) / 1e6,
-		}
-	}
+	d.describe(l, r)
 	named := 0.3
 	if l.channel != "" {
 		named = 0.85
@@ -323,9 +300,43 @@ func (d *demoCity) sketch(n int) *caseLife {
 	return l
 }
 
-// pair finds, for each case to be merged, the latest earlier case of the
-// same category and district, within six weeks; a case without one goes
-// on to its department instead.
+// describe writes the report of a case of its category and district: the
+// resident's title and words, the district as they write it, sometimes a
+// street, and often where on the map.
+func (d *demoCity) describe(l *caseLife, r *rand.Rand) {
+	l.typed = d.typedDistrict(r, l.district, l.lang, l.channel != "")
+	reports := demoReports[l.category.Code][l.lang]
+	text := demoReport{l.category.Name.In(l.lang), l.category.Name.In(l.lang) + " {place}"}
+	if len(reports) > 0 {
+		text = reports[r.IntN(len(reports))]
+	}
+	l.title = text.title
+	l.description = strings.ReplaceAll(text.description, "{place}", pick(r, demoPlaces[l.lang]))
+	if r.Float64() < 0.45 {
+		l.description += " " + pick(r, demoAfterwords[l.lang])
+	}
+	l.address = ""
+	if r.Float64() < 0.35 {
+		l.address = pick(r, demoStreets[l.lang])
+	}
+	located := 0.7
+	if l.channel != "" {
+		located = 0.25
+	}
+	l.location = nil
+	if c, ok := demoDistricts[l.district.Code]; ok && r.Float64() < located {
+		l.location = &casefile.Location{
+			Lat: float64(int((c.lat+(r.Float64()-0.5)*0.008)*1e6)) / 1e6,
+			Lon: float64(int((c.lon+(r.Float64()-0.5)*0.010)*1e6)) / 1e6,
+		}
+	}
+}
+
+// pair finds, for each case to be merged, the case it repeats: the latest
+// earlier case of the same category and district within six weeks, or
+// else a neighbour reporting again what someone reported in the last three
+// weeks, the most supported problems most often, in words of their own
+// and near the same spot. A case with neither goes on to its department.
 func (d *demoCity) pair() {
 	order := make([]*caseLife, len(d.lives))
 	copy(order, d.lives)
@@ -334,15 +345,35 @@ func (d *demoCity) pair() {
 		if l.fate != fateDuplicate {
 			continue
 		}
+		var recent []*caseLife
 		for p := pos - 1; p >= 0 && l.at.Sub(order[p].at) < 42*day; p-- {
 			o := order[p]
-			if o.fate != fateDuplicate && o.fate != fateRejected && o.category.Code == l.category.Code && o.district.Code == l.district.Code {
+			if o.fate == fateDuplicate || o.fate == fateRejected {
+				continue
+			}
+			if o.category.Code == l.category.Code && o.district.Code == l.district.Code {
 				l.into = o.n
 				break
 			}
+			if l.at.Sub(o.at) < 21*day {
+				recent = append(recent, o)
+			}
 		}
-		if l.into < 0 {
+		if l.into >= 0 {
+			continue
+		}
+		if len(recent) == 0 {
 			l.fate = fateMunicipal
+			continue
+		}
+		o := weighted(l.rnd, recent, func(o *caseLife) float64 { return float64(1 + o.supporters) })
+		l.into, l.category, l.final, l.district = o.n, o.category, o.category, o.district
+		d.describe(l, l.rnd)
+		if o.location != nil {
+			l.location = &casefile.Location{
+				Lat: float64(int((o.location.Lat+(l.rnd.Float64()-0.5)*0.001)*1e6)) / 1e6,
+				Lon: float64(int((o.location.Lon+(l.rnd.Float64()-0.5)*0.001)*1e6)) / 1e6,
+			}
 		}
 	}
 }
