@@ -12,6 +12,11 @@ help: ## list the targets
 # run serves from memory (bayt serve --memory) only when scripts/devdb
 # finds no PostgreSQL installed at all (its exit code 3); any other failure
 # to reach the database stops it, so a broken database is never papered over.
+# A database whose log is empty first gets the demo city (DEMO_CASES cases
+# over the past year, with its campaigns), unless BAYT_DEMO=0; bayt demo
+# load --if-empty looks at the log itself and says on stderr what it does.
+DEMO_CASES ?= 1500
+
 run: ## start Bayt with its database (in memory when no PostgreSQL is installed)
 	@url="$$DATABASE_URL"; memory=""; \
 	if [ -z "$$url" ]; then url=$$(scripts/devdb bayt); rc=$$?; \
@@ -25,6 +30,10 @@ run: ## start Bayt with its database (in memory when no PostgreSQL is installed)
 	  if [ -f "$$key" ]; then echo "BAYT_MASTER_KEY_FILE is not set: using the development master key $$key"; \
 	  else mkdir -p .data && bin/bayt keys init -file "$$key" >/dev/null || exit 1; \
 	    echo "BAYT_MASTER_KEY_FILE is not set: made a development master key in $$key (never use it in production)"; fi; fi; \
+	if [ "$${BAYT_DEMO:-1}" = 0 ]; then echo "make run: BAYT_DEMO=0: no demo city loaded" >&2; \
+	elif [ -n "$$url" ]; then \
+	  DATABASE_URL="$$url" BAYT_MASTER_KEY_FILE="$$key" bin/bayt demo load --if-empty --cases $(DEMO_CASES) || exit 1; \
+	else echo "make run: the demo city needs PostgreSQL: the in-memory store starts empty" >&2; fi; \
 	DATABASE_URL="$$url" BAYT_MASTER_KEY_FILE="$$key" BAYT_ADDR="$(BAYT_ADDR)" exec bin/bayt serve $$memory
 
 # The browser test (TestPagesInABrowser) drives Debian's chromium and

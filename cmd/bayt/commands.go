@@ -21,7 +21,7 @@ commands:
   serve           serve the API, the live feed and the pages
   migrate         apply database migrations (safe to run again)
   audit verify    walk the event log and prove it was not altered
-  demo load       load a realistic demo city: --cases N
+  demo load       load a year of a demo city: --cases N [--seed S] [--now RFC3339] [--if-empty]
   projections rebuild [NAME]  rebuild read models from zero and swap them in
   projections status          show each projection's position and lag
   token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE] [--expires 90d|RFC3339]

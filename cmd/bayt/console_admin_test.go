@@ -421,14 +421,3 @@ func TestDirectoryInMemory(t *testing.T) {
 		t.Fatal("the history lacks the edit")
 	}
 }
-
-// TestDemoDistrictsInDirectory keeps the demo city and the default
-// directory's districts of Tunis the same city.
-func TestDemoDistrictsInDirectory(t *testing.T) {
-	t.Parallel()
-	for _, name := range demoDistricts {
-		if d, ok := directory.Default().District(name); !ok || d.Name.AR != name {
-			t.Errorf("demo district %q is not a district of the default directory", name)
-		}
-	}
-}

@@ -10,52 +10,49 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
+	"github.com/citizenhouse/bayt/domain/campaign"
 	"github.com/citizenhouse/bayt/domain/casefile"
-	"github.com/citizenhouse/bayt/domain/directory"
+	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
+	"github.com/oklog/ulid/v2"
 	"golang.org/x/sync/errgroup"
 )
 
-var demoDistricts = []string{"المدينة العتيقة", "باب سويقة", "لافايات", "المنزه", "حي التضامن", "الملاسين", "سيدي حسين", "العمران"}
-
-// demoPlaces are the districts' centres, roughly, in demoDistricts' order:
-// the demo's cases are pinned around them, so its maps look like a city's.
-var demoPlaces = []casefile.Location{
-	{Lat: 36.7990, Lon: 10.1700}, {Lat: 36.8060, Lon: 10.1660}, {Lat: 36.8150, Lon: 10.1810}, {Lat: 36.8420, Lon: 10.1700},
-	{Lat: 36.8390, Lon: 10.1010}, {Lat: 36.7900, Lon: 10.1520}, {Lat: 36.7750, Lon: 10.1000}, {Lat: 36.8220, Lon: 10.1560},
-}
-
-var demoTitles = map[string][]string{
-	"roads":           {"حفرة عميقة في الطريق", "Trottoir effondré", "Missing road sign"},
-	"lighting":        {"عمود إنارة معطّل", "Rue sans éclairage la nuit"},
-	"waste":           {"حاويات فائضة منذ أسبوع", "Dépôt sauvage de gravats"},
-	"water":           {"تسرّب مياه في الشارع", "Égout bouché après la pluie"},
-	"housing":         {"بناية آيلة للسقوط", "Logement insalubre"},
-	"transport":       {"غياب موقف حافلات", "Feu de circulation en panne"},
-	"green_spaces":    {"حديقة عمومية مهملة", "Arbres non taillés"},
-	"markets_prices":  {"ارتفاع أسعار الخضر في السوق", "Prix non affichés au marché"},
-	"schools":         {"سور المدرسة متصدّع", "Classe sans chauffage"},
-	"health":          {"المستوصف مغلق مساءً", "Pas de médecin le samedi"},
-	"public_freedoms": {"منع اجتماع جمعية في دار الشباب", "Refus d'autorisation de réunion"},
-	"admin_services":  {"تأخّر استخراج مضمون الولادة", "Guichet fermé sans préavis"},
-}
+// demoWorkers is how many cases are recorded at once: many appends in
+// flight let the store commit them together.
+const demoWorkers = 32
 
 func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "load" {
-		_, _ = fmt.Fprintln(stderr, "usage: bayt demo load [--cases N] [--seed S]")
+		_, _ = fmt.Fprintln(stderr, "usage: bayt demo load [--cases N] [--seed S] [--now RFC3339] [--if-empty]")
 		return errUsage
 	}
-	var cases, seed *int
+	var (
+		cases, seed *int
+		now         *string
+		ifEmpty     *bool
+	)
 	cfg := configFromEnv()
 	pool, _, err := databaseCommand(ctx, "demo load", args[1:], stderr, false, func(fs *flag.FlagSet) {
 		cfg.masterKeyFlag(fs)
-		cases = fs.Int("cases", 500, "cases to report")
-		seed = fs.Int("seed", 1, "random seed: the same seed makes the same city")
+		cases = fs.Int("cases", 500, "cases to report over the year")
+		seed = fs.Int("seed", 1, "random seed: the same seed (and --now) makes the same city")
+		now = fs.String("now", "", "the end of the demo year, RFC 3339 (default: now)")
+		ifEmpty = fs.Bool("if-empty", false, "load only into a database whose log has no event")
 	})
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	end := time.Now()
+	if *now != "" {
+		if end, err = time.Parse(time.RFC3339, *now); err != nil {
+			return fmt.Errorf("%w: --now: %w", errUsage, err)
+		}
+	}
+	if *cases < 0 {
+		return fmt.Errorf("%w: --cases must be 0 or more", errUsage)
+	}
 	mk, err := configuredMasterKey(cfg)
 	if err != nil {
 		return err
@@ -69,127 +66,186 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	store := eventstore.New(pool, eventstore.Config{})
 	defer store.Close()
-	start := time.Now()
-	city := newDemoCity(uint64(*seed))
-	bar := newProgressBar(stderr, "demo", "cases")
-	repos := newRepositories(store)
-	vault := eventstore.NewVault(pool, mk)
-	actx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.Actor{Role: domain.RoleSystem, Name: "bayt demo"}})
-	// Cases go through the case service like any report, each worker with
-	// a clock of its own that walks its case through the weeks; many
-	// workers at once let the store commit their appends together.
-	const workers = 32
-	plans := make(chan int)
-	var (
-		done, events atomic.Int64
-		g            errgroup.Group
-	)
-	for range workers {
-		var at time.Time
-		ports := newPorts(vault, keyedHash)
-		ports.NowFunc = func() time.Time { return at }
-		service := casefile.NewService(repos.cases, city.dir, ports)
+	if *ifEmpty {
+		head, err := store.Head(ctx)
+		if err != nil {
+			return err
+		}
+		if head > 0 {
+			_, err := fmt.Fprintln(stderr, "demo load: the log already holds events: no demo city loaded")
+			return err
+		}
+		_, _ = fmt.Fprintf(stderr, "demo load: the log is empty: loading a demo city of %d cases\n", *cases)
+	}
+	live, err := liveDirectory(ctx, store)
+	if err != nil {
+		return err
+	}
+	load := &demoLoad{
+		city:  newDemoCity(uint64(*seed), live.Directory(), end),
+		repos: newRepositories(store), vault: eventstore.NewVault(pool, mk), hash: keyedHash,
+		bar: newProgressBar(stderr, "demo", "commands"),
+	}
+	if err := load.run(ctx, *cases); err != nil {
+		return err
+	}
+	took := load.bar.elapsed()
+	_, err = fmt.Fprintf(stdout, "loaded %d cases, %d campaigns, %d organisations: %d events in %s (%.0f events/s)\n",
+		*cases, len(load.campaigns), len(load.orgs), load.events.Load(), took.Round(time.Millisecond),
+		float64(load.events.Load())/max(took.Seconds(), 1e-9))
+	return err
+}
+
+// demoLoad records a planned city through the domain services.
+type demoLoad struct {
+	city      *demoCity
+	repos     repositories
+	vault     domain.Vault
+	hash      func(purpose, text string) string
+	bar       *progressBar
+	orgs      []*demoOrganisation
+	campaigns []*demoCampaign
+
+	events, done atomic.Int64
+	total        int64
+}
+
+// run plans the city, then records it in four passes that keep every
+// stream's events in the order of their dates: the network's
+// organisations; each case up to the day a campaign takes it up or it is
+// merged (which needs the case it is merged into); the campaigns, which
+// link their cases as they go; and the rest of each case.
+func (ld *demoLoad) run(ctx context.Context, cases int) error {
+	d := ld.city
+	ld.orgs = demoOrganisations()
+	orgPlan := d.organisations(ld.orgs)
+	ld.campaigns = d.demoCampaigns()
+	d.plan(cases, ld.campaigns)
+	for _, c := range ld.campaigns {
+		d.script(c, ld.orgs)
+		ld.total += int64(len(c.actions))
+	}
+	ld.total += int64(len(orgPlan))
+	for _, l := range d.lives {
+		ld.total += int64(len(l.steps))
+	}
+
+	clock := &demoClock{ids: rand.New(rand.NewPCG(d.seed^0x1d5, 1<<40))}
+	orgs := organisation.NewService(ld.repos.organisations, d.dir, clock.ports(ld.vault, ld.hash))
+	for _, a := range orgPlan {
+		clock.at = a.at
+		out, err := a.do(domain.WithMetadata(ctx, domain.Metadata{Actor: a.actor}), orgs)
+		if err != nil {
+			return fmt.Errorf("demo organisations: %w", err)
+		}
+		ld.step(out)
+	}
+	err := ld.cases(ctx, func(l *caseLife, s demoStep) bool {
+		return s.barrier || (l.campaign >= 0 && !s.at.Before(l.linkAt))
+	})
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, c := range ld.campaigns {
+		clock := &demoClock{ids: c.ids}
+		svc := campaign.NewService(ld.repos.campaigns, ld.repos.organisations, ld.repos, d.dir, clock.ports(ld.vault, ld.hash))
 		g.Go(func() error {
-			for i := range plans {
-				n, err := city.lifeOfACase(actx, service, i, func(t time.Time) { at = t })
+			for _, a := range c.actions {
+				clock.at = a.at
+				out, err := a.do(domain.WithMetadata(gctx, domain.Metadata{Actor: a.actor}), svc)
 				if err != nil {
-					return err
+					return fmt.Errorf("demo campaign %q at %s: %w", c.title, a.at.Format(time.DateTime), err)
 				}
-				events.Add(int64(n))
-				bar.update(done.Add(1), int64(*cases), time.Since(start))
+				ld.step(out)
 			}
 			return nil
 		})
 	}
-	for i := range *cases {
-		plans <- i
-	}
-	close(plans)
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	bar.done()
-	took := time.Since(start)
-	_, err = fmt.Fprintf(stdout, "loaded %d cases, %d events in %s (%.0f events/s)\n", *cases, events.Load(), took.Round(time.Millisecond), float64(events.Load())/took.Seconds())
-	return err
+	if err := ld.cases(ctx, func(*caseLife, demoStep) bool { return false }); err != nil {
+		return err
+	}
+	ld.bar.done()
+	return nil
 }
 
-// demoCity makes cases that go as far through the municipal response as
-// chance takes them, every step decided by the case aggregate itself.
-type demoCity struct {
-	seed uint64
-	dir  *directory.Directory
-	now  time.Time
-}
-
-func newDemoCity(seed uint64) *demoCity {
-	return &demoCity{seed: seed, dir: directory.Default(), now: time.Now().UTC().Add(-90 * 24 * time.Hour)}
-}
-
-// lifeOfACase reports case i and takes it as far through the municipal
-// response as chance says, each step through the case service at a time
-// set with setNow. It returns the events recorded.
-func (d *demoCity) lifeOfACase(ctx context.Context, cases *casefile.Service, i int, setNow func(time.Time)) (int, error) {
-	// A generator per case: the same seed makes the same city, whichever
-	// worker takes which case.
-	rnd := rand.New(rand.NewPCG(d.seed, uint64(i)))
-	cat := d.dir.Categories()[rnd.IntN(len(d.dir.Categories()))]
-	titles := demoTitles[cat.Code]
-	if len(titles) == 0 {
-		titles = []string{cat.Name.AR}
+// cases records the steps of every case until held says to wait, many
+// cases at once, each worker with a clock of its own that walks its case
+// through the year. After a failure the workers record nothing more but
+// go on taking cases, so that nothing waits on them; their context is
+// left alone, so that the commands in flight end as they would.
+func (ld *demoLoad) cases(ctx context.Context, held func(*caseLife, demoStep) bool) error {
+	var (
+		g      errgroup.Group
+		failed atomic.Bool
+	)
+	work := make(chan *caseLife)
+	for range demoWorkers {
+		clock := &demoClock{}
+		svc := casefile.NewService(ld.repos.cases, ld.city.dir, clock.ports(ld.vault, ld.hash))
+		g.Go(func() error {
+			var err error
+			for l := range work {
+				if err != nil || failed.Load() {
+					continue
+				}
+				clock.ids = l.ids
+				for ; err == nil && l.next < len(l.steps) && !held(l, l.steps[l.next]); l.next++ {
+					s := l.steps[l.next]
+					clock.at = s.at
+					out, stepErr := s.do(domain.WithMetadata(ctx, domain.Metadata{Actor: s.actor}), svc, l)
+					if stepErr != nil {
+						err = fmt.Errorf("demo case %d step %d at %s: %w", l.n, l.next, s.at.Format(time.DateTime), stepErr)
+						failed.Store(true)
+						break
+					}
+					l.record(out)
+					ld.step(out)
+				}
+			}
+			return err
+		})
 	}
-	title := titles[rnd.IntN(len(titles))]
-	d0 := rnd.IntN(len(demoDistricts))
-	district := demoDistricts[d0]
-	priority := []casefile.Priority{casefile.PriorityLow, casefile.PriorityNormal, casefile.PriorityHigh, casefile.PriorityUrgent}[rnd.IntN(4)]
-	// Most cases are reported and triaged; fewer reach each later step.
-	last := 1 + rnd.IntN(5)
-	gaps := make([]time.Duration, last)
-	for s := range gaps {
-		gaps[s] = time.Duration(1+rnd.IntN(72)) * time.Hour
-	}
-	// Four residents in five say where: within a kilometre or so of
-	// their district's centre.
-	var place *casefile.Location
-	if rnd.IntN(5) > 0 {
-		c := demoPlaces[d0]
-		place = &casefile.Location{Lat: c.Lat + (rnd.Float64()-0.5)*0.016, Lon: c.Lon + (rnd.Float64()-0.5)*0.02}
-	}
-
-	at := d.now.Add(time.Duration(i) * time.Minute)
-	advocate := domain.Actor{Role: domain.RoleAdvocate, Name: "فريق بيت المواطن"}
-	officer := domain.Actor{Role: domain.RoleOfficer, Name: "البلدية", Department: cat.Department}
-	any := domain.UpdateOptions{IfMatch: domain.AnyVersion}
-	var id string
-	steps := []func() (domain.Outcome, error){
-		func() (domain.Outcome, error) {
-			return cases.Report(ctx, casefile.Report{Actor: domain.Anonymous, Title: title,
-				Description: "بلاغ من أحد المتساكنين / signalé par un habitant", Category: cat.Code, District: district, Location: place},
-				domain.PersonalData{}, any)
-		},
-		func() (domain.Outcome, error) {
-			return cases.Triage(ctx, id, casefile.Triage{Actor: advocate, Priority: priority}, any)
-		},
-		func() (domain.Outcome, error) {
-			return cases.Forward(ctx, id, casefile.Forward{Actor: advocate, Department: cat.Department}, any)
-		},
-		func() (domain.Outcome, error) {
-			return cases.Acknowledge(ctx, id, casefile.Acknowledge{Actor: officer, Reference: fmt.Sprintf("BO-%d", i)}, any)
-		},
-		func() (domain.Outcome, error) {
-			return cases.Resolve(ctx, id, casefile.Resolve{Actor: officer, Note: "تمّ التدخّل / intervention faite"}, any)
-		},
-	}
-	n := 0
-	for s := 0; s < last; s++ {
-		at = at.Add(gaps[s])
-		setNow(at)
-		out, err := steps[s]()
-		if err != nil {
-			return n, fmt.Errorf("demo case %d step %d: %w", i, s, err)
+	for _, l := range ld.city.lives {
+		if l.next < len(l.steps) && ctx.Err() == nil {
+			work <- l
 		}
-		id = out.Stream
-		n += len(out.Events)
 	}
-	return n, nil
+	close(work)
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+func (ld *demoLoad) step(out domain.Outcome) {
+	ld.events.Add(int64(len(out.Events)))
+	ld.bar.update(ld.done.Add(1), ld.total, ld.bar.elapsed())
+}
+
+// demoClock is the clock and the source of ids of one worker: a command
+// is dated when the plan says, and an id is a ULID of that moment whose
+// randomness comes from the seed, so that the same seed gives the same
+// ids.
+type demoClock struct {
+	at  time.Time
+	ids *rand.Rand
+}
+
+func (c *demoClock) ports(vault domain.Vault, hash func(purpose, text string) string) domain.Ports {
+	return domain.Ports{Vault: vault, KeyedHashFunc: hash, NowFunc: func() time.Time { return c.at }, NewIDFunc: c.newID}
+}
+
+func (c *demoClock) newID() string {
+	var id ulid.ULID
+	_ = id.SetTime(ulid.Timestamp(c.at)) // fails only after the year 10889
+	var entropy [10]byte
+	for i := range entropy {
+		entropy[i] = byte(c.ids.Uint32())
+	}
+	_ = id.SetEntropy(entropy[:]) // always 10 bytes
+	return id.String()
 }
