@@ -239,3 +239,36 @@ func (ts *testServer) revokeToken(secret string) {
 		ts.t.Fatal(err)
 	}
 }
+
+// TestConsoleKeepsAnAdmin: the last admin token that works cannot be
+// revoked from the console, which would lock every admin out; once there
+// is another, it can. A page outside one's role says so, not that the
+// form came from elsewhere.
+func TestConsoleKeepsAnAdmin(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	c := newConsoleClient(ts)
+	c.signIn("admin")
+	c.get("/console/tokens")
+	own := ts.tokenID(ts.tokens["admin"])
+	if p := c.post("/console/tokens/"+own+"/revoke", nil); p.status != http.StatusConflict || !strings.Contains(p.body, "آخر رمز مشرف") {
+		t.Fatalf("revoking the last admin token: %d, want 409 saying why", p.status)
+	}
+	if p := c.get("/console/tokens"); p.status != http.StatusOK {
+		t.Fatalf("the refused revocation ended the admin's session: %d", p.status)
+	}
+	second := ts.mintToken("admin", "Second admin")
+	if p := c.post("/console/tokens/"+own+"/revoke", nil); p.status != http.StatusSeeOther {
+		t.Fatalf("revoking an admin token with another one live: %d, want 303", p.status)
+	}
+	if _, err := eventstore.NewTokens(ts.pool).Authenticate(context.Background(), second); err != nil {
+		t.Fatalf("the other admin token: %v", err)
+	}
+
+	o := newConsoleClient(ts)
+	o.signIn("officer")
+	p := o.get("/console/tokens?lang=en")
+	if p.status != http.StatusForbidden || !strings.Contains(p.body, "not open to your role") || strings.Contains(p.body, "did not come from this site") {
+		t.Fatalf("an officer on the tokens page: %d, want 403 saying the page is not for their role", p.status)
+	}
+}

@@ -128,7 +128,7 @@ func (s *Server) staffOnly(roles []domain.Role, h staffHandler) http.HandlerFunc
 		d.Staff = &staffNav{Name: actor.Name, Role: string(actor.Role), Department: actor.Department, CSRF: csrf,
 			Advocate: actor.Role.Staff(), Admin: actor.Role == domain.RoleAdmin}
 		if !slices.Contains(roles, actor.Role) {
-			s.renderError(w, r, d, http.StatusForbidden, "forbidden")
+			s.renderError(w, r, d, http.StatusForbidden, "role")
 			return
 		}
 		var photos [][]byte

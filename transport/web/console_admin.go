@@ -263,6 +263,28 @@ func tokenReason(d *pageData, field string, inv *domain.InvalidError) string {
 // nobody, and the console sessions opened with it are over.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, d *pageData, sr staffRequest) {
 	id := r.PathValue("id")
+	// The last admin token that works is never revoked from the
+	// console: that would lock every admin out, with only a shell on
+	// the server to get back in.
+	tokens, err := s.cfg.Staff.ListTokens(r.Context())
+	if err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	now, liveAdmins, target := s.now(), 0, StaffToken{}
+	for _, t := range tokens {
+		live := t.RevokedAt.IsZero() && (t.ExpiresAt.IsZero() || t.ExpiresAt.After(now))
+		if live && t.Role == domain.RoleAdmin {
+			liveAdmins++
+		}
+		if t.ID == id && live {
+			target = t
+		}
+	}
+	if target.Role == domain.RoleAdmin && liveAdmins <= 1 {
+		s.showTokens(w, r, d, http.StatusConflict, d.T("admin.tokens.last_admin"), tokenForm{})
+		return
+	}
 	if err := s.cfg.Staff.RevokeToken(r.Context(), id); err != nil {
 		s.fail(w, r, d, err)
 		return

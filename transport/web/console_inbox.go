@@ -80,9 +80,17 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, d *pageData, sr s
 		specs = append(specs, inboxSpec{key: "console.inbox.department", department: sr.actor.Department,
 			statuses: []casefile.Status{casefile.StatusForwarded, casefile.StatusAcknowledged, casefile.StatusInProgress}})
 	} else {
+		if f.Active {
+			// A search reaches every case, whatever queue it is in or
+			// whether it is in none (closed, rejected, a duplicate).
+			specs = append(specs, inboxSpec{key: "console.inbox.matching"})
+		}
 		specs = append(specs,
 			inboxSpec{key: "console.inbox.triage", statuses: []casefile.Status{casefile.StatusReported}},
+			inboxSpec{key: "console.inbox.to_forward", statuses: []casefile.Status{casefile.StatusTriaged}},
 			inboxSpec{key: "console.inbox.overdue", overdue: true},
+			inboxSpec{key: "console.inbox.municipality",
+				statuses: []casefile.Status{casefile.StatusForwarded, casefile.StatusAcknowledged, casefile.StatusInProgress}},
 			inboxSpec{key: "console.inbox.confirm", statuses: []casefile.Status{casefile.StatusResolved}})
 	}
 	body := inboxBody{Filters: f, Limit: inboxLimit}

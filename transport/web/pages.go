@@ -431,11 +431,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 }
 
 // errorBody is the body of the error page.
-type errorBody struct{ Message string }
+type errorBody struct {
+	Message string
+	// Back is where the page's one button leads: the board, or the
+	// sign-in form for someone whose session ended.
+	Back, BackLabel string
+}
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, d *pageData, status int, key string) {
 	d.Title = d.T("error." + key + ".title")
-	d.Body = errorBody{Message: d.T("error." + key)}
+	body := errorBody{Message: d.T("error." + key), Back: d.Link("/"), BackLabel: d.T("error.back")}
+	if key == "signed_out" {
+		body.Back, body.BackLabel = d.Link("/console"), d.T("console.signin.submit")
+	}
+	d.Body = body
 	s.render(w, r, status, "error", d)
 }
 
