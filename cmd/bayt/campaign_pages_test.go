@@ -47,7 +47,7 @@ func TestCampaignPages(t *testing.T) {
 
 	body := expectPage(t, ts.page("GET", "/campaigns/"+id+"?lang=en", nil), http.StatusOK, []string{
 		`<html lang="en" dir="ltr">`, title, "Repair every road in front of a school", "Community", "Active",
-		`data-count="signatures">2<`, `data-count="cases">1<`, "Public timeline", `data-verified="true"`,
+		`data-count="signatures">2<`, `data-count="cases">1<`, "The campaign&#39;s public timeline", `data-verified="true"`,
 		"Campaign launched", "Case linked", "2 petition signatures", `href="/cases/` + caseID + `?lang=en"`,
 	}, append(secrets, "not verified")...)
 	if !strings.Contains(body, "Roads") {

@@ -49,6 +49,15 @@ func TestConsoleIntake(t *testing.T) {
 		if staffView["channel"] != "phone" || staffView["language"] != "fr" || reporter["phone"] != "+216 71 000 111" {
 			t.Errorf("staff view: channel %v, language %v, reporter %v; want phone, fr and the contact", staffView["channel"], staffView["language"], reporter)
 		}
+		ts.settle()
+		if wb := c.get("/console/cases/" + id); !strings.Contains(wb.body, "data-channel>بالهاتف<") {
+			t.Errorf("the workbench does not show the channel to the advocate (%d)", wb.status)
+		}
+		o := newConsoleClient(ts)
+		o.signIn("officer")
+		if wb := o.get("/console/cases/" + id); strings.Contains(wb.body, "data-channel") {
+			t.Error("the workbench shows the channel to an officer")
+		}
 		public := ts.must(http.StatusOK, "GET", "/api/v1/cases/"+id, "", nil)
 		if _, ok := public["channel"]; ok {
 			t.Errorf("the public view names the channel: %v", public["channel"])

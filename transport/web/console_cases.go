@@ -318,14 +318,16 @@ type actionForm struct {
 
 type workbenchBody struct {
 	caseItem
-	PublicHref   string // "" for a hidden case
-	Description  string
-	Address      string
-	Department   string
-	Priority     string
-	Due          *stamp
-	DueText      string
-	Reopened     int
+	PublicHref  string // "" for a hidden case
+	Description string
+	Address     string
+	Department  string
+	Priority    string
+	Due         *stamp
+	DueText     string
+	Reopened    int
+	// Channel is how the report came in, for advocates and admins.
+	Channel      string
 	RejectReason string
 	MergedInto   string
 	MergedHref   string
@@ -392,6 +394,9 @@ func (s *Server) showWorkbench(w http.ResponseWriter, r *http.Request, d *pageDa
 		caseItem: d.newConsoleItem(c, now), Description: c.Description, Address: c.Address,
 		Priority: d.T("priority." + string(c.Priority)), Reopened: c.ReopenedCount, RejectReason: c.RejectReason,
 		Hidden: c.Hidden(), Done: done, Verified: seen.Verified, Timeline: d.workbenchTimeline(seen.Events),
+	}
+	if sr.actor.Role.Staff() {
+		body.Channel = d.T("channel." + string(c.Channel.Or()))
 	}
 	if !c.Hidden() {
 		body.PublicHref = d.Link("/cases/" + c.ID)
