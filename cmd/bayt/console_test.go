@@ -272,3 +272,30 @@ func TestConsoleKeepsAnAdmin(t *testing.T) {
 		t.Fatalf("an officer on the tokens page: %d, want 403 saying the page is not for their role", p.status)
 	}
 }
+
+// TestConsoleSearchReachesEveryCase: a case in no queue (checked, not yet
+// forwarded; or closed) is found by a search of the advocate's inbox.
+func TestConsoleSearchReachesEveryCase(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	id, _ := ts.report(map[string]any{"title": "Lampadaire arraché rue de Marseille", "category": "lighting"})["id"].(string)
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/triage", "advocate", map[string]any{"priority": "normal"})
+	ts.settle()
+	c := newConsoleClient(ts)
+	c.signIn("advocate")
+	p := c.get("/console/inbox?q=" + url.QueryEscape("Lampadaire"))
+	start := strings.Index(p.body, `data-queue="console.inbox.matching"`)
+	if p.status != http.StatusOK || start < 0 {
+		t.Fatalf("inbox search: %d, no queue of matching cases", p.status)
+	}
+	matching := p.body[start:]
+	if end := strings.Index(matching[1:], "data-queue="); end > 0 {
+		matching = matching[:end+1]
+	}
+	if !strings.Contains(matching, `data-case-id="`+id+`"`) {
+		t.Fatal("the search does not list the checked case")
+	}
+	if p := c.get("/console/inbox"); strings.Contains(p.body, "console.inbox.matching") || !strings.Contains(p.body, `data-queue="console.inbox.to_forward"`) {
+		t.Fatal("without a search, the inbox should show the queues, the checked case's among them")
+	}
+}
