@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -49,30 +48,6 @@ func tileServer(t *testing.T) (string, *atomic.Int64) {
 	return srv.URL, &served
 }
 
-// newBrowser starts headless Chromium for the test, asking for Italian
-// (which Bayt does not speak, so a page without ?lang= is in Arabic).
-func newBrowser(t *testing.T) (context.Context, []byte) {
-	t.Helper()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("the browser test needs Chromium: apt-get install chromium")
-	}
-	axe, err := os.ReadFile(filepath.Join("..", "..", axeScript))
-	if err != nil {
-		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
-			chromedp.Flag("accept-lang", "it-IT,it"))...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
-	return browser, axe
-}
-
 // TestMapInABrowser opens the maps in headless Chromium, with tiles from
 // another origin: the board's pins, their popups linking to the cases with
 // the status in the page's language, the zoom buttons on a right-to-left
@@ -107,7 +82,7 @@ func TestMapInABrowser(t *testing.T) {
 	}
 	ts.report(map[string]any{"title": "Sans lieu"})
 	ts.settle()
-	browser, axe := newBrowser(t)
+	browser, axe := startBrowser(t)
 
 	open := func(t *testing.T, path string, phone bool) context.Context {
 		t.Helper()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -15,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -467,14 +465,7 @@ func TestPhotosLimitAndMemory(t *testing.T) {
 // violation, and every thumbnail must load.
 func TestPhotosInABrowser(t *testing.T) {
 	t.Parallel()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("the browser test needs Chromium: apt-get install chromium")
-	}
-	axe, err := os.ReadFile(filepath.Join("..", "..", axeScript))
-	if err != nil {
-		t.Fatalf("the browser test needs axe-core: make axe (npm install under .cache/npm) (%v)", err)
-	}
+	browser, axe := startBrowser(t)
 	shots, err := os.MkdirTemp("", "bayt-photos-")
 	if err != nil {
 		t.Fatal(err)
@@ -495,17 +486,6 @@ func TestPhotosInABrowser(t *testing.T) {
 	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/photos/"+ids[1]+"/moderate", "advocate",
 		map[string]any{"hidden": true, "reason": "A face"})
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
-			// A language Bayt does not speak: pages without ?lang= are in
-			// Arabic.
-			chromedp.Flag("accept-lang", "it-IT,it"))...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
 	// The workbench needs a session: sign in once in the browser, whose
 	// tabs share its cookies.
 	signIn := newTab(t, browser)
