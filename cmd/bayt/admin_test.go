@@ -20,7 +20,6 @@ func TestTokenCreate(t *testing.T) {
 	url := eventstoretest.URLFor(t, schema)
 
 	t.Run("OK", func(t *testing.T) {
-		t.Parallel()
 		for _, tt := range []struct {
 			role, dept string
 		}{
@@ -66,7 +65,6 @@ func TestTokenCreate(t *testing.T) {
 		{"ErrExtraArgument", []string{"--role", "advocate", "--name", "usage-extra", "now"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
 			args := append([]string{"token", "create", "-database-url", url}, tt.args...)
 			out, err := run(t, args...)
 			if exitCode(err) != 2 {
@@ -86,7 +84,6 @@ func TestTokenCreate(t *testing.T) {
 	}
 
 	t.Run("ErrNoSubcommand", func(t *testing.T) {
-		t.Parallel()
 		for _, args := range [][]string{{"token"}, {"token", "delete"}} {
 			if _, err := run(t, args...); exitCode(err) != 2 {
 				t.Errorf("bayt %v: err = %v, want a usage error", args, err)
@@ -166,7 +163,6 @@ func TestPersonErase(t *testing.T) {
 	}
 
 	t.Run("AnonymousCase", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedServer(t, ts)
 		anon, _ := ts.report(nil)["id"].(string)
 		out, err := run(t, "person", "erase", "--case", anon, "-database-url", url)
@@ -175,7 +171,6 @@ func TestPersonErase(t *testing.T) {
 		}
 	})
 	t.Run("ErrUnknownCase", func(t *testing.T) {
-		t.Parallel()
 		_, err := run(t, "person", "erase", "--case", "case-01ARZ3NDEKTSV4RRFFQ69G5FAV", "-database-url", url)
 		if err == nil || exitCode(err) != 1 || !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("erase an unknown case: err = %v (exit %d), want not found, exit 1", err, exitCode(err))
@@ -190,7 +185,6 @@ func TestPersonErase(t *testing.T) {
 		{"ErrNoSubcommand", []string{"person", "forget", "--case", id, "-database-url", url}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
 			if _, err := run(t, tt.args...); exitCode(err) != 2 {
 				t.Fatalf("bayt %s: err = %v, want a usage error", strings.Join(tt.args, " "), err)
 			}

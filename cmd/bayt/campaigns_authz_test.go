@@ -261,7 +261,6 @@ func TestCampaignAuthorization(t *testing.T) {
 				want, code, outcome = ep.ok, "", "OK"
 			}
 			t.Run(ep.name+"/"+role+"/"+outcome, func(t *testing.T) {
-				t.Parallel()
 				ts := sharedServer(t, shared)
 				var f campaignFixture
 				guard.setup(t, func() { f = campaignGiven(t, ts, lead, partner, ep.given) })
@@ -498,7 +497,6 @@ func TestCampaignBadInput(t *testing.T) {
 
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
-			t.Parallel()
 			ts := sharedServer(t, shared)
 			var f campaignFixture
 			guard.setup(t, func() { f = campaignGiven(t, ts, lead, partner, row.given) })
@@ -619,7 +617,6 @@ func TestCampaignIdempotencyAndIfMatch(t *testing.T) {
 	lead := campaignOrganisation(t, shared, "جمعية المدينة العتيقة")
 
 	t.Run("IdempotencyKeyReplayed", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedServer(t, shared)
 		var f campaignFixture
 		guard.setup(t, func() { f = campaignGiven(t, ts, lead, "", "campaign") })
@@ -651,7 +648,6 @@ func TestCampaignIdempotencyAndIfMatch(t *testing.T) {
 	})
 
 	t.Run("IdempotencyKeyOnLaunch", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedServer(t, shared)
 		key := "launch-" + ulid.Make().String()
 		first, before, after := guard.measure(ts, func() response {
@@ -669,7 +665,6 @@ func TestCampaignIdempotencyAndIfMatch(t *testing.T) {
 	})
 
 	t.Run("StaleIfMatch", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedServer(t, shared)
 		var (
 			f      campaignFixture

@@ -100,7 +100,6 @@ func TestConsoleTokens(t *testing.T) {
 	expectProblem(t, ts.do("POST", "/api/v1/cases/"+id+"/reject", "amal", map[string]any{"reason": "x"}), http.StatusUnauthorized, "unauthenticated")
 
 	t.Run("OfficerNeedsDepartment", func(t *testing.T) {
-		t.Parallel()
 		admin := newConsoleClient(ts)
 		admin.signIn("admin")
 		admin.get("/console/tokens")
@@ -123,7 +122,6 @@ func TestConsoleTokens(t *testing.T) {
 	})
 
 	t.Run("OfficerOfUnknownDepartment", func(t *testing.T) {
-		t.Parallel()
 		admin := newConsoleClient(ts)
 		admin.signIn("admin")
 		admin.get("/console/tokens")
@@ -135,7 +133,6 @@ func TestConsoleTokens(t *testing.T) {
 	})
 
 	t.Run("OfficerWithExpiry", func(t *testing.T) {
-		t.Parallel()
 		admin := newConsoleClient(ts)
 		admin.signIn("admin")
 		admin.get("/console/tokens")
@@ -294,7 +291,6 @@ func TestConsoleDirectory(t *testing.T) {
 	}
 
 	t.Run("Refused", func(t *testing.T) {
-		t.Parallel()
 		admin := newConsoleClient(ts)
 		admin.signIn("admin")
 		admin.get("/console/directory")
@@ -330,7 +326,6 @@ func TestConsoleDirectory(t *testing.T) {
 	})
 
 	t.Run("District", func(t *testing.T) {
-		t.Parallel()
 		admin := newConsoleClient(ts)
 		admin.signIn("admin")
 		admin.get("/console/directory")

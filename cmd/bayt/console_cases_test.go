@@ -90,7 +90,6 @@ func TestConsoleCases(t *testing.T) {
 	ts := startServer(t)
 
 	t.Run("TriageForwardAnswerResolve", func(t *testing.T) {
-		t.Parallel()
 		id, _ := ts.report(map[string]any{"district": "Lifecycle-Medina"})["id"].(string)
 		adv := newConsoleClient(ts)
 		adv.signIn("advocate")
@@ -160,7 +159,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("OtherDepartmentForbidden", func(t *testing.T) {
-		t.Parallel()
 		id := ts.forwarded("roads_works", nil)
 		other := newConsoleClient(ts)
 		other.signIn("officer_other")
@@ -188,7 +186,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("InternalComment", func(t *testing.T) {
-		t.Parallel()
 		id, _ := ts.report(nil)["id"].(string)
 		adv := newConsoleClient(ts)
 		adv.signIn("advocate")
@@ -214,7 +211,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("ReporterContact", func(t *testing.T) {
-		t.Parallel()
 		id, _ := ts.report(map[string]any{"reporter": map[string]any{"name": "Salma Mnasriyya", "phone": "+216 20 555 019"}})["id"].(string)
 		adv := newConsoleClient(ts)
 		adv.signIn("advocate")
@@ -239,7 +235,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("StaleVersion", func(t *testing.T) {
-		t.Parallel()
 		id, _ := ts.report(nil)["id"].(string)
 		adv := newConsoleClient(ts)
 		adv.signIn("advocate")
@@ -271,7 +266,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("InvalidInputInThePagesLanguage", func(t *testing.T) {
-		t.Parallel()
 		id, _ := ts.report(nil)["id"].(string)
 		adv := newConsoleClient(ts)
 		adv.signIn("advocate")
@@ -297,7 +291,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("MergeViaSearch", func(t *testing.T) {
-		t.Parallel()
 		target, _ := ts.report(map[string]any{"title": "Lampadaire Qzwxbelt tombé"})["id"].(string)
 		dup, _ := ts.report(map[string]any{"title": "Le lampadaire est par terre"})["id"].(string)
 		ts.settle()
@@ -327,7 +320,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("ModerationHides", func(t *testing.T) {
-		t.Parallel()
 		id, _ := ts.report(map[string]any{"title": "Dispute naming Mr Hadrumeti"})["id"].(string)
 		adv := newConsoleClient(ts)
 		adv.signIn("advocate")
@@ -361,7 +353,6 @@ func TestConsoleCases(t *testing.T) {
 	})
 
 	t.Run("InboxFilters", func(t *testing.T) {
-		t.Parallel()
 		a, _ := ts.report(map[string]any{"district": "Filterville-Nord", "title": "Nid-de-poule Vrrkel"})["id"].(string)
 		b, _ := ts.report(map[string]any{"district": "Filterville-Sud", "category": "lighting", "title": "Lampe Vrrkel éteinte"})["id"].(string)
 		overdueless := ts.forwarded("roads_works", map[string]any{"district": "Filterville-Nord", "title": "Trottoir Vrrkel cassé"})

@@ -93,7 +93,6 @@ func TestDemoCity(t *testing.T) {
 	}
 
 	t.Run("EveryStatus", func(t *testing.T) {
-		t.Parallel()
 		seen := map[string]int{}
 		for _, c := range cases {
 			seen[c.Status]++
@@ -109,7 +108,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("TwelveMonths", func(t *testing.T) {
-		t.Parallel()
 		months := map[int]bool{}
 		for _, c := range cases {
 			if c.CreatedAt.After(now) || c.CreatedAt.Before(now.AddDate(-1, 0, 0)) {
@@ -125,7 +123,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("ResidentsAndTime", func(t *testing.T) {
-		t.Parallel()
 		var popular, reopened, overdue, linked int
 		for _, c := range cases {
 			if c.Supporters >= 5 {
@@ -148,7 +145,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("Campaigns", func(t *testing.T) {
-		t.Parallel()
 		r := ts.do("GET", "/api/v1/campaigns", "", nil)
 		if r.status != http.StatusOK {
 			t.Fatalf("list campaigns: %d %s", r.status, r.body)
@@ -205,7 +201,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("NoPersonalDataInPublic", func(t *testing.T) {
-		t.Parallel()
 		for _, body := range publicBodies {
 			if leak := personalData([]byte(body)); leak != "" {
 				t.Fatalf("the public case list shows %q", leak)
@@ -234,7 +229,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("StaffByName", func(t *testing.T) {
-		t.Parallel()
 		i := slices.IndexFunc(cases, func(c demoCase) bool { return c.Status == "closed" })
 		if i < 0 {
 			t.Fatal("no closed case")
@@ -258,7 +252,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("AuditVerify", func(t *testing.T) {
-		t.Parallel()
 		out, err := run(t, "audit", "verify", "-database-url", eventstoretest.URLFor(t, ts.schema)+smallPool)
 		if err != nil || !strings.HasPrefix(out, "ok: ") {
 			t.Fatalf("verify after demo load: %q, %v", out, err)
@@ -266,7 +259,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("OnlyIntoAnEmptyLog", func(t *testing.T) {
-		t.Parallel()
 		head := ts.head()
 		out, said := demoLoadInto(t, eventstoretest.URLFor(t, ts.schema), ts.keyFile, now)
 		if out != "" || !strings.Contains(said, "no demo city loaded") || ts.head() != head {
@@ -275,7 +267,6 @@ func TestDemoCity(t *testing.T) {
 	})
 
 	t.Run("Deterministic", func(t *testing.T) {
-		t.Parallel()
 		pool, schema := eventstoretest.Schema(t, nil)
 		keyFile, _ := eventstoretest.MasterKeyFile(t)
 		demoLoadInto(t, eventstoretest.URLFor(t, schema), keyFile, now)

@@ -97,6 +97,11 @@ func startServer(t *testing.T) *testServer {
 
 // startServerWith is startServer with configure, when set, changing the
 // configuration first.
+//
+// Subtests that share a test's server run one after another, not in
+// parallel: a test waiting for paused parallel subtests keeps its server
+// (a pool, leases, a listener) open while other tests start theirs, and a
+// stock PostgreSQL's 100 connections run out.
 func startServerWith(t *testing.T, configure func(*config)) *testServer {
 	t.Helper()
 	pool, schema := eventstoretest.Schema(t, nil)

@@ -109,7 +109,6 @@ func TestPagesLanguage(t *testing.T) {
 	roads, _ := directory.Default().Category("roads")
 
 	t.Run("ArabicByDefault", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		r := ts.page("GET", "/", nil)
 		expectPage(t, r, http.StatusOK, []string{
@@ -121,7 +120,6 @@ func TestPagesLanguage(t *testing.T) {
 		}
 	})
 	t.Run("QueryFrench", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		expectPage(t, ts.page("GET", "/?lang=fr", nil, "Accept-Language", "en"), http.StatusOK, []string{
 			`<html lang="fr" dir="ltr">`, "Tableau public", "Signaler un problème", `href="/report?lang=fr"`,
@@ -131,19 +129,16 @@ func TestPagesLanguage(t *testing.T) {
 		}, html.EscapeString(roads.Name.AR))
 	})
 	t.Run("AcceptLanguageEnglish", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		expectPage(t, ts.page("GET", "/report", nil, "Accept-Language", "en-GB,en;q=0.9,ar;q=0.5"), http.StatusOK, []string{
 			`<html lang="en" dir="ltr">`, "Report a problem", html.EscapeString(roads.Name.EN), `action="/report"`,
 		})
 	})
 	t.Run("QueryBeatsAcceptLanguage", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		expectPage(t, ts.page("GET", "/?lang=ar", nil, "Accept-Language", "fr"), http.StatusOK, []string{`<html lang="ar" dir="rtl">`})
 	})
 	t.Run("NotFound", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		for _, path := range []string{"/cases/case-01ARZ3NDEKTSV4RRFFQ69G5FAV?lang=en", "/cases/nonsense?lang=en"} {
 			expectPage(t, ts.page("GET", path, nil), http.StatusNotFound, []string{`<html lang="en" dir="ltr">`, "Page not found", `hreflang="ar"`})
@@ -278,7 +273,6 @@ func TestCasePageTimeline(t *testing.T) {
 	}
 
 	t.Run("Arabic", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		expectPage(t, ts.page("GET", "/cases/"+id, nil), http.StatusOK, []string{
 			`<html lang="ar" dir="rtl">`, "حفرة كبيرة في شارع الحرية", "مسار القضية", "تمّ التحقّق", "الطرقات والأشغال العامة",
@@ -286,7 +280,6 @@ func TestCasePageTimeline(t *testing.T) {
 		}, "INTERNAL-ONLY", "Karim", "karim@example.tn", "+216 98 765 432")
 	})
 	t.Run("English", func(t *testing.T) {
-		t.Parallel()
 		ts := sharedPageServer(t, ts)
 		body := expectPage(t, ts.page("GET", "/cases/"+id+"?lang=en", nil), http.StatusOK, []string{
 			`<html lang="en" dir="ltr">`, "Public timeline", "✓ verified", `data-verified="true"`,
