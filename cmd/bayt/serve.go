@@ -171,6 +171,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
+		warnWithoutAutovacuum(ctx, pool, logger)
 		sealed, keyedHash, err := openKeys(ctx, pool, mk)
 		if err != nil {
 			p.close()
@@ -310,4 +311,17 @@ func (p *program) close() {
 		p.closers[i]()
 	}
 	p.closers = nil
+}
+
+// warnWithoutAutovacuum says at start when the server runs with autovacuum
+// off. Bayt's statements keep their index plans without statistics (custom
+// plans, see eventstore.SessionSettings), but nothing then removes the dead
+// rows the read models leave at every update, so tables and indexes grow
+// until someone runs VACUUM.
+func warnWithoutAutovacuum(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) {
+	var setting string
+	if err := pool.QueryRow(ctx, "SHOW autovacuum").Scan(&setting); err != nil || setting == "on" {
+		return
+	}
+	logger.Warn("PostgreSQL runs with autovacuum off: read-model tables keep their dead rows until VACUUM runs; schedule VACUUM (ANALYZE) daily or turn autovacuum on")
 }
