@@ -20,6 +20,8 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +49,7 @@ func run() error {
 	wait := flag.Duration("wait", 15*time.Second, "how long to wait for the last deliveries")
 	reporters := flag.Int("reporters", 0, "instead of the fan-out: this many connections report cases back to back for -for, printing reports/s every 10 s")
 	duration := flag.Duration("for", time.Minute, "with -reporters, how long to report")
+	serverPID := flag.Int("pid", 0, "the server's process id, to report its resident memory per connected client (read from /proc)")
 	flag.Parse()
 	if *reporters > 0 {
 		return reportLoad(*addr, *reporters, *duration)
@@ -54,6 +57,10 @@ func run() error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	rssBefore, err := residentKB(*serverPID)
+	if err != nil {
+		return err
+	}
 	dialer := websocket.Dialer{HandshakeTimeout: 30 * time.Second}
 	conns := make([]*websocket.Conn, *clients)
 	received := make([][]receipt, *clients)
@@ -86,6 +93,14 @@ func run() error {
 		return fmt.Errorf("%d of %d clients connected: %w", connected.Load(), *clients, err)
 	}
 	fmt.Printf("%d clients connected in %s\n", *clients, time.Since(start).Round(time.Millisecond))
+	if *serverPID > 0 {
+		rss, err := residentKB(*serverPID)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("server resident memory %d MB before, %d MB with the clients: %.1f KB per client\n",
+			rssBefore/1024, rss/1024, float64(rss-rssBefore)/float64(*clients))
+	}
 
 	var (
 		readers   sync.WaitGroup
@@ -267,4 +282,23 @@ func reportLoad(addr string, n int, d time.Duration) error {
 	wg.Wait()
 	fmt.Printf("accepted %d, refused %d\n", accepted.Load(), refused.Load())
 	return nil
+}
+
+// residentKB reads a process's resident set size from /proc, in KB; 0
+// when pid is 0. Resident memory, not the Go heap, is what an operator
+// provisions, and it counts goroutine stacks and buffers alike.
+func residentKB(pid int) (int64, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, fmt.Errorf("server memory: %w", err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		}
+	}
+	return 0, errors.New("server memory: no VmRSS in /proc status")
 }

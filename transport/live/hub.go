@@ -60,6 +60,12 @@ type Hub struct {
 	// stop ends every client's loop when the hub stops.
 	stop     chan struct{}
 	stopOnce sync.Once
+	// stopped is done when stop closes: every connection's context.
+	stopped     context.Context
+	markStopped context.CancelFunc
+	// conns counts the goroutines serving connections, which Run waits
+	// for once it has stopped them.
+	conns sync.WaitGroup
 	// ready closes once the ring knows where the feed stands.
 	ready chan struct{}
 }
@@ -86,9 +92,14 @@ func NewHub(feed Feed, cfg Config) *Hub {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Hub{feed: feed, cfg: cfg, log: cfg.Logger, bell: make(chan struct{}, 1), ring: newRing(cfg.QueueSize), stop: make(chan struct{}), ready: make(chan struct{})}
+	h.stopped, h.markStopped = context.WithCancel(context.Background())
 	h.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
-		WriteBufferSize: 4096,
+		// A client only ever sends close and pong frames: a small read
+		// buffer. Writes take a buffer from the pool only while a frame is
+		// written (prepared messages need none), so an idle client, the
+		// usual one, holds no write buffer at all.
+		ReadBufferSize:  512,
+		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     h.checkOrigin,
 		// A refused handshake (another site's origin, a request that is
 		// not an upgrade) is an API answer like any other.
@@ -103,6 +114,9 @@ func NewHub(feed Feed, cfg Config) *Hub {
 	return h
 }
 
+// writeBuffers are shared by every hub's connections.
+var writeBuffers sync.Pool
+
 // Notify tells the hub the feed may have moved. It never blocks.
 func (h *Hub) Notify() {
 	select {
@@ -114,7 +128,10 @@ func (h *Hub) Notify() {
 // Run reads the feed after each notice (or poll) and appends what is new
 // to the ring, until ctx ends; then it closes every client.
 func (h *Hub) Run(ctx context.Context) error {
-	defer h.stopOnce.Do(func() { close(h.stop) })
+	// Deferred in this order, the connections are told to stop first,
+	// then waited for.
+	defer h.conns.Wait()
+	defer h.stopOnce.Do(func() { close(h.stop); h.markStopped() })
 	// Start from the feed's current end: clients read older items from the
 	// read model themselves.
 	for {
@@ -244,7 +261,14 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"too many live connections from your address; close one first")
 		return
 	}
-	defer h.cfg.Cap.give(addr)
+	// Until the connection is handed to its own goroutine, the place taken
+	// is this handler's to give back.
+	handedOver := false
+	defer func() {
+		if !handedOver {
+			h.cfg.Cap.give(addr)
+		}
+	}()
 	// The client is registered before anything is read, so that what it
 	// is sent from the read model and what the ring holds meet with no gap.
 	cursor, start := h.ring.cursor()
@@ -265,29 +289,38 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
+	// The connection is served by a goroutine of its own, and the handler
+	// returns: the request, its headers and net/http's buffers for the
+	// connection are then released, a third of what a waiting client
+	// would otherwise hold for as long as it stays.
+	handedOver = true
 	h.clients.Add(1)
-	defer h.clients.Add(-1)
-	c := &client{conn: conn, writeWait: h.cfg.WriteWait}
+	h.conns.Add(1)
+	go func() {
+		defer h.conns.Done()
+		defer h.clients.Add(-1)
+		defer h.cfg.Cap.give(addr)
+		h.serve(&client{conn: conn, writeWait: h.cfg.WriteWait}, first, sent, start, cursor)
+	}()
+}
+
+// serve sends a connected client its opening, what it missed, then the
+// ring, until the connection fails, the client falls behind or the hub
+// stops.
+func (h *Hub) serve(c *client, first []byte, sent, start, cursor int64) {
 	// Whatever ends the connection (a failed write, a slow reader, the
 	// server stopping), the client gets a close frame and the socket and
 	// its reader are released; the first reason given wins.
 	defer c.close(websocket.CloseTryAgainLater, "connection ended: reconnect with since")
-	ctx, cancel := context.WithCancel(r.Context())
+	ctx, cancel := context.WithCancel(h.stopped)
 	defer cancel()
-	go func() {
-		select {
-		case <-h.stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	go c.readLoop(cancel)
 	if first != nil {
 		if err := c.write(first); err != nil {
 			return
 		}
 	}
-	sent, err = h.catchUp(ctx, c, sent, start)
+	sent, err := h.catchUp(ctx, c, sent, start)
 	if err != nil {
 		c.close(transport.CloseCode(err), "feed unavailable")
 		if ctx.Err() == nil {
