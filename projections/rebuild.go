@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +54,15 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, log Reader, h Tabled, batc
 		// the live, logged table, so writing it twice to the WAL is waste.
 		setup = append(setup, "CREATE UNLOGGED TABLE "+shadowID+"."+tid+" (LIKE "+liveID+"."+tid+" INCLUDING ALL)")
 	}
+	// Only the primary keys, which the folds look rows up by and upsert
+	// on: every other index (a trigram index above all) would be kept up
+	// to date row by row through the whole build, for nobody. The live
+	// tables keep theirs, and the swap fills them in one statement each.
+	setup = append(setup, `DO $$DECLARE i record; BEGIN
+FOR i IN SELECT n.nspname, c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = `+quoteLiteral(shadow)+` AND NOT x.indisprimary LOOP
+  EXECUTE format('DROP INDEX %I.%I', i.nspname, i.relname);
+END LOOP; END$$`)
 	// Unqualified names in the handler now resolve to the shadow tables.
 	// A crash mid-rebuild loses nothing anyone relies on, so the build
 	// need not wait for each batch to reach the disk.
@@ -179,3 +189,6 @@ func Statuses(ctx context.Context, pool *pgxpool.Pool, head int64) ([]Status, er
 	}
 	return out, nil
 }
+
+// quoteLiteral quotes s as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
