@@ -244,3 +244,28 @@ INSERT INTO vault_erasures (subject, erased_at) SELECT subject, now() FROM gone 
 	}
 	return n, nil
 }
+
+// OpenSample opens the database's keyed-hash secret under the vault's
+// master key, writing nothing: it fails when the master key is not the
+// one the database was sealed under. sealed is false when the database
+// holds no secret yet (no server ever started on it).
+func (v *Vault) OpenSample(ctx context.Context) (sealed bool, err error) {
+	if v.mk == nil {
+		return false, ErrNoMasterKey
+	}
+	var (
+		key []byte
+		id  string
+	)
+	err = v.pool.QueryRow(ctx, "SELECT key, master_key_id FROM vault_secrets WHERE name = $1", keyedHashSecret).Scan(&key, &id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the keyed-hash secret: %w", err)
+	}
+	if _, err := v.mk.unwrapKey(key, "secret "+keyedHashSecret, id); err != nil {
+		return true, fmt.Errorf("open the keyed-hash secret: %w", err)
+	}
+	return true, nil
+}

@@ -316,3 +316,63 @@ func hashStored(e *Event, metadata []byte) ([]byte, error) {
 	}
 	return eventHash(e.PrevHash, e, meta)
 }
+
+// Verification is one recorded run of a whole-log verification.
+type Verification struct {
+	At      time.Time
+	OK      bool
+	Events  int64
+	Head    int64
+	Failure string
+}
+
+// RecordVerification keeps the outcome of a whole-log verification: its
+// report when the log proved intact, what was found when it did not.
+// Errors that prove nothing either way (the database went away) are not
+// recorded.
+func (s *Store) RecordVerification(ctx context.Context, rep Report, verr error) error {
+	failure := ""
+	if verr != nil {
+		if !errors.Is(verr, ErrTampered) {
+			return nil
+		}
+		failure = verr.Error()
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO audit_verifications (ok, events, head, head_hash, failure) VALUES ($1, $2, $3, $4, $5)`,
+		verr == nil, rep.Events, rep.Head, rep.HeadHash, failure)
+	if err != nil {
+		return fmt.Errorf("record verification: %w", translate(err))
+	}
+	return nil
+}
+
+// LastVerification returns the newest recorded verification; ok is false
+// when the log was never verified.
+func (s *Store) LastVerification(ctx context.Context) (v Verification, ok bool, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT verified_at, ok, events, head, failure FROM audit_verifications ORDER BY verified_at DESC LIMIT 1`).
+		Scan(&v.At, &v.OK, &v.Events, &v.Head, &v.Failure)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, fmt.Errorf("read last verification: %w", translate(err))
+	}
+	return v, true, nil
+}
+
+// HeadHash returns the log's head position and the hash that chains every
+// event up to it (nil on an empty log).
+func (s *Store) HeadHash(ctx context.Context) (int64, []byte, error) {
+	var (
+		pos  int64
+		hash []byte
+	)
+	err := s.pool.QueryRow(ctx, "SELECT position, log_hash FROM events ORDER BY position DESC LIMIT 1").Scan(&pos, &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("read log head: %w", translate(err))
+	}
+	return pos, hash, nil
+}

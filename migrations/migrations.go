@@ -29,3 +29,20 @@ func Up(ctx context.Context, db *sql.DB) ([]*goose.MigrationResult, error) {
 	}
 	return results, nil
 }
+
+// Status returns the version the database is at and the newest version
+// the binary carries; the database is migrated when they are equal.
+func Status(ctx context.Context, db *sql.DB) (current, latest int64, err error) {
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, FS)
+	if err != nil {
+		return 0, 0, fmt.Errorf("load migrations: %w", err)
+	}
+	for _, s := range provider.ListSources() {
+		latest = max(latest, s.Version)
+	}
+	current, err = provider.GetDBVersion(ctx)
+	if err != nil {
+		return 0, latest, fmt.Errorf("read the schema's version: %w", err)
+	}
+	return current, latest, nil
+}

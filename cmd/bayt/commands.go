@@ -20,7 +20,8 @@ const usage = `usage: bayt <command> [flags]
 commands:
   serve           serve the API, the live feed and the pages
   migrate         apply database migrations (safe to run again)
-  audit verify    walk the event log and prove it was not altered
+  audit verify    walk the event log and prove it was not altered (the outcome is recorded)
+  doctor          check the database, migrations, master key, bus, read models, last verify and clock
   demo load       load a year of a demo city: --cases N [--seed S] [--now RFC3339] [--if-empty]
   projections rebuild [NAME]  rebuild read models from zero and swap them in
   projections status          show each projection's position and lag
@@ -76,6 +77,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return auditVerifyCommand(ctx, rest[1:], stdout, stderr)
 	case "demo":
 		return demoCommand(ctx, rest, stdout, stderr)
+	case "doctor":
+		return doctorCommand(ctx, rest, stdout, stderr)
 	case "projections":
 		return projectionsCommand(ctx, rest, stdout, stderr)
 	case "token":
@@ -181,6 +184,9 @@ func auditVerifyCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	store := eventstore.New(pool, eventstore.Config{})
 	defer store.Close()
 	rep, err := store.Verify(ctx)
+	if rerr := store.RecordVerification(ctx, rep, err); rerr != nil && err == nil {
+		return rerr
+	}
 	if err != nil {
 		return err
 	}

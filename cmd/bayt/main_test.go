@@ -89,6 +89,7 @@ func TestHelpRunsNothing(t *testing.T) {
 		{"migrate", "-h"},
 		{"demo", "load", "-h"},
 		{"audit", "verify", "-h"},
+		{"doctor", "-h"},
 		{"projections", "rebuild", "-h"},
 		{"person", "erase", "-h"},
 		{"token", "create", "-h"},
