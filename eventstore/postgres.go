@@ -55,9 +55,10 @@ type Config struct {
 	// batch in flight, so that it will share the next batch.
 	QueuedFunc func()
 	// BatchFunc, when set, is called after each append transaction with
-	// how many requests it held and its error (nil once committed). Tests
-	// use it to see that requests really were committed together.
-	BatchFunc func(requests int, err error)
+	// how many requests it held, how long the transaction took and its
+	// error (nil once committed). Tests use it to see that requests really
+	// were committed together; bayt serve's metrics count batches with it.
+	BatchFunc func(requests int, took time.Duration, err error)
 	// ListenFunc, when set, is called each time the listener has
 	// subscribed with LISTEN. Tests use it to know that a notification sent
 	// from then on will reach this store.
@@ -360,7 +361,9 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 	}
 	results := make([]outcome, len(live))
 	tctx, cancel := context.WithTimeout(ctx, s.cfg.CommitTimeout)
+	began := time.Now()
 	last, err := s.commitTx(tctx, live, results)
+	took := time.Since(began)
 	cancel()
 	if err != nil {
 		// Nothing of the transaction landed: a request chained after one
@@ -370,7 +373,7 @@ func (s *Store) commit(ctx context.Context, batch []*pending) int64 {
 		}
 	}
 	if s.cfg.BatchFunc != nil {
-		s.cfg.BatchFunc(len(live), err)
+		s.cfg.BatchFunc(len(live), took, err)
 	}
 	// A database that does not answer fails every request alike: committing
 	// each alone would only make the last caller wait for all the others.

@@ -192,7 +192,7 @@ func (r *batchRecorder) config() eventstore.Config {
 	return eventstore.Config{
 		InTxFunc:   func() { r.hold.Do(func() { close(r.holding); <-r.release }) },
 		QueuedFunc: func() { r.queued <- struct{}{} },
-		BatchFunc: func(n int, err error) {
+		BatchFunc: func(n int, _ time.Duration, err error) {
 			r.mu.Lock()
 			r.batches = append(r.batches, recordedBatch{n, err != nil})
 			r.mu.Unlock()

@@ -59,7 +59,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 				<-gate
 			}
 		},
-		BatchFunc: func(requests int, _ error) {
+		BatchFunc: func(requests int, _ time.Duration, _ error) {
 			mu.Lock()
 			defer mu.Unlock()
 			batched += requests

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -31,6 +32,13 @@ type MiddlewareConfig struct {
 	// NowFunc returns the time deadlines are counted from; time.Now when
 	// nil.
 	NowFunc func() time.Time
+	// ObserveFunc, when set, is called once each request is answered
+	// (a WebSocket once upgraded), with its method, the route that served
+	// it, its status and how long it took: bayt serve's metrics count
+	// requests with it. The route is the pattern a Routed mux matched,
+	// path only ("/api/v1/cases/{id}"), or "unmatched": never the path
+	// itself, so that what callers send cannot grow the metrics unbounded.
+	ObserveFunc func(method, route string, status int, took time.Duration)
 }
 
 // hsts keeps browsers on HTTPS for a year once they have seen it. It
@@ -67,6 +75,11 @@ func Middleware(next http.Handler, cfg MiddlewareConfig) http.Handler {
 		meta := domain.Metadata{Actor: domain.Anonymous, RequestID: reqID, CorrelationID: corr}
 		secure := r.TLS != nil || (o.peerTrusted && forwardedHTTPS(r))
 		ctx := withSecure(withClient(domain.WithMetadata(r.Context(), meta), o.client), secure)
+		var note *routeNote
+		if cfg.ObserveFunc != nil {
+			note = &routeNote{}
+			ctx = context.WithValue(ctx, routeKey{}, note)
+		}
 		h := w.Header()
 		h.Set("X-Request-ID", reqID)
 		h.Set("X-Correlation-ID", corr)
@@ -95,9 +108,48 @@ func Middleware(next http.Handler, cfg MiddlewareConfig) http.Handler {
 		if gw != nil {
 			gw.finish()
 		}
+		took := time.Since(start)
 		logger.LogAttrs(ctx, slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Duration("took", time.Since(start)), slog.String("request_id", reqID), slog.String("correlation_id", corr))
+			slog.Duration("took", took), slog.String("request_id", reqID), slog.String("correlation_id", corr))
+		if note != nil {
+			cfg.ObserveFunc(r.Method, note.route(), sw.status, took)
+		}
+	})
+}
+
+// routeNote carries the pattern that served a request back up to the
+// middleware: the muxes below it see copies of the request (each
+// WithContext makes one), so the request's own Pattern field does not
+// reach it.
+type routeNote struct{ pattern string }
+
+type routeKey struct{}
+
+func (n *routeNote) route() string {
+	if n.pattern == "" {
+		return "unmatched"
+	}
+	// A pattern may begin with a method and a host: the route is its path.
+	p := n.pattern
+	if i := strings.IndexByte(p, ' '); i >= 0 {
+		p = strings.TrimLeft(p[i+1:], " ")
+	}
+	if i := strings.IndexByte(p, '/'); i > 0 {
+		p = p[i:]
+	}
+	return p
+}
+
+// Routed notes, for the middleware's ObserveFunc, the pattern mux matched.
+// Muxes nest (the API's inside the server's), and the innermost is the
+// most precise: it returns first, so the first pattern noted is kept.
+func Routed(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if n, ok := r.Context().Value(routeKey{}).(*routeNote); ok && n.pattern == "" {
+			n.pattern = r.Pattern
+		}
 	})
 }
 

@@ -138,3 +138,46 @@ func TestLimiter(t *testing.T) {
 		}
 	})
 }
+
+// TestMiddlewareObservesRoutes sees that requests are observed by the
+// pattern of the innermost mux that served them, even through handlers
+// that copy the request on the way down, and never by their path.
+func TestMiddlewareObservesRoutes(t *testing.T) {
+	t.Parallel()
+	inner := http.NewServeMux()
+	inner.HandleFunc("GET /api/v1/cases/{id}", func(w http.ResponseWriter, r *http.Request) {})
+	outer := http.NewServeMux()
+	copying := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		transport.Routed(inner).ServeHTTP(w, r.WithContext(r.Context()))
+	})
+	outer.Handle("/api/", copying)
+	outer.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {})
+	type observed struct {
+		method, route string
+		status        int
+	}
+	var got []observed
+	h := transport.Middleware(transport.Routed(outer), transport.MiddlewareConfig{
+		Logger: slog.New(slog.DiscardHandler),
+		ObserveFunc: func(method, route string, status int, _ time.Duration) {
+			got = append(got, observed{method, route, status})
+		},
+	})
+	for _, path := range []string{"/api/v1/cases/case-01J0000000000000000000000", "/api/v1/nothing-here", "/healthz", "/wp-login.php"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	want := []observed{
+		{"GET", "/api/v1/cases/{id}", http.StatusOK},
+		{"GET", "/api/", http.StatusNotFound}, // the inner mux matched nothing: the outer's pattern
+		{"GET", "/healthz", http.StatusOK},
+		{"GET", "unmatched", http.StatusNotFound},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("observed %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("request %d observed as %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

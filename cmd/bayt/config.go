@@ -23,9 +23,12 @@ import (
 // config is everything bayt reads from its environment and flags; nothing
 // below cmd reads either.
 type config struct {
-	DatabaseURL      string
-	MasterKeyFile    string
-	Addr             string
+	DatabaseURL   string
+	MasterKeyFile string
+	Addr          string
+	// MetricsAddr is BAYT_METRICS_ADDR, where Prometheus's metrics are
+	// served; "" serves none. The public address never serves them.
+	MetricsAddr      string
 	Bus              string
 	NATSURL          string
 	PublicWriteLimit int
@@ -77,6 +80,7 @@ func configFromEnv() config {
 		DatabaseURL:      os.Getenv("DATABASE_URL"),
 		MasterKeyFile:    os.Getenv("BAYT_MASTER_KEY_FILE"),
 		Addr:             envOr("BAYT_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:      os.Getenv("BAYT_METRICS_ADDR"),
 		Bus:              envOr("BAYT_BUS", "gochannel"),
 		NATSURL:          envOr("NATS_URL", "nats://127.0.0.1:4222"),
 		PublicWriteLimit: 30,

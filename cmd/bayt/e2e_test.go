@@ -31,6 +31,7 @@ type testServer struct {
 	keyFile string
 	tokens  map[string]string // who -> bearer secret
 	read    *readPositions
+	program *program
 }
 
 // readPositions tracks the position each read model of a test server
@@ -118,9 +119,9 @@ func startServerWith(t *testing.T, configure func(*config)) *testServer {
 	if configure != nil {
 		configure(&cfg)
 	}
-	url, read, _ := runProgram(t, cfg)
+	url, read, p := runProgram(t, cfg)
 	ctx := context.Background()
-	ts := &testServer{t: t, url: url, pool: pool, schema: schema, mk: mk, keyFile: keyFile, tokens: map[string]string{}, read: read}
+	ts := &testServer{t: t, url: url, pool: pool, schema: schema, mk: mk, keyFile: keyFile, tokens: map[string]string{}, read: read, program: p}
 	tokens := eventstore.NewTokens(pool)
 	for who, spec := range map[string]struct {
 		role domain.Role
@@ -158,6 +159,15 @@ func runProgram(t *testing.T, cfg config) (string, *readPositions, *program) {
 	if err != nil {
 		cancel()
 		t.Fatal(err)
+	}
+	if cfg.MetricsAddr != "" {
+		addr, err := p.listenMetrics(ctx, cfg.MetricsAddr)
+		if err != nil {
+			cancel()
+			p.close()
+			t.Fatal(err)
+		}
+		p.cfg.MetricsAddr = addr.String()
 	}
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {

@@ -28,7 +28,7 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 	}
 	mux.Handle("/", withBudget(web.New(webConfig(cfg, pages))))
 	edge.Logger = cfg.Logger
-	return transport.Middleware(mux, edge)
+	return transport.Middleware(transport.Routed(mux), edge)
 }
 
 // pageDeps are what the pages need beyond the API's configuration: the

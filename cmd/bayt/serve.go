@@ -29,6 +29,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlagSet("serve", stderr)
 	cfg.databaseFlag(fs)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (BAYT_ADDR)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "address serving /metrics to Prometheus; none when empty (BAYT_METRICS_ADDR)")
 	fs.StringVar(&cfg.Bus, "bus", cfg.Bus, "message bus: gochannel or nats (BAYT_BUS)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "serve from memory without DATABASE_URL: nothing is kept when Bayt stops")
 	cfg.masterKeyFlag(fs)
@@ -44,6 +45,11 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer p.close()
+	if cfg.MetricsAddr != "" {
+		if _, err := p.listenMetrics(ctx, cfg.MetricsAddr); err != nil {
+			return err
+		}
+	}
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -76,7 +82,9 @@ type program struct {
 	cfg    config
 	log    *slog.Logger
 	server *http.Server
-	hub    *live.Hub
+	// metrics counts what an operator watches; listenMetrics serves them.
+	metrics *metrics
+	hub     *live.Hub
 	// campaignHub serves the live feed's board=campaigns.
 	campaignHub *live.Hub
 	workers     []func(context.Context) error
@@ -115,7 +123,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	if err != nil {
 		return nil, err
 	}
-	p := &program{cfg: cfg, log: logger}
+	p := &program{cfg: cfg, log: logger, metrics: newMetrics()}
 	apiCfg := api.Config{
 		Logger:     logger,
 		WriteLimit: transport.NewLimiter(cfg.PublicWriteLimit),
@@ -136,7 +144,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		list, net := rs.cases, rs.network
 		apiCfg.Ephemeral = true
-		vault := eventstore.NewMemoryVault()
+		vault := countingVault{eventstore.NewMemoryVault(), p.metrics.vaultOperations}
 		// One process holds the whole store: the directory service's
 		// own edits are all there is to follow.
 		dir, err := liveDirectory(ctx, store)
@@ -146,7 +154,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, eventstore.NewHasher().Sum)
 		apiCfg.Network, apiCfg.Resolved = net, list
-		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}.Run)
+		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger, breachedFunc: p.metrics.slaBreaches.Inc}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		p.cases = list
 		tokens := eventstore.NewMemoryTokens()
@@ -190,7 +198,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 				logger.Warn("close bus", "err", err)
 			}
 		})
-		store := eventstore.New(pool, eventstore.Config{Logger: logger, MasterKey: mk})
+		store := eventstore.New(pool, eventstore.Config{Logger: logger, MasterKey: mk, BatchFunc: p.metrics.observeBatch})
+		p.metrics.watchDatabase(pool)
 		p.closers = append(p.closers, store.Close)
 		rs, err := newReadSide(readModels(zone), pool)
 		if err != nil {
@@ -204,7 +213,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
-		svc := p.wireServices(&apiCfg, newRepositories(store), dir, eventstore.NewVault(pool, mk), keyedHash)
+		svc := p.wireServices(&apiCfg, newRepositories(store), dir, countingVault{eventstore.NewVault(pool, mk), p.metrics.vaultOperations}, keyedHash)
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
@@ -230,16 +239,17 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			}
 		})...)
 		rl := relay.New(pool, leases, projectionLog{store}, b.pub, logger)
-		sla := slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger}
+		sla := slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger, breachedFunc: p.metrics.slaBreaches.Inc}
 		p.workers = append(p.workers, rl.Run, router.Run, sla.Run, forgetIdempotency(store, logger))
 	}
 	p.workers = append(p.workers, p.hub.Run, p.campaignHub.Run)
+	p.metrics.watchHubs(map[string]*live.Hub{"public": p.hub, "campaigns": p.campaignHub})
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
 	apiCfg.Photos = p.photos
 	// No WriteTimeout on the server: it would cut every live feed
 	// connection at the same age. The middleware bounds the writing of
 	// every other response instead.
-	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second}
+	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second, ObserveFunc: p.metrics.observeRequest}
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
 			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos,
@@ -303,6 +313,36 @@ func (p *program) run(ctx context.Context, ln net.Listener) error {
 	}
 	p.log.Info("stopped")
 	return nil
+}
+
+// listenMetrics listens on addr and has run serve the metrics there until
+// it stops. It returns the address listened on (addr may ask for any
+// port).
+func (p *program) listenMetrics(ctx context.Context, addr string) (net.Addr, error) {
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics: %w", err)
+	}
+	srv := &http.Server{Handler: p.metrics.handler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)}
+	p.workers = append(p.workers, func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			return fmt.Errorf("serve metrics: %w", err)
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fmt.Errorf("shut down metrics: %w", err)
+		}
+		<-errc
+		return nil
+	})
+	p.log.Info("serving metrics", "addr", ln.Addr().String())
+	return ln.Addr(), nil
 }
 
 // close releases what newProgram opened, in reverse order.

@@ -24,6 +24,9 @@ type slaWatch struct {
 	// nowFunc is the clock that finds overdue cases; time.Now when nil.
 	// The breach itself is dated by the case service's clock.
 	nowFunc func() time.Time
+	// breachedFunc, when set, is called for each breach recorded (not
+	// for one another node recorded first): the metrics count them.
+	breachedFunc func()
 }
 
 func (w slaWatch) Run(ctx context.Context) error {
@@ -53,9 +56,15 @@ func (w slaWatch) sweep(ctx context.Context) {
 	}
 	sctx := domain.WithMetadata(ctx, domain.Metadata{Actor: domain.System})
 	for _, id := range ids {
-		_, err := w.cases.RecordSLABreach(sctx, id, domain.UpdateOptions{IfMatch: domain.AnyVersion})
-		if err != nil && ctx.Err() == nil {
-			w.log.Warn("record SLA breach", "case", id, "err", err)
+		out, err := w.cases.RecordSLABreach(sctx, id, domain.UpdateOptions{IfMatch: domain.AnyVersion})
+		if err != nil {
+			if ctx.Err() == nil {
+				w.log.Warn("record SLA breach", "case", id, "err", err)
+			}
+			continue
+		}
+		if len(out.Events) > 0 && w.breachedFunc != nil {
+			w.breachedFunc()
 		}
 	}
 }

@@ -73,8 +73,9 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 	mux *http.ServeMux
-	// guarded is mux behind the refusal of cross-site writes.
-	guarded http.Handler
+	// routed is mux noting the pattern it matched for the metrics, and
+	// guarded is routed behind the refusal of cross-site writes.
+	routed, guarded http.Handler
 }
 
 // New returns a Server serving cfg.
@@ -90,7 +91,8 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	s.routes()
-	s.guarded = transport.NewCrossSite().Refuse(s.mux, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	s.routed = transport.Routed(s.mux)
+	s.guarded = transport.NewCrossSite().Refuse(s.routed, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusForbidden, codeForbidden, "cross-site request refused"))
 	}))
 	return s
@@ -122,7 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.guarded.ServeHTTP(w, r)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.routed.ServeHTTP(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

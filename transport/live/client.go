@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,6 +21,9 @@ type message struct {
 type client struct {
 	conn *websocket.Conn
 	once sync.Once
+	// counts are the hub's, which the client adds its frames and its
+	// being dropped to.
+	counts *counts
 	// writeWait bounds one write; a client that takes nothing for that
 	// long is dropped without a close frame.
 	writeWait time.Duration
@@ -35,7 +39,11 @@ func (c *client) close(code int, reason string) {
 
 func (c *client) write(data []byte) error {
 	_ = c.conn.SetWriteDeadline(time.Now().Add(c.writeWait))
-	return c.conn.WriteMessage(websocket.TextMessage, data)
+	if err := c.conn.WriteMessage(websocket.TextMessage, data); err != nil {
+		return err
+	}
+	c.counts.frames.Add(1)
+	return nil
 }
 
 // follow writes the ring's messages from cursor on, skipping events at or
@@ -47,6 +55,7 @@ func (c *client) follow(ctx context.Context, r *ring, cursor, sent int64, heartb
 	for {
 		msgs, bell, lost := r.read(cursor, 256)
 		if lost {
+			c.counts.slow.Add(1)
 			c.close(websocket.CloseTryAgainLater, "too slow: reconnect with since")
 			return
 		}
@@ -59,6 +68,7 @@ func (c *client) follow(ctx context.Context, r *ring, cursor, sent int64, heartb
 			if err := c.conn.WritePreparedMessage(m.prepared); err != nil {
 				return
 			}
+			c.counts.frames.Add(1)
 			sent = m.position
 		}
 		if len(msgs) > 0 {
@@ -87,4 +97,9 @@ func (c *client) readLoop(cancel context.CancelFunc) {
 			return
 		}
 	}
+}
+
+// counts are a hub's running totals, read by Stats.
+type counts struct {
+	frames, slow atomic.Int64
 }

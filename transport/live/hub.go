@@ -65,7 +65,8 @@ type Hub struct {
 	markStopped context.CancelFunc
 	// conns counts the goroutines serving connections, which Run waits
 	// for once it has stopped them.
-	conns sync.WaitGroup
+	conns  sync.WaitGroup
+	counts counts
 	// ready closes once the ring knows where the feed stands.
 	ready chan struct{}
 }
@@ -191,6 +192,22 @@ func heartbeatJSON(pos int64) []byte {
 // Clients returns how many clients are connected.
 func (h *Hub) Clients() int { return int(h.clients.Load()) }
 
+// Stats are a hub's figures for monitoring.
+type Stats struct {
+	// Clients are connected now.
+	Clients int
+	// Frames counts the frames written to clients since the hub started:
+	// snapshots, events and heartbeats.
+	Frames int64
+	// DroppedSlow counts the clients closed for falling out of the queue.
+	DroppedSlow int64
+}
+
+// Stats returns the hub's figures now.
+func (h *Hub) Stats() Stats {
+	return Stats{Clients: h.Clients(), Frames: h.counts.frames.Load(), DroppedSlow: h.counts.slow.Load()}
+}
+
 func (h *Hub) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
@@ -300,7 +317,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer h.conns.Done()
 		defer h.clients.Add(-1)
 		defer h.cfg.Cap.give(addr)
-		h.serve(&client{conn: conn, writeWait: h.cfg.WriteWait}, first, sent, start, cursor)
+		h.serve(&client{conn: conn, writeWait: h.cfg.WriteWait, counts: &h.counts}, first, sent, start, cursor)
 	}()
 }
 

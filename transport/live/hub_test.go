@@ -148,6 +148,9 @@ func TestSlowClientIsDroppedOthersServed(t *testing.T) {
 		t.Fatalf("slow client got all %d events before its close frame, want it dropped behind", slowEvents)
 	}
 	t.Logf("slow client got %d of %d events before it was dropped", slowEvents, total)
+	if st := hub.Stats(); st.DroppedSlow != 1 || st.Frames < int64(total+slowEvents) {
+		t.Errorf("hub stats %+v, want one client dropped as slow and at least the %d frames the clients read", st, total+slowEvents)
+	}
 }
 
 func TestOriginAllowList(t *testing.T) {

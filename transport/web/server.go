@@ -149,6 +149,7 @@ type Server struct {
 	cfg       Config
 	log       *slog.Logger
 	mux       *http.ServeMux
+	routed    http.Handler // mux, noting the pattern it matched for the metrics
 	crossSite *transport.CrossSite
 
 	templates  map[string]*template.Template // page name -> layout and page
@@ -175,6 +176,7 @@ func New(cfg Config) *Server {
 		cfg.NowFunc = time.Now
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), crossSite: transport.NewCrossSite()}
+	s.routed = transport.Routed(s.mux)
 	s.parse()
 	s.routes()
 	return s
@@ -212,4 +214,4 @@ func (s *Server) routes() {
 
 // ServeHTTP serves a page. Requests reach it through transport.Middleware,
 // which gives them their ids and logs them.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.routed.ServeHTTP(w, r) }
