@@ -80,6 +80,11 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s is not served", name)
 		}
 	}
+	for _, name := range monitoredMetrics(t) {
+		if _, ok := after[name]; !ok {
+			t.Errorf("docs/monitoring queries %s, which a node does not serve", name)
+		}
+	}
 	for name, f := range after {
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {
