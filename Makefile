@@ -4,7 +4,7 @@
 GO ?= go
 BAYT_ADDR ?= 127.0.0.1:8080
 
-.PHONY: help run test axe bench vet lint fuzz build clean
+.PHONY: help run test axe bench vet lint fuzz build clean monitoring
 
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -81,6 +81,21 @@ GOLANGCI_LINT := bin/golangci-lint-$(GOLANGCI_LINT_VERSION)
 
 lint: $(GOLANGCI_LINT) ## golangci-lint (.golangci.yml): vet, staticcheck, errors, rows, contexts, format, layering
 	$(GOLANGCI_LINT) run --allow-serial-runners ./...
+
+# promtool, Prometheus's own checker, validates the alerting rules and runs
+# their unit tests. It is a large build (Prometheus's service discoveries):
+# minutes the first time, then the Go build cache makes it instant.
+PROMTOOL_VERSION := v0.316.0
+PROMTOOL := bin/promtool-$(PROMTOOL_VERSION)
+
+monitoring: $(PROMTOOL) ## check the Prometheus alerting rules and run their tests with promtool
+	$(PROMTOOL) check rules docs/monitoring/prometheus-rules.yml
+	cd docs/monitoring && ../../$(PROMTOOL) test rules prometheus-rules.test.yml
+
+$(PROMTOOL):
+	GOBIN=$(CURDIR)/bin/.promtool $(GO) install github.com/prometheus/prometheus/cmd/promtool@$(PROMTOOL_VERSION)
+	mv bin/.promtool/promtool $@
+	rmdir bin/.promtool
 
 $(GOLANGCI_LINT):
 	GOBIN=$(CURDIR)/bin/.golangci-lint $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
