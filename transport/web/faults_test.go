@@ -18,6 +18,7 @@ func newRoutedPages(t *testing.T) *Server {
 	s := newTestPages(t, false)
 	s.mux = http.NewServeMux()
 	s.routes()
+	s.routed = s.mux
 	return s
 }
 

@@ -77,6 +77,7 @@ func TestPublicPhoto(t *testing.T) {
 	s.cfg.PhotoProcessor = photo.New(1)
 	s.mux = http.NewServeMux()
 	s.routes()
+	s.routed = s.mux
 	get := func(path string, headers ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, path, nil)
 		for i := 0; i+1 < len(headers); i += 2 {
