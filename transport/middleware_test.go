@@ -164,7 +164,7 @@ func TestMiddlewareObservesRoutes(t *testing.T) {
 		},
 	})
 	for _, path := range []string{"/api/v1/cases/case-01J0000000000000000000000", "/api/v1/nothing-here", "/healthz", "/wp-login.php"} {
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), http.MethodGet, path, nil))
 	}
 	want := []observed{
 		{"GET", "/api/v1/cases/{id}", http.StatusOK},

@@ -338,7 +338,9 @@ func (p *program) listenMetrics(ctx context.Context, addr string) (net.Addr, err
 		if err := srv.Shutdown(sctx); err != nil {
 			return fmt.Errorf("shut down metrics: %w", err)
 		}
-		<-errc
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve metrics: %w", err)
+		}
 		return nil
 	})
 	p.log.Info("serving metrics", "addr", ln.Addr().String())
