@@ -426,4 +426,3 @@ func (m *Memory) CountResolved(_ context.Context, ids []string) (int, error) {
 	}
 	return n, nil
 }
-
