@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +49,9 @@ func TestPagesInABrowser(t *testing.T) {
 	if caseID == "" {
 		t.Fatal("the report answer has no id")
 	}
+	// Forwarded, so that the figures page draws every chart and table.
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+caseID+"/triage", "advocate", map[string]any{"priority": "normal"})
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+caseID+"/forward", "advocate", map[string]any{"department": "roads_works"})
 	ts.settle()
 
 	pages := []struct {
@@ -56,6 +60,8 @@ func TestPagesInABrowser(t *testing.T) {
 		{"home-ar", "/", "ar", "rtl"},
 		{"home-fr", "/?lang=fr", "fr", "ltr"},
 		{"case", "/cases/" + caseID, "ar", "rtl"},
+		{"stats-ar", "/stats", "ar", "rtl"},
+		{"stats-fr", "/stats?lang=fr", "fr", "ltr"},
 	}
 	for _, vp := range []viewport{phone, desktop} {
 		for _, pg := range pages {
