@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
+	"github.com/citizenhouse/bayt/projections"
+	"github.com/citizenhouse/bayt/projections/caselist"
 	"github.com/citizenhouse/bayt/projections/projectionstest"
 	"github.com/citizenhouse/bayt/projections/stats"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -62,4 +64,65 @@ func TestSuite(t *testing.T) {
 		Memory:   func() queries { return stats.NewMemory(cfg) },
 		Queries:  qs,
 	})
+}
+
+// TestBoardAgrees checks that the public board's department figures are
+// the responsiveness figures summed over every month, on the suite's log
+// and at two moments: one case overdue or several.
+func TestBoardAgrees(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	log := projectionstest.NewLog(t)
+	figures := stats.NewMemory(stats.Config{Zone: tunis})
+	board := caselist.NewMemory(caselist.Config{})
+	for _, m := range []projections.Memory{figures, board} {
+		if err := m.Apply(ctx, log.Events); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 120 months around the log, which runs in March and April 2026.
+	all := stats.Period{From: "2025-06", To: "2035-05"}
+	for _, now := range []time.Time{log.Events[len(log.Events)/2].RecordedAt, log.Now} {
+		months, err := figures.Responsiveness(ctx, all, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type sums struct{ within, judged, open, overdue int }
+		want := map[string]*sums{}
+		for _, m := range months {
+			s, ok := want[m.Code]
+			if !ok {
+				s = &sums{}
+				want[m.Code] = s
+			}
+			s.within, s.judged, s.open, s.overdue = s.within+m.WithinSLA, s.judged+m.SLACases, s.open+m.Open, s.overdue+m.Overdue
+		}
+		b, err := board.Board(ctx, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Departments) != len(want) || len(want) == 0 {
+			t.Fatalf("board departments %+v, responsiveness %+v", b.Departments, months)
+		}
+		breaches := 0
+		for _, d := range b.Departments {
+			s := want[d.Code]
+			if s == nil {
+				t.Fatalf("%s is on the board, not in the responsiveness", d.Code)
+			}
+			breaches += s.overdue
+			var ratio *float64
+			if s.judged > 0 {
+				v := float64(s.within) / float64(s.judged)
+				ratio = &v
+			}
+			if d.Open != s.open || d.Overdue != s.overdue || (ratio == nil) != (d.WithinSLARatio == nil) ||
+				(ratio != nil && *ratio != *d.WithinSLARatio) {
+				t.Errorf("at %s, %s: board %+v, months sum to %+v", now, d.Code, d, *s)
+			}
+		}
+		if now.Equal(log.Now) && breaches == 0 {
+			t.Error("nothing overdue at the end of the log: the comparison proves nothing about breaches")
+		}
+	}
 }
