@@ -303,3 +303,70 @@ func near(a, b any) bool {
 	}
 	return a == b
 }
+
+// TestFiguresCachedPerState asks the same questions again: answered from
+// the cache while the read model's state and the overdue cases stay, and
+// aggregated again once a batch is applied or a due date passes.
+func TestFiguresCachedPerState(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	events := knownLog(t)
+	pool, _ := eventstoretest.Schema(t, nil)
+	pg := stats.NewPostgres(pool, stats.Config{Zone: tunis})
+	if _, err := projections.ApplyBatch(ctx, pool, pg, events); err != nil {
+		t.Fatal(err)
+	}
+	period := stats.Period{From: "2026-03", To: "2026-04"}
+	computed := func(what string, want int64, ask func() error) {
+		t.Helper()
+		before := stats.Computed(pg)
+		if err := ask(); err != nil {
+			t.Fatal(err)
+		}
+		if got := stats.Computed(pg) - before; got != want {
+			t.Errorf("%s: %d aggregations, want %d", what, got, want)
+		}
+	}
+	needs := func() error { _, err := pg.Needs(ctx, stats.NeedsFilter{Period: period}); return err }
+	roads := func(at time.Time) (overdue int) {
+		t.Helper()
+		months, err := pg.Responsiveness(ctx, period, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range months {
+			if m.Code == "roads_works" {
+				overdue = m.Overdue
+			}
+		}
+		return overdue
+	}
+	// The period and the one before.
+	computed("needs", 2, needs)
+	computed("needs again", 0, needs)
+	computed("campaigns", 1, func() error { _, err := pg.Campaigns(ctx, period); return err })
+	computed("campaigns again", 0, func() error { _, err := pg.Campaigns(ctx, period); return err })
+	computed("responsiveness", 1, func() error { roads(now); return nil })
+	computed("responsiveness an hour later", 0, func() error { roads(now.Add(time.Hour)); return nil })
+	// E falls due at 1000 h: past it, three of roads_works' cases are
+	// overdue, not two.
+	var overdue int
+	computed("responsiveness past a due date", 1, func() error { overdue = roads(h(1001)); return nil })
+	if overdue != 3 {
+		t.Errorf("past E's due date, roads_works has %d overdue, want 3", overdue)
+	}
+
+	k := &known{t: t, events: events}
+	k.add("case-L", &casefile.CaseReported{ID: "case-L", Title: "t", Description: "d", Category: "roads", District: "Lafayette", At: h(2)})
+	if _, err := projections.ApplyBatch(ctx, pool, pg, k.events); err != nil {
+		t.Fatal(err)
+	}
+	computed("needs after a batch", 2, needs)
+	n, err := pg.Needs(ctx, stats.NeedsFilter{Period: period, District: "Lafayette"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Items) != 1 || n.Items[0].Count != 3 {
+		t.Errorf("Lafayette's needs after a third report: %+v", n.Items)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain/casefile"
@@ -14,8 +15,9 @@ import (
 
 // Postgres is the figures' read model in PostgreSQL tables.
 type Postgres struct {
-	pool *pgxpool.Pool
-	zone *time.Location
+	pool  *pgxpool.Pool
+	zone  *time.Location
+	cache cache
 }
 
 // NewPostgres returns the figures kept in pool's database.
@@ -169,6 +171,16 @@ func (p *Postgres) Needs(ctx context.Context, f NeedsFilter) (Needs, error) {
 }
 
 func (p *Postgres) needCounts(ctx context.Context, f NeedsFilter) ([]NeedsItem, error) {
+	key, err := p.stateOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items, err := cached(&p.cache, key, func() map[NeedsFilter][]NeedsItem { return p.cache.needs }, f,
+		func([]NeedsItem) bool { return true }, func() ([]NeedsItem, error) { return p.countNeeds(ctx, f) })
+	return slices.Clone(items), err
+}
+
+func (p *Postgres) countNeeds(ctx context.Context, f NeedsFilter) ([]NeedsItem, error) {
 	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 	q, err := p.pool.Query(ctx, `SELECT district, theme, report_month, count(*) FROM stats_cases
 WHERE counts_as_need AND report_month BETWEEN $1 AND $2 AND ($3 = '' OR district = $3) AND ($4 = '' OR theme = $4)
@@ -214,30 +226,71 @@ FROM c GROUP BY 1, 2 ORDER BY 1, 2`
 var awaiting = []string{string(casefile.StatusForwarded), string(casefile.StatusAcknowledged), string(casefile.StatusInProgress)}
 
 // Responsiveness returns each department's figures for each month of per
-// it received cases in, as of now, by department then month.
+// it received cases in, as of now, by department then month. An answer
+// is kept for the read model's state and the span of now between the due
+// dates of open cases on either side of it.
 func (p *Postgres) Responsiveness(ctx context.Context, per Period, now time.Time) ([]DepartmentMonth, error) {
-	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
-	q, err := p.pool.Query(ctx, responsivenessSQL, per.From, per.To, now, awaiting)
+	key, err := p.stateOf(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read responsiveness: %w", projections.Translate(err))
 	}
-	out := []DepartmentMonth{}
-	var d DepartmentMonth
-	if _, err := pgx.ForEachRow(q, []any{&d.Code, &d.Month, &d.Received, &d.MedianHoursToAcknowledge, &d.P90HoursToAcknowledge,
-		&d.MedianHoursToAnswer, &d.MedianHoursToResolve, &d.P90HoursToResolve, &d.WithinSLA, &d.SLACases, &d.Resolved, &d.Reopened,
-		&d.Open, &d.Overdue}, func() error {
-		d.WithinSLARatio, d.ReopenRate = ratio(d.WithinSLA, d.SLACases), ratio(d.Reopened, d.Resolved)
-		out = append(out, d)
-		d = DepartmentMonth{}
-		return nil
-	}); err != nil {
+	e, err := cached(&p.cache, key, func() map[Period]responsivenessEntry { return p.cache.resp }, per,
+		func(e responsivenessEntry) bool { return e.holds(now) },
+		func() (responsivenessEntry, error) { return p.responsiveness(ctx, per, now) })
+	if err != nil {
 		return nil, fmt.Errorf("read responsiveness: %w", projections.Translate(err))
 	}
-	return out, nil
+	return slices.Clone(e.months), nil
+}
+
+func (p *Postgres) responsiveness(ctx context.Context, per Period, now time.Time) (responsivenessEntry, error) {
+	e := responsivenessEntry{months: []DepartmentMonth{}}
+	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+		q, err := tx.Query(ctx, responsivenessSQL, per.From, per.To, now, awaiting)
+		if err != nil {
+			return err
+		}
+		var d DepartmentMonth
+		if _, err := pgx.ForEachRow(q, []any{&d.Code, &d.Month, &d.Received, &d.MedianHoursToAcknowledge, &d.P90HoursToAcknowledge,
+			&d.MedianHoursToAnswer, &d.MedianHoursToResolve, &d.P90HoursToResolve, &d.WithinSLA, &d.SLACases, &d.Resolved, &d.Reopened,
+			&d.Open, &d.Overdue}, func() error {
+			d.WithinSLARatio, d.ReopenRate = ratio(d.WithinSLA, d.SLACases), ratio(d.Reopened, d.Resolved)
+			e.months = append(e.months, d)
+			d = DepartmentMonth{}
+			return nil
+		}); err != nil {
+			return err
+		}
+		// The due dates on either side of now bound the instants at which
+		// the overdue counts are these.
+		var before, from *time.Time
+		if err := tx.QueryRow(ctx, `SELECT max(due_at) FILTER (WHERE due_at < $3), min(due_at) FILTER (WHERE due_at >= $3)
+FROM stats_cases WHERE received AND forward_month BETWEEN $1 AND $2 AND status = ANY($4)`, per.From, per.To, now, awaiting).Scan(&before, &from); err != nil {
+			return err
+		}
+		e.after, e.until = window(before, from)
+		return nil
+	})
+	return e, err
 }
 
 // Campaigns returns the campaigns' figures of per.
 func (p *Postgres) Campaigns(ctx context.Context, per Period) (Campaigns, error) {
+	key, err := p.stateOf(ctx)
+	if err != nil {
+		return Campaigns{}, fmt.Errorf("read campaign figures: %w", projections.Translate(err))
+	}
+	c, err := cached(&p.cache, key, func() map[Period]Campaigns { return p.cache.camps }, per,
+		func(Campaigns) bool { return true }, func() (Campaigns, error) { return p.campaigns(ctx, per) })
+	if err != nil {
+		return Campaigns{}, err
+	}
+	c.Commitments, c.Attendance = slices.Clone(c.Commitments), slices.Clone(c.Attendance)
+	return c, nil
+}
+
+func (p *Postgres) campaigns(ctx context.Context, per Period) (Campaigns, error) {
 	out := Campaigns{Period: per, Commitments: []CommitmentsMonth{}, Attendance: []AttendanceMonth{}}
 	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
