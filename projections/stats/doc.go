@@ -5,7 +5,10 @@
 // attendance per theme). It keeps one row of facts per case, per campaign,
 // per commitment and per activity held, folded from the log, and
 // aggregates them when asked: several figures depend on the moment they
-// are asked at (what is overdue now).
+// are asked at (what is overdue now). Postgres keeps each answer for the
+// read model's state (its checkpoint) and, for responsiveness, for the
+// span of time between the due dates of open cases on either side of the
+// moment asked, as the case list's board does.
 //
 // # Definitions
 //
