@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,30 +51,34 @@ func TestPagesInABrowser(t *testing.T) {
 	}
 	ts.settle()
 
-	pages := []struct {
+	type page struct {
 		name, path, lang, dir string
-	}{
+	}
+	pages := []page{
 		{"home-ar", "/", "ar", "rtl"},
 		{"home-fr", "/?lang=fr", "fr", "ltr"},
 		{"case", "/cases/" + caseID, "ar", "rtl"},
+		{"stats-ar", "/stats", "ar", "rtl"},
+		{"stats-fr", "/stats?lang=fr", "fr", "ltr"},
+	}
+	open := func(t *testing.T, vp viewport, pg page) {
+		tab := newTab(t, browser)
+		step(t, tab, "open "+pg.path, chromedp.Steps(
+			vp.emulate(),
+			chromedp.Navigate(ts.url+pg.path),
+			chromedp.WaitVisible(chromedp.CSS("main")),
+		))
+		got := inTab(t, tab, "read the language", chromedp.Evaluate[[]string](
+			`[document.documentElement.getAttribute("lang"), document.documentElement.getAttribute("dir")]`))
+		if len(got) != 2 || got[0] != pg.lang || got[1] != pg.dir {
+			t.Errorf(`<html> has lang, dir = %q, want %q, %q`, got, pg.lang, pg.dir)
+		}
+		screenshot(t, tab, filepath.Join(shots, vp.name+"-"+pg.name+".png"))
+		checkAccessibility(t, tab, axe)
 	}
 	for _, vp := range []viewport{phone, desktop} {
 		for _, pg := range pages {
-			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
-				tab := newTab(t, browser)
-				step(t, tab, "open "+pg.path, chromedp.Steps(
-					vp.emulate(),
-					chromedp.Navigate(ts.url+pg.path),
-					chromedp.WaitVisible(chromedp.CSS("main")),
-				))
-				got := inTab(t, tab, "read the language", chromedp.Evaluate[[]string](
-					`[document.documentElement.getAttribute("lang"), document.documentElement.getAttribute("dir")]`))
-				if len(got) != 2 || got[0] != pg.lang || got[1] != pg.dir {
-					t.Errorf(`<html> has lang, dir = %q, want %q, %q`, got, pg.lang, pg.dir)
-				}
-				screenshot(t, tab, filepath.Join(shots, vp.name+"-"+pg.name+".png"))
-				checkAccessibility(t, tab, axe)
-			})
+			t.Run(vp.name+"/"+pg.name, func(t *testing.T) { open(t, vp, pg) })
 		}
 	}
 
@@ -111,6 +116,18 @@ func TestPagesInABrowser(t *testing.T) {
 		}
 		screenshot(t, tab, filepath.Join(shots, "phone-live.png"))
 	})
+
+	// Once a case is forwarded, the figures page draws the departments'
+	// chart and tables too (the live board above counts on two cases
+	// reported, neither forwarded).
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+caseID+"/triage", "advocate", map[string]any{"priority": "normal"})
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+caseID+"/forward", "advocate", map[string]any{"department": "roads_works"})
+	ts.settle()
+	for _, vp := range []viewport{phone, desktop} {
+		for _, pg := range []page{{"stats-departments-ar", "/stats", "ar", "rtl"}, {"stats-departments-fr", "/stats?lang=fr", "fr", "ltr"}} {
+			t.Run(vp.name+"/"+pg.name, func(t *testing.T) { open(t, vp, pg) })
+		}
+	}
 }
 
 // startBrowser starts headless Chromium for the test, stopped when it

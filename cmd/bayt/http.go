@@ -55,7 +55,7 @@ type pageDeps struct {
 func webConfig(c api.Config, pages pageDeps) web.Config {
 	w := web.Config{
 		Ephemeral: c.Ephemeral, Logger: c.Logger, Directory: c.Directory,
-		Cases: c.Cases, CaseList: pages.cases, Boards: c.Boards,
+		Cases: c.Cases, CaseList: pages.cases, Boards: c.Boards, Figures: c.Figures,
 		CaseService: c.CaseService, Idempotency: c.Idempotency, KeyedHashFunc: pages.keyedHash,
 		WriteLimit: c.WriteLimit, NowFunc: c.NowFunc, Location: pages.location,
 		TileURL: pages.tileURL, TileAttribution: pages.tileAttribution, MapCenter: pages.mapCenter,

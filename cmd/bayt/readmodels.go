@@ -10,6 +10,7 @@ import (
 	"github.com/citizenhouse/bayt/projections"
 	"github.com/citizenhouse/bayt/projections/caselist"
 	"github.com/citizenhouse/bayt/projections/network"
+	"github.com/citizenhouse/bayt/projections/stats"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
 	"github.com/citizenhouse/bayt/transport/web"
@@ -27,9 +28,11 @@ const (
 // in memory or on PostgreSQL, and bayt projections rebuild and status know
 // it.
 //
-// zone is the city's time zone, which the case list numbers cases by.
+// zone is the city's time zone, which the case list numbers cases by and
+// the figures count months in.
 func readModels(zone *time.Location) projections.Registry {
 	cases := caselist.Config{Zone: zone}
+	figures := stats.Config{Zone: zone}
 	return projections.Registry{
 		{
 			Name:     caselist.Name,
@@ -42,6 +45,11 @@ func readModels(zone *time.Location) projections.Registry {
 			Postgres: func(pool *pgxpool.Pool) projections.Tabled { return network.NewPostgres(pool) },
 			Memory:   func() projections.Memory { return network.NewMemory() },
 			Feeds:    boardCampaigns,
+		},
+		{
+			Name:     stats.Name,
+			Postgres: func(pool *pgxpool.Pool) projections.Tabled { return stats.NewPostgres(pool, figures) },
+			Memory:   func() projections.Memory { return stats.NewMemory(figures) },
 		},
 	}
 }
@@ -73,6 +81,13 @@ type readSide struct {
 
 	cases   caseQueries
 	network networkQueries
+	figures figureQueries
+}
+
+// figureQueries is what the API and the pages read from the figures.
+type figureQueries interface {
+	api.Figures
+	web.Figures
 }
 
 // newReadSide builds every read model of reg, kept in pool's database, or
@@ -99,6 +114,9 @@ func newReadSide(reg projections.Registry, pool *pgxpool.Pool) (*readSide, error
 	}
 	if rs.network, ok = rs.models[network.Name].(networkQueries); !ok {
 		return nil, fmt.Errorf("read model %s does not answer the network queries", network.Name)
+	}
+	if rs.figures, ok = rs.models[stats.Name].(figureQueries); !ok {
+		return nil, fmt.Errorf("read model %s does not answer the figures' queries", stats.Name)
 	}
 	return rs, nil
 }

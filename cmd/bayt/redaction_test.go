@@ -182,7 +182,8 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 	waitFor(t, "the lists to show the closed case and campaign and the renamed organisation", func() bool {
 		return strings.Contains(string(ts.do("GET", "/api/v1/cases?status=closed", "", nil).body), a) &&
 			strings.Contains(string(ts.do("GET", "/api/v1/campaigns?status=closed", "", nil).body), id) &&
-			strings.Contains(string(ts.do("GET", "/api/v1/organisations", "", nil).body), "Renamed")
+			strings.Contains(string(ts.do("GET", "/api/v1/organisations", "", nil).body), "Renamed") &&
+			strings.Contains(string(ts.do("GET", "/api/v1/stats/campaigns", "", nil).body), `"broken":1`)
 	})
 
 	// Every public surface, with what it must show.
@@ -199,6 +200,10 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 		{"/", "Redaction case A"},
 		{"/campaigns", "Redaction campaign"},
 		{"/campaigns/" + id, "Redaction campaign"},
+		{"/api/v1/stats/needs", "community"},
+		{"/api/v1/stats/responsiveness", "roads_works"},
+		{"/api/v1/stats/campaigns", "roads_works"},
+		{"/stats", "chart-sla"},
 	}
 	for _, cs := range []string{a, b, c, d, e} {
 		surfaces = append(surfaces,

@@ -154,6 +154,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, eventstore.NewHasher().Sum)
 		apiCfg.Network, apiCfg.Resolved = net, list
+		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger, breachedFunc: p.metrics.slaBreaches.Inc}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		p.cases = list
@@ -216,6 +217,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, countingVault{eventstore.NewVault(pool, mk), p.metrics.vaultOperations}, keyedHash)
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
+		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		p.cases = list
 		tokens := eventstore.NewTokens(pool)

@@ -27,7 +27,9 @@ type Board struct {
 }
 
 // DepartmentFigures is how a department answers the cases sent to it.
-// Figures without data (no case acknowledged yet) are nil.
+// Figures without data (no case acknowledged yet) are nil. WithinSLARatio
+// is as casefile.JudgedBySLA defines it: an open case past its due date is a
+// breach, not a case left out.
 type DepartmentFigures struct {
 	Code                     string   `json:"code"`
 	Open                     int      `json:"open"`
@@ -102,7 +104,8 @@ SELECT department,
         FILTER (WHERE acknowledged_at IS NOT NULL),
     percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - forwarded_at) / 3600)
         FILTER (WHERE resolved_at IS NOT NULL),
-    avg(CASE WHEN within_sla THEN 1.0 ELSE 0.0 END) FILTER (WHERE resolved_at IS NOT NULL),
+    avg(CASE WHEN within_sla AND NOT (status = ANY($1) AND due_at < $2) THEN 1.0 ELSE 0.0 END)
+        FILTER (WHERE resolved_at IS NOT NULL OR (status = ANY($1) AND due_at < $2)),
     max(due_at) FILTER (WHERE status = ANY($1) AND due_at < $2),
     min(due_at) FILTER (WHERE status = ANY($1) AND due_at >= $2)
 FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER BY department`, awaiting, now)
@@ -272,12 +275,12 @@ func (m *Memory) computeBoard(_ context.Context, now time.Time) (boardEntry, err
 			a.ack = append(a.ack, hoursBetween(*r.ForwardedAt, *r.AcknowledgedAt))
 		}
 		// As the SQL, which counts a resolution even without a forward.
-		if r.ResolvedAt != nil {
-			if r.ForwardedAt != nil {
-				a.res = append(a.res, hoursBetween(*r.ForwardedAt, *r.ResolvedAt))
-			}
+		if r.ResolvedAt != nil && r.ForwardedAt != nil {
+			a.res = append(a.res, hoursBetween(*r.ForwardedAt, *r.ResolvedAt))
+		}
+		if judged, within := casefile.JudgedBySLA(r.ResolvedAt != nil, r.ResolvedWithinSLA, r.overdue(now)); judged {
 			a.decided++
-			if r.ResolvedWithinSLA {
+			if within {
 				a.within++
 			}
 		}

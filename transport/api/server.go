@@ -43,6 +43,10 @@ type Config struct {
 	Organisations OrganisationReader
 	Network       NetworkLister
 	Resolved      ResolvedCounter
+	// Figures serves /api/v1/stats/; nil leaves it out. Zone is the
+	// city's time zone, whose months a period counts; UTC when nil.
+	Figures Figures
+	Zone    *time.Location
 	// Live serves the WebSocket feed at /api/v1/live; nil leaves it out.
 	Live http.Handler
 	// Photos stores the photos PhotoProcessor re-encodes from uploads;
@@ -110,6 +114,7 @@ func (s *Server) routes() {
 	s.boardRoutes()
 	s.exportRoutes()
 	s.networkRoutes()
+	s.statsRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
 	})

@@ -99,6 +99,8 @@ type Config struct {
 	Campaigns CampaignReader
 	Network   NetworkLister
 	Resolved  ResolvedCounter
+	// Figures serves the figures page (/stats); nil leaves it out.
+	Figures Figures
 	// NowFunc is the clock; time.Now when nil.
 	NowFunc func() time.Time
 	// Location is the city's time zone (BAYT_TIMEZONE), which pages
@@ -201,6 +203,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /report", s.submitReport)
 	s.mux.Handle("GET /static/", s.static)
 	s.campaignRoutes()
+	s.statsRoutes()
 	s.findRoutes()
 	s.consoleRoutes()
 	s.photoRoutes()
