@@ -69,7 +69,7 @@ type config struct {
 	PublicURL string
 	// mailHandledFunc, when set, is called once the mailer is done with
 	// an event (see mail.Config.HandledFunc). Tests set it.
-	mailHandledFunc func(eventID string, sent int)
+	mailHandledFunc func(position int64, sent int)
 	// projectedFunc, when set, is called after a read model commits a
 	// batch, with the read model's name and the position it now reflects.
 	// Tests wait on it for the read models to catch up instead of polling

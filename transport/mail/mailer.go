@@ -74,9 +74,9 @@ type Config struct {
 	KeyedHashFunc func(purpose, text string) string
 	Logger        *slog.Logger
 	// HandledFunc, when set, is called once the mailer is done with an
-	// event, with the event's id and the number of mails it sent for it.
-	// Tests wait on it instead of polling a mailbox.
-	HandledFunc func(eventID string, sent int)
+	// event, with the event's position and the number of mails it sent
+	// for it. Tests wait on it instead of polling a mailbox.
+	HandledFunc func(position int64, sent int)
 }
 
 func (c *Config) validate() error {
@@ -146,7 +146,7 @@ func (m *Mailer) Handle(msg *message.Message) error {
 		return err
 	}
 	if m.cfg.HandledFunc != nil && n.EventID != "" {
-		m.cfg.HandledFunc(n.EventID, sent)
+		m.cfg.HandledFunc(n.Position, sent)
 	}
 	return nil
 }
