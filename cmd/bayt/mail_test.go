@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -205,9 +206,26 @@ func (h *mailHandled) wait(t *testing.T, position int64) int {
 
 const publicURL = "https://bayt.example.org"
 
-func startMailServer(t *testing.T) (*testServer, *smtpServer, *mailHandled) {
+// mailbox is an SMTP server the test runs: the test's own (startSMTP), or
+// mailpit when BAYT_TEST_MAILPIT names its binary (startMailpit).
+type mailbox interface {
+	// url is the BAYT_SMTP_URL that reaches the server.
+	url() string
+	// to returns the mails received for address, in the order received.
+	to(address string) []receivedMail
+}
+
+func startMailbox(t *testing.T) mailbox {
 	t.Helper()
-	smtp := startSMTP(t)
+	if bin := os.Getenv("BAYT_TEST_MAILPIT"); bin != "" {
+		return startMailpit(t, bin)
+	}
+	return startSMTP(t)
+}
+
+func startMailServer(t *testing.T) (*testServer, mailbox, *mailHandled) {
+	t.Helper()
+	smtp := startMailbox(t)
 	handled := newMailHandled()
 	ts := startServerWith(t, func(c *config) {
 		c.SMTPURL, c.PublicURL, c.mailHandledFunc = smtp.url(), publicURL, handled.handled
