@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 	"github.com/citizenhouse/bayt/projections/relay"
@@ -249,11 +248,24 @@ func TestMailToReporterAndDepartment(t *testing.T) {
 	t.Parallel()
 	ts, smtp, handled := startMailServer(t)
 	ctx := context.Background()
-	admin := domain.Actor{ID: "test-admin", Role: domain.RoleAdmin}
+	// An admin gives the roads department a mailbox in the console; an
+	// address that is not one is refused and changes nothing.
 	roads, _ := directory.Default().Department("roads_works")
 	roads.Email = "voirie@ville.example"
-	if _, err := ts.program.directory.SaveDepartment(ctx, directory.SaveDepartment{Actor: admin, Now: time.Now(), Department: roads}, domain.UpdateOptions{}); err != nil {
-		t.Fatal(err)
+	admin := newConsoleClient(ts)
+	admin.signIn("admin")
+	form := url.Values{"code": {roads.Code}, "name_ar": {roads.Name.AR}, "name_fr": {roads.Name.FR}, "name_en": {roads.Name.EN}, "email": {"voirie at ville"}}
+	admin.get("/console/directory")
+	if p := admin.post("/console/directory/departments?lang=en", form); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "This is not an email address.") {
+		t.Fatalf("a department address that is not one: %d", p.status)
+	}
+	form.Set("email", roads.Email)
+	admin.get("/console/directory")
+	if p := admin.post("/console/directory/departments", form); p.status != http.StatusSeeOther {
+		t.Fatalf("give the department an address: %d:\n%s", p.status, p.body)
+	}
+	if p := admin.get("/console/directory"); !strings.Contains(p.body, `value="`+roads.Email+`"`) {
+		t.Fatal("the console does not show the department's address in its form")
 	}
 	if r := ts.do("GET", "/api/v1/departments", "", nil); strings.Contains(string(r.body), roads.Email) {
 		t.Fatalf("the public directory shows a department's mailbox: %s", r.body)
