@@ -391,3 +391,30 @@ func TestMailUnsubscribe(t *testing.T) {
 		t.Fatalf("after unsubscribing the mailer sent %d mails; the reporter has %d, want 2", n, len(smtp.to(sami)))
 	}
 }
+
+func TestMailConfig(t *testing.T) {
+	t.Parallel()
+	base := configFromEnv()
+	base.DatabaseURL = "postgres://127.0.0.1/x"
+	for name, c := range map[string]struct {
+		smtp, public string
+		ok           bool
+	}{
+		"NoMail":           {"", "", true},
+		"Mail":             {"smtp://u:p@mail.example.org:587?from=bayt@example.org", "https://bayt.example.org", true},
+		"NoPublicURL":      {"smtp://mail.example.org?from=bayt@example.org", "", false},
+		"PublicURLNotHTTP": {"smtp://mail.example.org?from=bayt@example.org", "bayt.example.org", false},
+		"NoFrom":           {"smtp://mail.example.org", "https://bayt.example.org", false},
+		"WrongScheme":      {"http://mail.example.org?from=bayt@example.org", "https://bayt.example.org", false},
+	} {
+		cfg := base
+		cfg.SMTPURL, cfg.PublicURL = c.smtp, c.public
+		err := cfg.validate()
+		if c.ok && err != nil || !c.ok && exitCode(err) != 2 {
+			t.Errorf("%s: validate() = %v, want ok %v (a usage error otherwise)", name, err, c.ok)
+		}
+	}
+	if h := smtpHost("smtp://user:secret@mail.example.org:587?from=bayt@example.org"); h != "mail.example.org:587" {
+		t.Errorf("smtpHost = %q, want the host alone: never the password in the log", h)
+	}
+}

@@ -52,11 +52,11 @@ type Departments interface {
 
 // Log is the mailer's record: what was sent, and who opted out. SendOnce
 // calls send unless the event was already told to recipient, and reports
-// whether it did; a send that fails is not recorded. Both methods are
-// safe for concurrent use, across nodes too.
+// whether it did; a send that fails is not recorded, and its error is
+// returned. OptedOut reports whether target unsubscribed. Both are safe
+// for concurrent use, across nodes too.
 type Log interface {
 	SendOnce(ctx context.Context, eventID, recipient string, send func(context.Context) error) (bool, error)
-	OptOut(ctx context.Context, target string) error
 	OptedOut(ctx context.Context, target string) (bool, error)
 }
 

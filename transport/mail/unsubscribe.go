@@ -62,7 +62,9 @@ func openToken(keyedHash func(purpose, text string) string, token string) (strin
 	return target, true
 }
 
-// OptOuts records unsubscriptions; see Log.
+// OptOuts records unsubscriptions. OptOut records that target wants no
+// more mail; recording it twice records it once. It is safe for
+// concurrent use.
 type OptOuts interface {
 	OptOut(ctx context.Context, target string) error
 }
