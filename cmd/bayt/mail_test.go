@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,6 +39,9 @@ type smtpServer struct {
 	mu   sync.Mutex
 	mail []receivedMail
 	wg   sync.WaitGroup
+	// refuse is how many mails the server still refuses, as a server
+	// that is briefly unable to take mail does (451).
+	refuse atomic.Int32
 }
 
 func startSMTP(t *testing.T) *smtpServer {
@@ -103,6 +107,10 @@ func (s *smtpServer) serve(conn net.Conn) {
 					break
 				}
 				data.WriteString(strings.TrimPrefix(l, "."))
+			}
+			if s.refuse.Add(-1) >= 0 {
+				reply("451 4.3.0 try again later")
+				continue
 			}
 			m, err := decodeMail(data.String())
 			if err != nil {
@@ -389,6 +397,28 @@ func TestMailUnsubscribe(t *testing.T) {
 	}
 	if n := handled.wait(t, ts.step(path+"/resolve", "officer", map[string]any{"note": "Done"})); n != 0 || len(smtp.to(sami)) != 2 {
 		t.Fatalf("after unsubscribing the mailer sent %d mails; the reporter has %d, want 2", n, len(smtp.to(sami)))
+	}
+}
+
+// TestMailRetriedWhenRefused has the SMTP server refuse the first two
+// attempts: the handler's Retry sends the mail on the third, once.
+func TestMailRetriedWhenRefused(t *testing.T) {
+	t.Parallel()
+	smtp := startSMTP(t)
+	handled := newMailHandled()
+	ts := startServerWith(t, func(c *config) {
+		c.SMTPURL, c.PublicURL, c.mailHandledFunc = smtp.url(), publicURL, handled.handled
+	})
+	smtp.refuse.Store(2)
+	const nour = "nour@example.tn"
+	id := ts.report(map[string]any{"language": "ar", "reporter": map[string]any{"email": nour}})["id"].(string)
+	ts.step("/api/v1/cases/"+id+"/triage", "advocate", map[string]any{"priority": "normal"})
+	if n := handled.wait(t, ts.step("/api/v1/cases/"+id+"/forward", "advocate", map[string]any{"department": "roads_works"})); n != 1 {
+		t.Fatalf("forwarding sent %d mails, want 1", n)
+	}
+	got := smtp.to(nour)
+	if len(got) != 1 || smtp.refuse.Load() >= 0 || !strings.Contains(got[0].Subject, "أُحيلت قضيتك") {
+		t.Fatalf("after two refusals the reporter got %+v (refusals left %d), want one mail in Arabic", got, smtp.refuse.Load())
 	}
 }
 
