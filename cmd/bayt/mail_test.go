@@ -333,16 +333,41 @@ func TestMailToReporterAndDepartment(t *testing.T) {
 		if err := ts.pool.QueryRow(ctx, "SELECT event_id FROM events WHERE position = $1", forwarded).Scan(&eventID); err != nil {
 			t.Fatal(err)
 		}
-		msg, err := relay.NewMessage(relay.Notice{Position: forwarded, Stream: id, Type: "casefile.case_forwarded", EventID: eventID})
-		if err != nil {
-			t.Fatal(err)
-		}
 		before := len(smtp.to(amel)) + len(smtp.to(roads.Email))
-		if err := ts.program.mailer.Handle(msg); err != nil {
-			t.Fatal(err)
+		for _, at := range []time.Time{time.Now(), time.Now().Add(-48 * time.Hour)} {
+			msg, err := relay.NewMessage(relay.Notice{Position: forwarded, Stream: id, Type: "casefile.case_forwarded", EventID: eventID, RecordedAt: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ts.program.mailer.Handle(msg); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if after := len(smtp.to(amel)) + len(smtp.to(roads.Email)); after != before {
 			t.Fatalf("a redelivered event sent %d more mails", after-before)
+		}
+	})
+
+	t.Run("HistoryIsNotNews", func(t *testing.T) {
+		// An event of two days ago the mailer never saw, as a relay
+		// republishing a restored log delivers it: nobody is told.
+		var eventID string
+		if err := ts.pool.QueryRow(ctx, "SELECT event_id FROM events WHERE position = $1", answered).Scan(&eventID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ts.pool.Exec(ctx, "DELETE FROM mail_sent WHERE event_id = $1", eventID); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := relay.NewMessage(relay.Notice{Position: answered, Stream: id, Type: "casefile.case_answered", EventID: eventID, RecordedAt: time.Now().Add(-48 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(smtp.to(amel))
+		if err := ts.program.mailer.Handle(msg); err != nil {
+			t.Fatal(err)
+		}
+		if after := len(smtp.to(amel)); after != before {
+			t.Fatalf("an old event sent %d mails", after-before)
 		}
 	})
 

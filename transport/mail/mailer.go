@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/citizenhouse/bayt/domain"
@@ -72,7 +73,14 @@ type Config struct {
 	PublicURL string
 	// KeyedHashFunc signs unsubscribe tokens (see domain.Ports).
 	KeyedHashFunc func(purpose, text string) string
-	Logger        *slog.Logger
+	// MaxAge is how old an event may be and still be told (a day when
+	// zero): mail is news. A relay that starts from an older checkpoint
+	// (a first start over a loaded or restored log) republishes history,
+	// which must not reach anyone's inbox.
+	MaxAge time.Duration
+	// NowFunc is the clock MaxAge is measured by; time.Now when nil.
+	NowFunc func() time.Time
+	Logger  *slog.Logger
 	// HandledFunc, when set, is called once the mailer is done with an
 	// event, with the event's position and the number of mails it sent
 	// for it. Tests wait on it instead of polling a mailbox.
@@ -90,6 +98,12 @@ func (c *Config) validate() error {
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.MaxAge <= 0 {
+		c.MaxAge = 24 * time.Hour
+	}
+	if c.NowFunc == nil {
+		c.NowFunc = time.Now
 	}
 	return nil
 }
@@ -155,6 +169,10 @@ func (m *Mailer) handle(ctx context.Context, n relay.Notice) (int, error) {
 	kind, toReporter := reporterKinds[n.Type]
 	toDepartment := n.Type == casefile.TypeCaseForwarded
 	if n.EventID == "" || (!toReporter && !toDepartment) {
+		return 0, nil
+	}
+	if m.cfg.NowFunc().Sub(n.RecordedAt) > m.cfg.MaxAge {
+		m.cfg.Logger.Info("mail: event too old to tell", "position", n.Position, "type", n.Type)
 		return 0, nil
 	}
 	c, _, err := m.cfg.Cases.Load(ctx, n.Stream)
