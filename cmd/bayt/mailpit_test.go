@@ -75,7 +75,11 @@ func (m *mailpit) url() string {
 
 func (m *mailpit) get(path string, v any) {
 	m.t.Helper()
-	resp, err := m.apiClient.Get("http://" + m.httpAddr + path)
+	req, err := http.NewRequestWithContext(m.t.Context(), "GET", "http://"+m.httpAddr+path, nil)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	resp, err := m.apiClient.Do(req)
 	if err != nil {
 		m.t.Fatal(err)
 	}

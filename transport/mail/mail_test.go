@@ -83,20 +83,20 @@ func TestUnsubscribePage(t *testing.T) {
 	tok := signToken(testHash, departmentTarget("roads_works"))
 
 	get := httptest.NewRecorder()
-	u.ServeHTTP(get, httptest.NewRequest("GET", UnsubscribePath+"?t="+url.QueryEscape(tok)+"&lang=fr", nil))
+	u.ServeHTTP(get, httptest.NewRequestWithContext(t.Context(), "GET", UnsubscribePath+"?t="+url.QueryEscape(tok)+"&lang=fr", nil))
 	if get.Code != http.StatusOK || !strings.Contains(get.Body.String(), "Me désabonner") || len(recorded) != 0 {
 		t.Fatalf("GET: %d, recorded %v:\n%s", get.Code, recorded, get.Body)
 	}
 
 	bad := httptest.NewRecorder()
-	u.ServeHTTP(bad, httptest.NewRequest("POST", UnsubscribePath+"?t=nonsense", nil))
+	u.ServeHTTP(bad, httptest.NewRequestWithContext(t.Context(), "POST", UnsubscribePath+"?t=nonsense", nil))
 	if bad.Code != http.StatusBadRequest || bad.Header().Get("Content-Type") != "application/problem+json" || len(recorded) != 0 {
 		t.Fatalf("POST with a bad token: %d %s, recorded %v", bad.Code, bad.Header().Get("Content-Type"), recorded)
 	}
 
 	// A mail client's one-click unsubscribe posts to the link itself.
 	post := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", UnsubscribePath+"?t="+url.QueryEscape(tok), strings.NewReader("List-Unsubscribe=One-Click"))
+	req := httptest.NewRequestWithContext(t.Context(), "POST", UnsubscribePath+"?t="+url.QueryEscape(tok), strings.NewReader("List-Unsubscribe=One-Click"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	u.ServeHTTP(post, req)
 	if post.Code != http.StatusOK || len(recorded) != 1 || recorded[0] != "department:roads_works" {
