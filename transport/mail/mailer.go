@@ -171,8 +171,11 @@ func (m *Mailer) handle(ctx context.Context, n relay.Notice) (int, error) {
 	if n.EventID == "" || (!toReporter && !toDepartment) {
 		return 0, nil
 	}
-	if m.cfg.NowFunc().Sub(n.RecordedAt) > m.cfg.MaxAge {
-		m.cfg.Logger.Info("mail: event too old to tell", "position", n.Position, "type", n.Type)
+	// A notice without the time (from a relay of an older Bayt, during an
+	// upgrade) is taken as news: losing a mail is worse than a late one.
+	if !n.RecordedAt.IsZero() && m.cfg.NowFunc().Sub(n.RecordedAt) > m.cfg.MaxAge {
+		// Debug: a relay replaying a restored log would say it of every event.
+		m.cfg.Logger.Debug("mail: event too old to tell", "position", n.Position, "type", n.Type)
 		return 0, nil
 	}
 	c, _, err := m.cfg.Cases.Load(ctx, n.Stream)
