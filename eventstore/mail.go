@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -74,4 +75,16 @@ func (l *MailLog) OptedOut(ctx context.Context, target string) (bool, error) {
 		return false, fmt.Errorf("read opt-out: %w", err)
 	}
 	return yes, nil
+}
+
+// ForgetSent deletes the record of mail sent longer than age ago, and
+// returns how many rows it deleted. It is safe once age is past the
+// mailer's MaxAge: an event that old is never told again, so its row
+// prevents nothing.
+func (l *MailLog) ForgetSent(ctx context.Context, age time.Duration) (int64, error) {
+	tag, err := l.pool.Exec(ctx, `DELETE FROM mail_sent WHERE sent_at < now() - make_interval(secs => $1)`, age.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("forget sent mail: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
@@ -51,6 +52,25 @@ func TestMailLog(t *testing.T) {
 		}
 		if sent, err := log.SendOnce(ctx, "ev-2", "reporter", func(context.Context) error { return nil }); err != nil || !sent {
 			t.Fatalf("the retry after a failure: sent %v, %v; want it sent", sent, err)
+		}
+	})
+
+	t.Run("ForgetSent", func(t *testing.T) {
+		t.Parallel()
+		if _, err := log.SendOnce(ctx, "ev-old", "reporter", func(context.Context) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, "UPDATE mail_sent SET sent_at = now() - interval '8 days' WHERE event_id = 'ev-old'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := log.SendOnce(ctx, "ev-new", "reporter", func(context.Context) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := log.ForgetSent(ctx, 7*24*time.Hour); err != nil || n != 1 {
+			t.Fatalf("ForgetSent = %d, %v; want the old row alone", n, err)
+		}
+		if sent, err := log.SendOnce(ctx, "ev-new", "reporter", func(context.Context) error { return nil }); err != nil || sent {
+			t.Fatalf("the recent row was forgotten: sent %v, %v", sent, err)
 		}
 	})
 

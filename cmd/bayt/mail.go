@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -54,6 +55,7 @@ func (p *program) wireMail(cfg config, router *message.Router, b *bus, deps mail
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	p.mailer = m
+	p.workers = append(p.workers, forgetSentMail(mailLog, logger))
 	h := router.AddConsumerHandler("mail", relay.EventsTopic, b.sub, m.Handle)
 	// An SMTP server is down for minutes, not milliseconds: the mail
 	// handler retries for about two minutes before the router's own
@@ -88,4 +90,27 @@ func (c config) validateMail() error {
 		return fmt.Errorf("%w: BAYT_SMTP_URL is set, so BAYT_PUBLIC_URL must say where residents reach Bayt, such as https://bayt.example.org", errUsage)
 	}
 	return nil
+}
+
+// sentMailRetention is how long the record of a sent mail is kept: well
+// past the day after which the mailer tells no event (mail.Config.MaxAge),
+// so forgetting a row can never let a mail go twice.
+const sentMailRetention = 7 * 24 * time.Hour
+
+// forgetSentMail keeps mail_sent to the last week, hourly.
+func forgetSentMail(log *eventstore.MailLog, logger *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if _, err := log.ForgetSent(ctx, sentMailRetention); err != nil && ctx.Err() == nil {
+				logger.Warn("forget sent mail", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	}
 }
