@@ -61,6 +61,15 @@ type config struct {
 	// Bayt stops. Only --memory asks for it: a deployment that forgot
 	// DATABASE_URL must not start and lose every report at its restart.
 	Memory bool
+	// SMTPURL is BAYT_SMTP_URL, the SMTP server mail goes through
+	// (smtp://user:password@host:587?from=bayt@example.org); "" sends no
+	// mail. PublicURL is BAYT_PUBLIC_URL, where residents reach Bayt: the
+	// links in mail lead there.
+	SMTPURL   string
+	PublicURL string
+	// mailHandledFunc, when set, is called once the mailer is done with
+	// an event (see mail.Config.HandledFunc). Tests set it.
+	mailHandledFunc func(position int64, sent int)
 	// projectedFunc, when set, is called after a read model commits a
 	// batch, with the read model's name and the position it now reflects.
 	// Tests wait on it for the read models to catch up instead of polling
@@ -103,6 +112,7 @@ func configFromEnv() config {
 	}
 	c.TileAttribution = envOr("BAYT_TILE_ATTRIBUTION", defaultTileAttribution)
 	c.MapCenter = os.Getenv("BAYT_MAP_CENTER")
+	c.SMTPURL, c.PublicURL = os.Getenv("BAYT_SMTP_URL"), os.Getenv("BAYT_PUBLIC_URL")
 	c.SessionIdle = 8 * time.Hour
 	if v := os.Getenv("BAYT_SESSION_IDLE"); v != "" {
 		c.SessionIdle, c.sessionIdleErr = time.ParseDuration(v)
@@ -190,7 +200,7 @@ func (c config) validate() error {
 	if _, err := c.mapCenter(); err != nil {
 		return err
 	}
-	return nil
+	return c.validateMail()
 }
 
 // openPool connects with guard rails: a statement or an idle transaction

@@ -8,6 +8,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/directory"
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
+	"github.com/citizenhouse/bayt/transport/mail"
 	"github.com/citizenhouse/bayt/transport/web"
 )
 
@@ -25,6 +26,9 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
 		mux.Handle(p, withBudget(apiServer))
+	}
+	if pages.unsubscribe != nil {
+		mux.Handle(mail.UnsubscribePath, withBudget(pages.unsubscribe))
 	}
 	mux.Handle("/", withBudget(web.New(webConfig(cfg, pages))))
 	edge.Logger = cfg.Logger
@@ -48,6 +52,8 @@ type pageDeps struct {
 	// The maps' tiles, their credit and where they open.
 	tileURL, tileAttribution string
 	mapCenter                *casefile.Location
+	// unsubscribe serves the links at the foot of every mail.
+	unsubscribe http.Handler
 }
 
 // webConfig gives the pages what they read and write through, the same

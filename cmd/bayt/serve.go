@@ -19,6 +19,7 @@ import (
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/live"
+	"github.com/citizenhouse/bayt/transport/mail"
 	"github.com/citizenhouse/bayt/transport/photo"
 	"github.com/citizenhouse/bayt/transport/web"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -106,6 +107,10 @@ type program struct {
 	}
 	// photos keeps the photos' files, for the API and the pages.
 	photos web.PhotoStore
+	// mailer tells people by mail, nil without BAYT_SMTP_URL; unsubscribe
+	// serves its links, nil on the in-memory store.
+	mailer      *mail.Mailer
+	unsubscribe http.Handler
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -135,6 +140,9 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	liveCap := live.NewCap(cfg.LivePerAddress)
 	if cfg.Memory {
 		logger.Warn(transport.EphemeralWarning)
+		if cfg.SMTPURL != "" {
+			logger.Warn("mail needs PostgreSQL: BAYT_SMTP_URL is ignored with --memory")
+		}
 		store := eventstore.NewMemory(nil)
 		p.closers = append(p.closers, store.Close)
 		rs, err := newReadSide(readModels(zone), nil)
@@ -214,7 +222,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
-		svc := p.wireServices(&apiCfg, newRepositories(store), dir, countingVault{eventstore.NewVault(pool, mk), p.metrics.vaultOperations}, keyedHash)
+		vault := countingVault{eventstore.NewVault(pool, mk), p.metrics.vaultOperations}
+		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, keyedHash)
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
 		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
@@ -228,6 +237,10 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		p.campaignHub = live.NewHub(net, live.Config{AllowedOrigins: cfg.allowedOrigins(), Cap: liveCap, Logger: logger})
 		router, err := newRouter(b, logger, func() { p.hub.Notify(); p.campaignHub.Notify() })
 		if err != nil {
+			p.close()
+			return nil, err
+		}
+		if err := p.wireMail(cfg, router, b, mailDeps{pool: pool, cases: newRepositories(store).cases, vault: vault, directory: dir, keyedHash: keyedHash}, logger); err != nil {
 			p.close()
 			return nil, err
 		}
@@ -255,7 +268,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
 			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos,
-			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center}, edge),
+			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center, unsubscribe: p.unsubscribe}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

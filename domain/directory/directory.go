@@ -86,10 +86,14 @@ func (t Theme) Valid() bool {
 }
 
 // Department is a municipal department that cases are forwarded to and
-// officers are bound to.
+// officers are bound to. Email is the department's shared mailbox, told of
+// each case forwarded to it; "" when it has none. It is a staff address,
+// but it is kept off every public surface all the same: a small
+// department's mailbox may well be a person's.
 type Department struct {
-	Code string `json:"code"`
-	Name Names  `json:"name"`
+	Code  string `json:"code"`
+	Name  Names  `json:"name"`
+	Email string `json:"-"`
 }
 
 // Category is what a resident reports about. Department is where advocates
@@ -332,7 +336,23 @@ func checkNames(at fields, n Names) error {
 
 // checkDepartment applies the rules on a department of its own.
 func checkDepartment(at fields, dep Department) error {
-	return errors.Join(checkCode(at("code"), dep.Code), checkNames(at, dep.Name))
+	return errors.Join(checkCode(at("code"), dep.Code), checkNames(at, dep.Name), checkEmail(at("email"), dep.Email))
+}
+
+// MaxEmail bounds a department's address, as SMTP does.
+const MaxEmail = 254
+
+// checkEmail accepts "" or something shaped like an address; the mail
+// server is the judge of the rest.
+func checkEmail(field, email string) error {
+	if email == "" {
+		return nil
+	}
+	at := strings.LastIndexByte(email, '@')
+	if len(email) > MaxEmail || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>,;\"") {
+		return domain.Invalid(field, "not an email address")
+	}
+	return nil
 }
 
 // checkCategory applies the rules on a category in d.

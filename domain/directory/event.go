@@ -22,13 +22,17 @@ const (
 // The events below implement domain.Event on their pointer type only, as
 // in the other aggregates. Each holds the whole entry as saved, new or
 // changed, so that folding never depends on what a field's absence meant.
-// None holds personal data: the directory is public.
+// None holds personal data. A department's mailbox is a staff address, kept
+// off the public surfaces (Department.Email is never encoded).
 
 // DepartmentSaved records a department, new or changed.
 type DepartmentSaved struct {
-	Code string    `json:"code"`
-	Name Names     `json:"name"`
-	At   time.Time `json:"at"`
+	Code string `json:"code"`
+	Name Names  `json:"name"`
+	// Email is the department's shared mailbox; absent from events saved
+	// before departments had one.
+	Email string    `json:"email,omitempty"`
+	At    time.Time `json:"at"`
 }
 
 // CategorySaved records a category, new or changed. Cases reported or
@@ -61,7 +65,9 @@ func (*CategorySaved) EventType() string { return TypeCategorySaved }
 // EventType returns TypeDistrictSaved.
 func (*DistrictSaved) EventType() string { return TypeDistrictSaved }
 
-func (e *DepartmentSaved) department() Department { return Department{Code: e.Code, Name: e.Name} }
+func (e *DepartmentSaved) department() Department {
+	return Department{Code: e.Code, Name: e.Name, Email: e.Email}
+}
 
 func (e *CategorySaved) category() Category {
 	return Category{Code: e.Code, Name: e.Name, Department: e.Department, SLADays: e.SLADays, Theme: e.Theme}

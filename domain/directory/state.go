@@ -112,7 +112,7 @@ func (s *State) SaveDepartment(cmd SaveDepartment) ([]domain.Event, error) {
 		return nil, err
 	}
 	d := s.Directory()
-	dep := Department{Code: strings.TrimSpace(cmd.Department.Code), Name: cmd.Department.Name.trimmed()}
+	dep := Department{Code: strings.TrimSpace(cmd.Department.Code), Name: cmd.Department.Name.trimmed(), Email: strings.TrimSpace(cmd.Department.Email)}
 	old, exists := d.Department(dep.Code)
 	if err := errors.Join(checkDepartment(commandFields, dep), taken(cmd.New, exists)); err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func (s *State) SaveDepartment(cmd SaveDepartment) ([]domain.Event, error) {
 	if exists && old == dep {
 		return nil, nil
 	}
-	return []domain.Event{&DepartmentSaved{Code: dep.Code, Name: dep.Name, At: cmd.Now.UTC()}}, nil
+	return []domain.Event{&DepartmentSaved{Code: dep.Code, Name: dep.Name, Email: dep.Email, At: cmd.Now.UTC()}}, nil
 }
 
 // SaveCategory decides a category's save.

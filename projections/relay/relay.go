@@ -42,6 +42,9 @@ type Notice struct {
 	Stream   string `json:"stream,omitempty"`
 	Type     string `json:"type,omitempty"`
 	EventID  string `json:"event_id,omitempty"`
+	// RecordedAt is when the event was recorded, for consumers that act
+	// on recent events only (mail is news, not history).
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
 	// Source names the read model, for change notices.
 	Source string `json:"source,omitempty"`
 }
@@ -113,7 +116,7 @@ func (r *Relay) runWithLease(ctx context.Context) error {
 func (r *Relay) publish(ctx context.Context, events []projections.Event) error {
 	msgs := make([]*message.Message, 0, len(events))
 	for _, e := range events {
-		m, err := NewMessage(Notice{Position: e.Position, Stream: e.Stream, Type: e.Type, EventID: e.ID})
+		m, err := NewMessage(Notice{Position: e.Position, Stream: e.Stream, Type: e.Type, EventID: e.ID, RecordedAt: e.RecordedAt})
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ const (
 // entryFields are the fields each table's form posts, named as in the
 // JSON bodies.
 var entryFields = map[string][]string{
-	tableDepartments: {"code", "name_ar", "name_fr", "name_en"},
+	tableDepartments: {"code", "name_ar", "name_fr", "name_en", "email"},
 	tableCategories:  {"code", "name_ar", "name_fr", "name_en", "department", "sla_days", "theme"},
 	tableDistricts:   {"code", "name_ar", "name_fr", "name_en", "spellings"},
 }
@@ -38,8 +38,8 @@ var entryFields = map[string][]string{
 // entryInput is an entry of the directory as a form holds it: text, as
 // shown or as posted.
 type entryInput struct {
-	Code, NameAR, NameFR, NameEN, Department, SLADays, Theme, Spellings string
-	Errors                                                              map[string]string
+	Code, NameAR, NameFR, NameEN, Department, SLADays, Theme, Spellings, Email string
+	Errors                                                                     map[string]string
 }
 
 type dirDepartmentRow struct {
@@ -106,7 +106,7 @@ func (s *Server) showDirectory(w http.ResponseWriter, r *http.Request, d *pageDa
 	for _, dep := range dir.Departments() {
 		body.Departments = append(body.Departments, dirDepartmentRow{
 			Code: dep.Code, AR: dep.Name.AR, FR: dep.Name.FR, EN: dep.Name.EN,
-			Form: form(tableDepartments, false, entryInput{Code: dep.Code, NameAR: dep.Name.AR, NameFR: dep.Name.FR, NameEN: dep.Name.EN}),
+			Form: form(tableDepartments, false, entryInput{Code: dep.Code, NameAR: dep.Name.AR, NameFR: dep.Name.FR, NameEN: dep.Name.EN, Email: dep.Email}),
 		})
 	}
 	for _, c := range dir.Categories() {
@@ -174,6 +174,8 @@ func (s *Server) entryForm(d *pageData, dir *directory.Directory, table string, 
 		field("name_fr", "text", in.NameFR, directory.MaxName, true),
 		field("name_en", "text", in.NameEN, directory.MaxName, true))
 	switch table {
+	case tableDepartments:
+		f.Fields = append(f.Fields, field("email", "email", in.Email, directory.MaxEmail, false))
 	case tableCategories:
 		deps := []option{{Value: "", Label: d.T("admin.choose")}}
 		for _, dep := range dir.Departments() {
@@ -208,6 +210,7 @@ func (s *Server) saveDirectoryEntry(w http.ResponseWriter, r *http.Request, d *p
 	in := entryInput{
 		Code: f.Get("code"), NameAR: f.Get("name_ar"), NameFR: f.Get("name_fr"), NameEN: f.Get("name_en"),
 		Department: f.Get("department"), SLADays: f.Get("sla_days"), Theme: f.Get("theme"), Spellings: f.Get("spellings"),
+		Email: f.Get("email"),
 	}
 	isNew := f.Get("mode") == "add"
 	names := directory.Names{AR: in.NameAR, FR: in.NameFR, EN: in.NameEN}
@@ -217,7 +220,7 @@ func (s *Server) saveDirectoryEntry(w http.ResponseWriter, r *http.Request, d *p
 	switch table {
 	case tableDepartments:
 		_, err = svc.SaveDepartment(r.Context(), directory.SaveDepartment{
-			Actor: sr.actor, New: isNew, Department: directory.Department{Code: in.Code, Name: names},
+			Actor: sr.actor, New: isNew, Department: directory.Department{Code: in.Code, Name: names, Email: in.Email},
 		}, opts)
 	case tableCategories:
 		// A number that does not read is no number of days: the service
@@ -300,6 +303,8 @@ func directoryReason(in entryInput) func(d *pageData, field string, inv *domain.
 			return d.Tf("admin.err.sla_days", directory.MaxSLADays)
 		case field == "theme":
 			return d.T("admin.err.theme")
+		case field == "email":
+			return d.T("admin.err.email")
 		case field == "spellings" && inv.Limit > 0:
 			return d.Tf("admin.err.spellings_count", inv.Limit)
 		case field == "spellings", strings.HasPrefix(field, "name_"):
