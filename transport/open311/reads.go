@@ -247,7 +247,7 @@ func (s *Server) render(r *http.Request, cases []casefile.Case, extensions bool)
 			if err != nil {
 				return nil, err
 			}
-			v.Notes = notes
+			v.Notes, v.NotesXML = notes, &notesList{Notes: notes}
 		}
 		out = append(out, v)
 	}

@@ -37,7 +37,10 @@ type created struct {
 	ID            string   `json:"service_request_id" xml:"service_request_id"`
 	Token         string   `json:"token" xml:"token"`
 	ServiceNotice string   `json:"service_notice" xml:"service_notice"`
-	AccountID     *string  `json:"account_id" xml:"account_id"`
+	// Bayt keeps no accounts for reporters: account_id is null in JSON
+	// and empty in XML, where a nil pointer would drop the element.
+	AccountID    *string `json:"account_id" xml:"-"`
+	AccountIDXML string  `json:"-" xml:"account_id"`
 }
 
 // tokenAnswer is the answer to GET tokens/{token}.

@@ -31,7 +31,14 @@ type serviceRequest struct {
 	Lat               *float64 `json:"lat" xml:"lat,omitempty"`
 	Long              *float64 `json:"long" xml:"long,omitempty"`
 	MediaURL          string   `json:"media_url" xml:"media_url"`
-	Notes             []note   `json:"notes,omitempty" xml:"notes>note,omitempty"`
+	// Notes is the extension's timeline. XML has it in a wrapper of its
+	// own: an empty parent chain would still write an empty <notes>.
+	Notes    []note     `json:"notes,omitempty" xml:"-"`
+	NotesXML *notesList `json:"-" xml:"notes"`
+}
+
+type notesList struct {
+	Notes []note `xml:"note"`
 }
 
 // note is one event of a request's public timeline, the extension
