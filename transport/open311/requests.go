@@ -112,7 +112,9 @@ func extension(f format) string {
 	return "xml"
 }
 
-// checkForm refuses a form that is not text, or repeats a field.
+// checkForm refuses a form that is not text, or repeats a field. Fields
+// Bayt does not use (jurisdiction_id, device_id, account_id, attributes
+// of other servers) are accepted and ignored, as clients send them.
 func checkForm(form url.Values) []apiError {
 	var errs []apiError
 	keys := make([]string, 0, len(form))
@@ -125,12 +127,17 @@ func checkForm(form url.Values) []apiError {
 	}
 	for _, k := range keys {
 		vs := form[k]
-		if len(vs) > 1 {
+		// A multivaluelist attribute repeats its field, as in the
+		// specification's example; nothing else may.
+		if len(vs) > 1 && !strings.HasPrefix(k, "attribute[") {
 			errs = append(errs, badRequest(k+": given more than once"))
 			continue
 		}
-		if !utf8.ValidString(vs[0]) || strings.ContainsFunc(vs[0], func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }) {
-			errs = append(errs, badRequest(k+": must be text"))
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }) {
+				errs = append(errs, badRequest(k+": must be text"))
+				break
+			}
 		}
 	}
 	return errs
