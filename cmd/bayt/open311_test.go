@@ -441,7 +441,18 @@ func TestOpen311(t *testing.T) {
 	if r := one(duplicate, "locale=en"); r["status"] != "closed" || r["status_notes"] != "Duplicate of request "+first+"." {
 		t.Fatalf("duplicate = %v", r)
 	}
-	if r := one(moderated, ""); r["description"] != "Broken bench" {
+	// media_url is the first photo the public may see.
+	var photoIDs []string
+	for seed := range byte(2) {
+		up := ts.upload(moderated, "advocate", "", pngPhoto(t, seed+40))
+		if up.status != http.StatusCreated {
+			t.Fatalf("upload: %d %s", up.status, up.body)
+		}
+		photoIDs = append(photoIDs, up.json(t)["photo_id"].(string))
+	}
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+moderated+"/photos/"+photoIDs[0]+"/moderate", "advocate",
+		map[string]any{"hidden": true, "reason": "A face"})
+	if r := one(moderated, ""); r["description"] != "Broken bench" || r["media_url"] != ts.url+"/photos/"+photoIDs[1]+".jpg" {
 		t.Fatalf("moderated = %v", r)
 	}
 	c.expectErrors(http.StatusNotFound, "GET", "/open311/v2/requests/"+hidden, nil, "no such service request")
