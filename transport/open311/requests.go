@@ -175,13 +175,16 @@ func (s *Server) newReport(form url.Values, lang string) (casefile.Report, domai
 	case rep.Address == "":
 		errs = append(errs, badRequest("lat and long, address_string or address_id: one is required"))
 	}
-	district := strings.TrimSpace(form.Get("attribute[" + districtAttribute + "]"))
-	if d, ok := s.cfg.Directory.District(district); ok {
-		rep.District = d.Name.In(lang)
-	} else if district == "" {
-		errs = append(errs, badRequest("attribute["+districtAttribute+"]: required; its values are in the service definition"))
-	} else {
+	district, given := s.district(form, rep.Address, lang)
+	switch {
+	case district != "":
+		rep.District = district
+	case given:
 		errs = append(errs, badRequest("attribute["+districtAttribute+"]: no such district; its values are in the service definition"))
+	default:
+		// A client that knows no attributes still reports: advocates
+		// read where it is from the place and the description.
+		rep.District = texts(lang).noDistrict
 	}
 	if media := strings.TrimSpace(form.Get("media_url")); media != "" {
 		u, err := url.Parse(media)
@@ -197,6 +200,25 @@ func (s *Server) newReport(form url.Values, lang string) (casefile.Report, domai
 	}
 	reporter := domain.PersonalData{Name: names, Email: form.Get("email"), Phone: form.Get("phone")}
 	return rep, reporter, errs
+}
+
+// district returns the name of the district a request is in, from its
+// district attribute or else a part of its address that names one, and
+// whether the attribute was given.
+func (s *Server) district(form url.Values, address, lang string) (name string, given bool) {
+	if v := strings.TrimSpace(form.Get("attribute[" + districtAttribute + "]")); v != "" {
+		d, ok := s.cfg.Directory.District(v)
+		if !ok {
+			return "", true
+		}
+		return d.Name.In(lang), true
+	}
+	for _, part := range strings.Split(address, ",") {
+		if d, ok := s.cfg.Directory.District(strings.TrimSpace(part)); ok && strings.TrimSpace(part) != "" {
+			return d.Name.In(lang), false
+		}
+	}
+	return "", false
 }
 
 // titleOf makes a title of a description: its first line, cut at a word

@@ -138,7 +138,9 @@ func (s *Server) serviceDefinition(w http.ResponseWriter, r *http.Request) {
 	lang := language(r)
 	t := texts(lang)
 	attr := attribute{
-		Variable: true, Code: districtAttribute, Datatype: "singlevaluelist", Required: true,
+		// Not required: the specification's own fields must be enough
+		// to report, and a district named in address_string is found.
+		Variable: true, Code: districtAttribute, Datatype: "singlevaluelist", Required: false,
 		DatatypeDescription: t.districtHelp, Order: 1, Description: t.districtQuestion,
 	}
 	for _, d := range s.cfg.Directory.Districts() {

@@ -2,7 +2,6 @@ package open311
 
 import (
 	"encoding/xml"
-	"fmt"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain/casefile"
@@ -10,7 +9,8 @@ import (
 )
 
 // serviceRequest is a request as GET requests answers it: a case as the
-// public reads it. Every field of the specification is present, empty
+// public reads it. status_notes says where the case stands in Bayt's
+// detail, then its latest public note. Every field of the specification is present, empty
 // when Bayt has nothing for it; ids are strings.
 type serviceRequest struct {
 	XMLName           xml.Name `json:"-" xml:"request"`
@@ -69,16 +69,10 @@ func datetime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func (s *Server) newServiceRequest(c *casefile.Case, lang, base string) serviceRequest {
 	t := texts(lang)
 	v := serviceRequest{
-		ID: c.ID, Status: openOrClosed(c.Status), StatusNotes: c.LastPublicNote,
+		ID: c.ID, Status: openOrClosed(c.Status), StatusNotes: t.statusNotes(c),
 		ServiceCode: c.Category, Description: c.Description,
 		RequestedDatetime: datetime(c.CreatedAt), UpdatedDatetime: datetime(c.UpdatedAt),
 		Address: c.Address,
-	}
-	switch c.Status {
-	case casefile.StatusResolved:
-		v.StatusNotes = join(t.resolved, c.LastPublicNote)
-	case casefile.StatusDuplicate:
-		v.StatusNotes = fmt.Sprintf(t.duplicateFmt, c.MergedInto)
 	}
 	if cat, ok := s.cfg.Directory.Category(c.Category); ok {
 		v.ServiceName = cat.Name.In(lang)
