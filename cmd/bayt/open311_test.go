@@ -63,7 +63,7 @@ type open311Client struct {
 	answers []string
 }
 
-func (c *open311Client) send(method, path string, form url.Values) response {
+func (c *open311Client) send(method, path string, form url.Values, headers ...string) response {
 	c.ts.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -75,6 +75,9 @@ func (c *open311Client) send(method, path string, form url.Values) response {
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -549,6 +552,15 @@ func TestOpen311(t *testing.T) {
 	c.expectErrors(http.StatusBadRequest, "POST", "/open311/v2/requests", open311Post(""), "description")
 	if r := c.send("GET", "/open311/v2/services.csv", nil); r.status != http.StatusNotFound || !bytes.Contains(r.body, []byte("<errors><error><code>404</code>")) {
 		t.Fatalf("services.csv: %d %s", r.status, r.body)
+	}
+	// A form another site makes a browser post is refused, in the
+	// specification's shape.
+	if r := c.send("POST", "/open311/v2/requests.json", open311Post("A pothole"), "Origin", "http://evil.example"); r.status != http.StatusForbidden ||
+		!strings.Contains(string(r.body), `"code":403`) {
+		t.Fatalf("cross-site post: %d %s", r.status, r.body)
+	}
+	if r := c.send("GET", "/open311/", nil); r.status != http.StatusNotFound || !bytes.Contains(r.body, []byte("<errors>")) {
+		t.Fatalf("/open311/: %d %s", r.status, r.body)
 	}
 	if after := ts.head(); after != before {
 		t.Fatalf("refused requests changed the log: head %d, was %d", after, before)
