@@ -428,7 +428,11 @@ func TestOpen311(t *testing.T) {
 		t.Fatalf("the closed case = %v", closed)
 	}
 	var noteTypes []string
-	for _, n := range closed["notes"].([]any) {
+	notes := closed["notes"].([]any)
+	if last := notes[len(notes)-1].(map[string]any); last["datetime"] != closed["updated_datetime"] || last["description"] != "Checked on site" {
+		t.Fatalf("the last note %v is not the last event, of %v", last, closed["updated_datetime"])
+	}
+	for _, n := range notes {
 		expectFields(t, "note", n.(map[string]any), open311NoteFields)
 		noteTypes = append(noteTypes, n.(map[string]any)["type"].(string))
 	}

@@ -1,6 +1,7 @@
 package open311
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -275,7 +276,16 @@ func (s *Server) timeline(r *http.Request, id string) ([]note, error) {
 		if description == "" {
 			description = sentence(name)
 		}
-		notes = append(notes, note{Datetime: datetime(e.RecordedAt), Description: description, Type: name})
+		// The event's own time, as updated_datetime is: what a desk
+		// records later happened when it says.
+		at := e.RecordedAt
+		var dated struct {
+			At time.Time `json:"at"`
+		}
+		if json.Unmarshal(e.Data, &dated) == nil && !dated.At.IsZero() {
+			at = dated.At
+		}
+		notes = append(notes, note{Datetime: datetime(at), Description: description, Type: name})
 	}
 	return notes, nil
 }
