@@ -541,6 +541,7 @@ func TestOpen311(t *testing.T) {
 	c.expectErrors(http.StatusBadRequest, "GET", "/open311/v2/requests?start_date=yesterday", nil, "start_date")
 	c.expectErrors(http.StatusBadRequest, "GET", "/open311/v2/requests?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", nil, "90 days")
 	c.expectErrors(http.StatusBadRequest, "GET", "/open311/v2/requests?page_size=5000", nil, "page_size")
+	c.expectErrors(http.StatusBadRequest, "GET", "/open311/v2/requests?page_size=500&extensions=true", nil, "page_size: a positive number; page_size at most 200")
 	c.expectErrors(http.StatusNotFound, "GET", "/open311/v2/requests/case-01M90R8MA8DK44ZJ7H3HWV6ZFX", nil, "no such service request")
 	c.expectErrors(http.StatusNotFound, "GET", "/open311/v2/requests/42", nil)
 	c.expectErrors(http.StatusNotFound, "GET", "/open311/v2/services/no_such_code", nil, "service_code")

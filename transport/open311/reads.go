@@ -89,11 +89,17 @@ func (s *Server) readQuery(r *http.Request) (query, []apiError) {
 	} else if q.end.Sub(q.start) > window {
 		errs = append(errs, badRequest("start_date, end_date: may not span more than 90 days"))
 	}
+	// Each request's timeline is a read of its stream: with them, pages
+	// are smaller, so that one answer stays well within a request's time.
+	largest := maxRequests
+	if q.extensions {
+		q.size, largest = defaultTimelines, maxTimelines
+	}
 	for name, p := range map[string]*int{"page": &q.page, "page_size": &q.size} {
 		if x := v.Get(name); x != "" {
 			n, err := strconv.Atoi(x)
-			if err != nil || n < 1 || (name == "page_size" && n > maxRequests) || (name == "page" && n > maxRequests*100) {
-				errs = append(errs, badRequest(name+": a positive number; page_size at most "+strconv.Itoa(maxRequests)))
+			if err != nil || n < 1 || (name == "page_size" && n > largest) || (name == "page" && n > maxRequests*100) {
+				errs = append(errs, badRequest(name+": a positive number; page_size at most "+strconv.Itoa(largest)))
 				continue
 			}
 			*p = n

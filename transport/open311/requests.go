@@ -21,14 +21,18 @@ import (
 // The specification's bounds on GET requests: the default window, the
 // longest range a query may span, and the most requests one answer holds.
 const (
-	window         = 90 * 24 * time.Hour
-	maxRequests    = 1000
-	maxIDs         = 100
-	titleRunes     = 80
-	maxMediaURL    = 2000
-	listBatch      = caselist.MaxLimit
-	maxNameRunes   = 100
-	formFieldLimit = 100
+	window      = 90 * 24 * time.Hour
+	maxRequests = 1000
+	// With ?extensions=true, a page holds 100 requests unless page_size
+	// says otherwise, and 200 at most.
+	defaultTimelines = 100
+	maxTimelines     = 200
+	maxIDs           = 100
+	titleRunes       = 80
+	maxMediaURL      = 2000
+	listBatch        = caselist.MaxLimit
+	maxNameRunes     = 100
+	formFieldLimit   = 100
 )
 
 // created is the answer to POST requests.
