@@ -2,10 +2,10 @@ package open311
 
 import (
 	"fmt"
-
-	"github.com/citizenhouse/bayt/domain/casefile"
 	"net/http"
 	"strings"
+
+	"github.com/citizenhouse/bayt/domain/casefile"
 )
 
 // text is what Open311 answers in words, in one of Bayt's languages.
