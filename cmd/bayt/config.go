@@ -57,6 +57,10 @@ type config struct {
 	TileURL         string
 	TileAttribution string
 	MapCenter       string
+	// Open311Keys is BAYT_OPEN311_KEYS, comma-separated: the api_key
+	// values Open311 clients must post requests with. None lets anyone
+	// post, as on the report form.
+	Open311Keys []string
 	// Memory serves from the in-memory store, which keeps nothing when
 	// Bayt stops. Only --memory asks for it: a deployment that forgot
 	// DATABASE_URL must not start and lose every report at its restart.
@@ -113,6 +117,11 @@ func configFromEnv() config {
 	c.TileAttribution = envOr("BAYT_TILE_ATTRIBUTION", defaultTileAttribution)
 	c.MapCenter = os.Getenv("BAYT_MAP_CENTER")
 	c.SMTPURL, c.PublicURL = os.Getenv("BAYT_SMTP_URL"), os.Getenv("BAYT_PUBLIC_URL")
+	for _, k := range strings.Split(os.Getenv("BAYT_OPEN311_KEYS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.Open311Keys = append(c.Open311Keys, k)
+		}
+	}
 	c.SessionIdle = 8 * time.Hour
 	if v := os.Getenv("BAYT_SESSION_IDLE"); v != "" {
 		c.SessionIdle, c.sessionIdleErr = time.ParseDuration(v)
@@ -182,6 +191,11 @@ func (c config) validate() error {
 	}
 	if _, err := transport.ParseProxies(c.TrustedProxies); err != nil {
 		return fmt.Errorf("%w: BAYT_TRUSTED_PROXIES: %w", errUsage, err)
+	}
+	for _, k := range c.Open311Keys {
+		if !transport.PrintableASCII(k, 200) {
+			return fmt.Errorf("%w: BAYT_OPEN311_KEYS: each key is 1 to 200 printable ASCII characters, the keys separated by commas", errUsage)
+		}
 	}
 	if c.LivePerAddress < 0 {
 		return fmt.Errorf("%w: BAYT_LIVE_PER_ADDRESS must be 0 or more", errUsage)

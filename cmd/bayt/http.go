@@ -9,6 +9,7 @@ import (
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/api"
 	"github.com/citizenhouse/bayt/transport/mail"
+	"github.com/citizenhouse/bayt/transport/open311"
 	"github.com/citizenhouse/bayt/transport/web"
 )
 
@@ -18,10 +19,10 @@ import (
 var apiPaths = [...]string{"/api/", "/healthz", "/readyz"}
 
 // newHandler composes Bayt's public surfaces into the one handler the
-// server runs: the JSON API and the health endpoints, the pages for the
-// rest, all behind the middleware every request passes. A new surface (an
-// Open311 endpoint, say) is mounted here on paths of its own.
-func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig) http.Handler {
+// server runs: the JSON API and the health endpoints, Open311 under
+// /open311/, the pages for the rest, all behind the middleware every
+// request passes. A new surface is mounted here on paths of its own.
+func newHandler(cfg api.Config, pages pageDeps, civic open311Deps, edge transport.MiddlewareConfig) http.Handler {
 	mux := http.NewServeMux()
 	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
@@ -30,9 +31,20 @@ func newHandler(cfg api.Config, pages pageDeps, edge transport.MiddlewareConfig)
 	if pages.unsubscribe != nil {
 		mux.Handle(mail.UnsubscribePath, withBudget(pages.unsubscribe))
 	}
+	mux.Handle("/open311/", withBudget(open311.New(open311.Config{
+		Logger: cfg.Logger, Directory: civic.directory, Cases: cfg.Cases, CaseList: cfg.CaseList,
+		CaseService: cfg.CaseService, WriteLimit: cfg.WriteLimit, Keys: civic.keys, NowFunc: cfg.NowFunc,
+	})))
 	mux.Handle("/", withBudget(web.New(webConfig(cfg, pages))))
 	edge.Logger = cfg.Logger
 	return transport.Middleware(transport.Routed(mux), edge)
+}
+
+// open311Deps are what Open311 needs beyond the API's configuration: the
+// directory with its districts, and the keys that may post requests.
+type open311Deps struct {
+	directory open311.Directory
+	keys      []string
 }
 
 // pageDeps are what the pages need beyond the API's configuration: the

@@ -100,6 +100,9 @@ type program struct {
 	// stream, for the console.
 	directory        *directory.Service
 	directoryHistory web.DirectoryHistory
+	// liveDirectory is the directory in force, which Open311 reads its
+	// services and districts from.
+	liveDirectory *directory.Live
 	// tokens are the staff's tokens and console sessions.
 	tokens interface {
 		tokenStore
@@ -268,7 +271,8 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	p.server = &http.Server{
 		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
 			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos,
-			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center, unsubscribe: p.unsubscribe}, edge),
+			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center, unsubscribe: p.unsubscribe},
+			open311Deps{directory: p.liveDirectory, keys: cfg.Open311Keys}, edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -282,7 +286,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 // looking the directory up in dir.
 func (p *program) wireServices(cfg *api.Config, repos repositories, dir *directory.Live, vault domain.Vault, keyedHash func(purpose, text string) string) services {
 	svc := newServices(repos, dir, newPorts(vault, keyedHash))
-	cfg.Directory = dir
+	cfg.Directory, p.liveDirectory = dir, dir
 	p.keyedHash, p.directory, p.directoryHistory = keyedHash, svc.directory, repos.directory
 	cfg.Cases, cfg.Campaigns, cfg.Organisations = repos.cases, repos.campaigns, repos.organisations
 	cfg.CaseService, cfg.CampaignService, cfg.OrganisationService = svc.cases, svc.campaigns, svc.organisations
