@@ -61,24 +61,20 @@ func (p *Postgres) Board(ctx context.Context, now time.Time) (Board, error) {
 
 // boardKey reads the checkpoint: one row, where the board is a scan of
 // every case.
-func (p *Postgres) boardKey(ctx context.Context) (boardKey, error) {
-	var k boardKey
-	err := p.pool.QueryRow(ctx, checkpointKey, Name).Scan(&k.position, &k.written)
-	return k, err
+func (p *Postgres) boardKey(ctx context.Context) (projections.State, error) {
+	return projections.StateOf(ctx, p.pool, Name)
 }
-
-const checkpointKey = `SELECT COALESCE(max(position), 0), COALESCE((extract(epoch FROM max(updated_at)) * 1000000)::bigint, 0)
-FROM checkpoints WHERE name = $1`
 
 func (p *Postgres) computeBoard(ctx context.Context, now time.Time) (boardEntry, error) {
 	e := boardEntry{board: newBoard()}
 	b := &e.board
 	var dueBefore, dueFrom *time.Time
 	err := pgx.BeginTxFunc(ctx, p.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, checkpointKey, Name).Scan(&e.key.position, &e.key.written); err != nil {
+		var err error
+		if e.key, err = projections.StateOf(ctx, tx, Name); err != nil {
 			return err
 		}
-		b.Position = e.key.position
+		b.Position = e.key.Position
 		for col, m := range map[string]map[string]int{"status": b.ByStatus, "district": b.ByDistrict, "category": b.ByCategory} {
 			//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
 			rows, err := tx.Query(ctx, "SELECT "+col+", count(*) FROM case_list WHERE NOT hidden GROUP BY 1")
@@ -145,7 +141,7 @@ FROM case_list WHERE department <> '' AND NOT hidden GROUP BY department ORDER B
 	if err != nil {
 		return boardEntry{}, err
 	}
-	e.after, e.until = window(dueBefore, dueFrom)
+	e.span = projections.SpanBetween(dueBefore, dueFrom)
 	return e, nil
 }
 
@@ -229,14 +225,14 @@ func (m *Memory) Board(ctx context.Context, now time.Time) (Board, error) {
 	return m.boards.board(ctx, now, m.boardKey, m.computeBoard)
 }
 
-func (m *Memory) boardKey(context.Context) (boardKey, error) {
-	return boardKey{position: m.Position()}, nil
+func (m *Memory) boardKey(context.Context) (projections.State, error) {
+	return projections.State{Position: m.Position()}, nil
 }
 
 func (m *Memory) computeBoard(_ context.Context, now time.Time) (boardEntry, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	e := boardEntry{key: boardKey{position: m.position}, board: newBoard()}
+	e := boardEntry{key: projections.State{Position: m.position}, board: newBoard()}
 	b := &e.board
 	b.Position = m.position
 	type acc struct {
@@ -299,7 +295,7 @@ func (m *Memory) computeBoard(_ context.Context, now time.Time) (boardEntry, err
 			b.Recent = append(b.Recent, m.feed[i])
 		}
 	}
-	e.after, e.until = window(dueBefore, dueFrom)
+	e.span = projections.SpanBetween(dueBefore, dueFrom)
 	return e, nil
 }
 

@@ -3,51 +3,24 @@ package caselist
 import (
 	"context"
 	"maps"
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/citizenhouse/bayt/projections"
 )
 
 // boardBudget bounds one computation of the board. It runs apart from the
 // request that started it, which others wait on and which may go away.
 const boardBudget = 15 * time.Second
 
-// boardKey names one state of the read model: its checkpoint's position
-// and when the checkpoint was last written (in microseconds), which tells
-// a rebuild swapped in at the same position from the rows it replaced.
-type boardKey struct {
-	position int64
-	written  int64
-}
-
-// boardEntry is a board and the instants it holds for: its overdue counts
-// are those of any now with after < now <= until (in microseconds), the
-// due dates on either side of the now it was computed at.
+// boardEntry is a board, the state it was computed at and the instants
+// its overdue counts hold for.
 type boardEntry struct {
-	key          boardKey
-	board        Board
-	after, until int64
-}
-
-// holds reports whether e is the board at now.
-func (e *boardEntry) holds(now time.Time) bool {
-	n := now.UnixMicro()
-	return e.after < n && n <= e.until
-}
-
-// window returns the bounds of boardEntry from the due dates closest to
-// now on either side, nil when there is none.
-func window(before, from *time.Time) (after, until int64) {
-	after, until = math.MinInt64, math.MaxInt64
-	if before != nil {
-		after = before.UnixMicro()
-	}
-	if from != nil {
-		until = from.UnixMicro()
-	}
-	return after, until
+	key   projections.State
+	board Board
+	span  projections.DueSpan
 }
 
 // boardFlight is one computation of the board, which every asker at the
@@ -70,7 +43,7 @@ type boardFlight struct {
 type boardCache struct {
 	mu      sync.Mutex
 	last    *boardEntry
-	flights map[boardKey]*boardFlight
+	flights map[projections.State]*boardFlight
 
 	// computed counts the computations, for tests.
 	computed atomic.Int64
@@ -81,14 +54,14 @@ type boardCache struct {
 
 // board returns the board at now: the one already computed at the key
 // keyFunc reads, or compute's.
-func (c *boardCache) board(ctx context.Context, now time.Time, keyFunc func(context.Context) (boardKey, error),
+func (c *boardCache) board(ctx context.Context, now time.Time, keyFunc func(context.Context) (projections.State, error),
 	compute func(context.Context, time.Time) (boardEntry, error)) (Board, error) {
 	key, err := keyFunc(ctx)
 	if err != nil {
 		return Board{}, err
 	}
 	c.mu.Lock()
-	if e := c.last; e != nil && e.key == key && e.holds(now) {
+	if e := c.last; e != nil && e.key == key && e.span.Holds(now) {
 		c.mu.Unlock()
 		return e.board.clone(), nil
 	}
@@ -96,7 +69,7 @@ func (c *boardCache) board(ctx context.Context, now time.Time, keyFunc func(cont
 	if !ok {
 		f = &boardFlight{done: make(chan struct{})}
 		if c.flights == nil {
-			c.flights = map[boardKey]*boardFlight{}
+			c.flights = map[projections.State]*boardFlight{}
 		}
 		c.flights[key] = f
 		go c.run(context.WithoutCancel(ctx), key, f, now, compute)
@@ -114,7 +87,7 @@ func (c *boardCache) board(ctx context.Context, now time.Time, keyFunc func(cont
 	if f.err != nil {
 		return Board{}, f.err
 	}
-	if !f.entry.holds(now) {
+	if !f.entry.span.Holds(now) {
 		// A due date fell between this asker's now and the computation's:
 		// rare, and only this asker's overdue counts differ.
 		e, err := c.compute(ctx, now, compute)
@@ -124,7 +97,7 @@ func (c *boardCache) board(ctx context.Context, now time.Time, keyFunc func(cont
 }
 
 // run computes the board of flight f and keeps it as the last one.
-func (c *boardCache) run(ctx context.Context, key boardKey, f *boardFlight, now time.Time,
+func (c *boardCache) run(ctx context.Context, key projections.State, f *boardFlight, now time.Time,
 	compute func(context.Context, time.Time) (boardEntry, error)) {
 	ctx, cancel := context.WithTimeout(ctx, boardBudget)
 	defer cancel()

@@ -235,7 +235,7 @@ func (p *Postgres) Responsiveness(ctx context.Context, per Period, now time.Time
 		return nil, fmt.Errorf("read responsiveness: %w", projections.Translate(err))
 	}
 	e, err := cached(&p.cache, key, func() map[Period]responsivenessEntry { return p.cache.resp }, per,
-		func(e responsivenessEntry) bool { return e.holds(now) },
+		func(e responsivenessEntry) bool { return e.span.Holds(now) },
 		func() (responsivenessEntry, error) { return p.responsiveness(ctx, per, now) })
 	if err != nil {
 		return nil, fmt.Errorf("read responsiveness: %w", projections.Translate(err))
@@ -269,7 +269,7 @@ func (p *Postgres) responsiveness(ctx context.Context, per Period, now time.Time
 FROM stats_cases WHERE received AND forward_month BETWEEN $1 AND $2 AND status = ANY($4)`, per.From, per.To, now, awaiting).Scan(&before, &from); err != nil {
 			return err
 		}
-		e.after, e.until = window(before, from)
+		e.span = projections.SpanBetween(before, from)
 		return nil
 	})
 	return e, err
