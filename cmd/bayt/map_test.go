@@ -108,7 +108,7 @@ func TestExportGeoJSON(t *testing.T) {
 		t.Errorf("properties %v, want %v", keys, want)
 	}
 	p := f.Properties
-	if p["status"] != "forwarded" || p["category"] != "roads" || p["theme"] != "community" || p["district"] != "Medina" ||
+	if p["status"] != "forwarded" || p["category"] != "roads" || p["theme"] != "community" || p["district"] != "medina" ||
 		p["department"] != "roads_works" || p["due_at"] == nil || p["overdue"] != false || p["title"] != "حفرة أمام المدرسة" {
 		t.Errorf("located case's properties = %v", p)
 	}

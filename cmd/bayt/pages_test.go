@@ -174,7 +174,7 @@ func TestReportFormWithoutJavaScript(t *testing.T) {
 	}
 	body := expectPage(t, ts.page("POST", "/report?lang=en", bad, "Origin", origin), http.StatusUnprocessableEntity, []string{
 		`id="f-title-error"`, "This field is required.", "Choose a category from the list.",
-		"This is not a valid email address.", `value="Bab Souika"`, `value="Leila"`, ">Deep hole</textarea>",
+		"This is not a valid email address.", `<option value="bab_souika" selected>Bab Souika</option>`, `value="Leila"`, ">Deep hole</textarea>",
 		`aria-invalid="true"`, `value="` + key + `"`,
 	})
 	if strings.Contains(body, `id="f-district-error"`) {

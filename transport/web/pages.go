@@ -382,6 +382,27 @@ func (d *pageData) categoryName(code string) string {
 	return code
 }
 
+// districtName names a case's district in the page's language: a case
+// records a district the directory knows by its code, and cases reported
+// before that by the text typed, which the directory may still know.
+// Anything else is shown as written.
+func (d *pageData) districtName(s string) string {
+	if dist, ok := d.s.cfg.Directory.District(s); ok {
+		return dist.Name.In(d.Lang)
+	}
+	return s
+}
+
+// districtCode is what a filter on district looks for: the code of the
+// district text names, or the text as written, which cases of unknown
+// districts keep.
+func (s *Server) districtCode(text string) string {
+	if dist, ok := s.cfg.Directory.District(text); ok && text != "" {
+		return dist.Code
+	}
+	return text
+}
+
 func (d *pageData) departmentName(code string) string {
 	if dep, ok := d.s.cfg.Directory.Department(code); ok {
 		return dep.Name.In(d.Lang)
@@ -482,7 +503,7 @@ type caseItem struct {
 func (d *pageData) newCaseItem(c *casefile.Case, now time.Time) caseItem {
 	return caseItem{
 		ID: c.ID, Href: d.Link("/cases/" + c.ID), Title: c.Title, Status: string(c.Status),
-		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: c.District,
+		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: d.districtName(c.District),
 		Reported: d.stamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters, Number: c.Number,
 	}
 }

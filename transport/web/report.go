@@ -140,6 +140,12 @@ func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map
 		},
 	}
 	body.Fields[2].Options = cats
+	// The directory's districts are a list to pick from, in the page's
+	// language; without any, the district is typed.
+	if opts := d.districtOptions(in.District); len(opts) > 0 {
+		body.Fields[3].Kind = "select"
+		body.Fields[3].Options = append([]option{{Value: "", Label: d.T("field.choose")}}, opts...)
+	}
 	for _, f := range slices.Concat(body.Fields, body.Location, body.Contact) {
 		if f.Error != "" {
 			body.Errors = append(body.Errors, fieldError{Name: f.Name, Label: f.Label, Message: f.Error})

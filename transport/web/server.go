@@ -40,12 +40,15 @@ type Boards interface {
 	Board(ctx context.Context, now time.Time) (caselist.Board, error)
 }
 
-// Directory names categories and departments in each language.
+// Directory names categories, departments and districts in each
+// language. District finds a district by its code, names or spellings.
 type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
+	District(s string) (directory.District, bool)
 	Categories() []directory.Category
 	Departments() []directory.Department
+	Districts() []directory.District
 }
 
 // Idempotency looks up a remembered answer. It returns nil when the key is
