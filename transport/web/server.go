@@ -204,6 +204,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /cases/{id}", s.casePage)
 	s.mux.HandleFunc("GET /report", s.reportForm)
 	s.mux.HandleFunc("POST /report", s.submitReport)
+	s.mux.HandleFunc("GET "+reportDonePath, s.reportedPage)
 	s.mux.Handle("GET /static/", s.static)
 	s.campaignRoutes()
 	s.statsRoutes()
