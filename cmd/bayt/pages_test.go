@@ -428,3 +428,31 @@ func TestPreviewCards(t *testing.T) {
 		t.Error("the board has a case's preview card")
 	}
 }
+
+// TestCasePageNamesOtherCases: a case merged into another names it by
+// its number and title, in the timeline too, never by its id alone; the
+// reporter's words carry dir="auto" and the language they were written in.
+func TestCasePageNamesOtherCases(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	requirePages(t, ts)
+	into, _ := ts.report(map[string]any{"title": "Fuite d'eau rue de Marseille", "description": "L'eau coule depuis lundi.", "language": "fr"})["id"].(string)
+	dup, _ := ts.report(map[string]any{"title": "تسرب مياه في نهج مرسيليا", "language": "ar"})["id"].(string)
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+dup+"/merge", "advocate", map[string]any{"into": into})
+	ts.settle()
+	number, _ := ts.must(http.StatusOK, "GET", "/api/v1/cases/"+into, "", nil)["number"].(string)
+	if number == "" {
+		t.Fatal("the case has no number")
+	}
+	body := expectPage(t, ts.page("GET", "/cases/"+dup+"?lang=en", nil), http.StatusOK, []string{
+		`<h1 dir="auto" lang="ar">تسرب مياه في نهج مرسيليا</h1>`,
+		`<a href="/cases/` + into + `?lang=en" data-merged-into><span class="case-number" dir="ltr">` + number + `</span> <bdi lang="fr">Fuite d&#39;eau rue de Marseille</bdi></a>`,
+		number + ` Fuite d&#39;eau rue de Marseille</a>`,
+	})
+	if strings.Contains(body, ">"+into+"<") {
+		t.Errorf("the page names the case merged into by its id:\n%s", abridgedPage(body))
+	}
+	expectPage(t, ts.page("GET", "/cases/"+into+"?lang=ar", nil), http.StatusOK, []string{
+		`<h1 dir="auto" lang="fr">Fuite d&#39;eau rue de Marseille</h1>`, `<p class="description" dir="auto" lang="fr">L&#39;eau coule depuis lundi.</p>`,
+	})
+}
