@@ -87,7 +87,7 @@ func (s *Server) exportGeoJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := caselist.Filter{
-		Status: q.Get("status"), District: q.Get("district"), Category: q.Get("category"),
+		Status: q.Get("status"), District: s.districtCode(q.Get("district")), Category: q.Get("category"),
 		Department: q.Get("department"), Q: q.Get("q"), Located: true, Now: s.now(),
 	}
 	var (

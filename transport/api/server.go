@@ -64,11 +64,27 @@ type Config struct {
 // admins may edit while Bayt runs: every request reads it anew.
 // *directory.Directory and *directory.Live implement it. Lookups are safe
 // for concurrent use and never fail; the lists are copies.
+//
+// District finds a district by its code, names or spellings: a filter on
+// district looks for the code of the district it names, which is what a
+// case records of a district the directory knows.
 type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
+	District(s string) (directory.District, bool)
 	Categories() []directory.Category
 	Departments() []directory.Department
+	Districts() []directory.District
+}
+
+// districtCode is what a filter on district text looks for: the code of
+// the district it names, or the text as written, which a case of a
+// district the directory does not know keeps.
+func (s *Server) districtCode(text string) string {
+	if dist, ok := s.cfg.Directory.District(text); ok && text != "" {
+		return dist.Code
+	}
+	return text
 }
 
 // Server serves the JSON API. It is built once by New and only read
