@@ -3,10 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/citizenhouse/bayt/eventstore/eventstoretest"
 )
 
 // csvExport reads GET /api/v1/exports/cases.csv with query as a
@@ -109,4 +116,83 @@ func TestExportCSV(t *testing.T) {
 	}
 	expectProblem(t, ts.do("GET", "/api/v1/exports/cases.csv?status=lost", "", nil), http.StatusUnprocessableEntity, "invalid_input")
 	expectProblem(t, ts.do("GET", "/api/v1/exports/cases.csv?limit=0", "", nil), http.StatusBadRequest, "invalid_input")
+}
+
+// TestExportCommand writes the open data with bayt export: the same rows
+// as the API's download, in both formats, a progress bar on stderr, and
+// a usage error for a format it does not know, which writes no file.
+func TestExportCommand(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	const arabic = "انقطاع الماء في الحي"
+	located := ts.report(map[string]any{"title": arabic, "reporter": map[string]any{"name": "Samira Zarrouk"},
+		"location": map[string]any{"lat": 36.8001234, "lon": 10.1809876}})["id"].(string)
+	unlocated := ts.report(map[string]any{"title": "Pas de lieu"})["id"].(string)
+	hidden := ts.report(map[string]any{"title": "Quarrel between neighbours"})["id"].(string)
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+hidden+"/moderate", "advocate", map[string]any{"hidden": true, "reason": "a private dispute"})
+	ts.settle()
+	url := eventstoretest.URLFor(t, ts.schema) + smallPool
+	dir := t.TempDir()
+
+	exportTo := func(format, file string) (string, error) {
+		var out, errs bytes.Buffer
+		err := dispatch(t.Context(), []string{"export", "--format", format, "--out", file, "-database-url", url}, &out, &errs)
+		return errs.String(), err
+	}
+	csvFile := filepath.Join(dir, "cases.csv")
+	said, err := exportTo("csv", csvFile)
+	if err != nil {
+		t.Fatalf("export csv: %v\n%s", err, said)
+	}
+	if !strings.Contains(said, "\rexport [") || !strings.Contains(said, "2/2 100%") || !strings.Contains(said, "exported 2 cases to "+csvFile) {
+		t.Errorf("export csv said %q, want a progress bar ending at 2/2 and a summary", said)
+	}
+	body, err := os.ReadFile(csvFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, order, text := parseCSVExport(t, body)
+	_, apiRows, apiOrder, _ := ts.csvExport("")
+	if !slices.Equal(order, []string{unlocated, located}) || !slices.Equal(order, apiOrder) {
+		t.Fatalf("bayt export wrote %v, the API %v, want [%s %s]", order, apiOrder, unlocated, located)
+	}
+	for _, id := range order {
+		if !maps.Equal(rows[id], apiRows[id]) {
+			t.Errorf("case %s: bayt export wrote %v, the API %v", id, rows[id], apiRows[id])
+		}
+	}
+	if rows[located]["title"] != arabic || rows[located]["lat"] != "36.8" || rows[located]["lon"] != "10.181" {
+		t.Errorf("located row %v", rows[located])
+	}
+	if strings.Contains(text, "Samira") || strings.Contains(text, "Quarrel") {
+		t.Errorf("the exported file holds personal data or a hidden case: %s", text)
+	}
+
+	geoFile := filepath.Join(dir, "cases.geojson")
+	if said, err := exportTo("geojson", geoFile); err != nil {
+		t.Fatalf("export geojson: %v\n%s", err, said)
+	}
+	b, err := os.ReadFile(geoFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc geoCollection
+	if err := json.Unmarshal(b, &fc); err != nil || fc.Type != "FeatureCollection" {
+		t.Fatalf("the GeoJSON file does not parse (%v): %s", err, b)
+	}
+	if apiFC, _ := ts.geoExport(""); !slices.Equal(featureIDs(fc), []string{located}) || !slices.Equal(featureIDs(fc), featureIDs(apiFC)) {
+		t.Fatalf("GeoJSON file features %v, want the located case alone, as the API", featureIDs(fc))
+	}
+
+	bad := filepath.Join(dir, "cases.xlsx")
+	if _, err := exportTo("xlsx", bad); !errors.Is(err, errUsage) {
+		t.Fatalf("export --format xlsx: %v, want a usage error", err)
+	}
+	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused export left %s (%v)", bad, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("the export folder holds %d files, want the two exports and no leftover", len(entries))
+	}
 }
