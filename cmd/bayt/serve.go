@@ -165,6 +165,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, eventstore.NewHasher().Sum)
 		apiCfg.Network, apiCfg.Resolved = net, list
+		apiCfg.CaseFeeds, apiCfg.CampaignFeeds = list, net
 		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger, breachedFunc: p.metrics.slaBreaches.Inc}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
@@ -229,6 +230,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, keyedHash)
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
+		apiCfg.CaseFeeds, apiCfg.CampaignFeeds = list, net
 		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		p.cases = list
@@ -264,6 +266,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	p.metrics.watchHubs(map[string]*live.Hub{"public": p.hub, "campaigns": p.campaignHub})
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
 	apiCfg.Photos = p.photos
+	apiCfg.PublicURL = cfg.PublicURL
 	// No WriteTimeout on the server: it would cut every live feed
 	// connection at the same age. The middleware bounds the writing of
 	// every other response instead.

@@ -56,6 +56,13 @@ type Config struct {
 	// WriteLimit is the anonymous write limit, shared with the other
 	// surfaces.
 	WriteLimit *transport.Limiter
+	// CaseFeeds and CampaignFeeds serve the Atom feeds under /feeds/;
+	// nil leaves each out.
+	CaseFeeds     CaseFeeds
+	CampaignFeeds CampaignFeeds
+	// PublicURL is where residents reach Bayt, which the feeds' links
+	// name; the address a request came to when empty.
+	PublicURL string
 	// NowFunc is the clock; time.Now when nil.
 	NowFunc func() time.Time
 }
@@ -113,6 +120,7 @@ func (s *Server) routes() {
 	s.photoRoutes()
 	s.boardRoutes()
 	s.exportRoutes()
+	s.feedRoutes()
 	s.networkRoutes()
 	s.statsRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
