@@ -22,6 +22,7 @@ import (
 	"github.com/citizenhouse/bayt/transport/mail"
 	"github.com/citizenhouse/bayt/transport/photo"
 	"github.com/citizenhouse/bayt/transport/web"
+	"github.com/citizenhouse/bayt/transport/webhook"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -246,6 +247,13 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			return nil, err
 		}
 		if err := p.wireMail(cfg, router, b, mailDeps{pool: pool, cases: newRepositories(store).cases, vault: vault, directory: dir, keyedHash: keyedHash}, logger); err != nil {
+			p.close()
+			return nil, err
+		}
+		hooks := eventstore.NewWebhooks(pool)
+		apiCfg.Webhooks = hooks
+		apiCfg.WebhookSecret = func(id string) string { return webhook.Secret(keyedHash, id) }
+		if err := p.wireWebhooks(cfg, router, b, hooks, newRepositories(store).cases, keyedHash, logger); err != nil {
 			p.close()
 			return nil, err
 		}

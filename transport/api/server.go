@@ -60,6 +60,11 @@ type Config struct {
 	// nil leaves each out.
 	CaseFeeds     CaseFeeds
 	CampaignFeeds CampaignFeeds
+	// Webhooks keeps the partners' hooks, which admins manage under
+	// /api/v1/webhooks, and WebhookSecret derives a hook's signing
+	// secret; a nil Webhooks leaves those endpoints out.
+	Webhooks      WebhookStore
+	WebhookSecret func(id string) string
 	// PublicURL is where residents reach Bayt, which the feeds' links
 	// name; the address a request came to when empty.
 	PublicURL string
@@ -121,6 +126,7 @@ func (s *Server) routes() {
 	s.boardRoutes()
 	s.exportRoutes()
 	s.feedRoutes()
+	s.webhookRoutes()
 	s.networkRoutes()
 	s.statsRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
