@@ -23,6 +23,7 @@ commands:
   audit verify    walk the event log and prove it was not altered (the outcome is recorded)
   doctor          check the database, migrations, master key, bus, read models, last verify and clock
   demo load       load a year of a demo city: --cases N [--seed S] [--now RFC3339] [--if-empty]
+  export          write the open data of the public cases: --format csv|geojson --out FILE
   projections rebuild [NAME]  rebuild read models from zero and swap them in
   projections status          show each projection's position and lag
   token create    make a bearer token: --role admin|advocate|officer --name NAME [--department CODE] [--expires 90d|RFC3339]
@@ -79,6 +80,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return demoCommand(ctx, rest, stdout, stderr)
 	case "doctor":
 		return doctorCommand(ctx, rest, stdout, stderr)
+	case "export":
+		return exportCommand(ctx, rest, stdout, stderr)
 	case "projections":
 		return projectionsCommand(ctx, rest, stdout, stderr)
 	case "token":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -71,6 +72,18 @@ type config struct {
 	// links in mail lead there.
 	SMTPURL   string
 	PublicURL string
+	// WebhookRetries is BAYT_WEBHOOK_RETRIES, how many times a webhook
+	// delivery that failed is tried again before its event goes to the
+	// poison queue; WebhookBackoff is BAYT_WEBHOOK_BACKOFF, the wait
+	// before the first retry, doubled at each one up to a minute.
+	WebhookRetries int
+	WebhookBackoff time.Duration
+	webhookErr     error
+	// webhookDeliveredFunc, when set, is called after each webhook
+	// delivery a partner took (see webhook.Config.DeliveredFunc). Tests
+	// set it.
+	webhookDeliveredFunc func(hookID, eventID string)
+	webhookGaveUpFunc    func(eventID string)
 	// mailHandledFunc, when set, is called once the mailer is done with
 	// an event (see mail.Config.HandledFunc). Tests set it.
 	mailHandledFunc func(position int64, sent int)
@@ -121,6 +134,15 @@ func configFromEnv() config {
 		if k = strings.TrimSpace(k); k != "" {
 			c.Open311Keys = append(c.Open311Keys, k)
 		}
+	}
+	c.WebhookRetries, c.WebhookBackoff = 8, 2*time.Second
+	if v := os.Getenv("BAYT_WEBHOOK_RETRIES"); v != "" {
+		if c.WebhookRetries, c.webhookErr = strconv.Atoi(v); c.webhookErr == nil && c.WebhookRetries < 0 {
+			c.webhookErr = errors.New("negative")
+		}
+	}
+	if v := os.Getenv("BAYT_WEBHOOK_BACKOFF"); v != "" && c.webhookErr == nil {
+		c.WebhookBackoff, c.webhookErr = time.ParseDuration(v)
 	}
 	c.SessionIdle = 8 * time.Hour
 	if v := os.Getenv("BAYT_SESSION_IDLE"); v != "" {
@@ -199,6 +221,9 @@ func (c config) validate() error {
 	}
 	if c.LivePerAddress < 0 {
 		return fmt.Errorf("%w: BAYT_LIVE_PER_ADDRESS must be 0 or more", errUsage)
+	}
+	if c.webhookErr != nil || c.WebhookRetries < 0 || c.WebhookBackoff <= 0 {
+		return fmt.Errorf("%w: BAYT_WEBHOOK_RETRIES must be 0 or more and BAYT_WEBHOOK_BACKOFF a duration, such as 2s", errUsage)
 	}
 	if c.sessionIdleErr != nil || c.SessionIdle < time.Minute {
 		return fmt.Errorf("%w: BAYT_SESSION_IDLE must be a duration of a minute or more, such as 8h or 30m", errUsage)

@@ -16,7 +16,7 @@ import (
 // apiPaths are what the JSON API serves; the pages serve everything else.
 // Each is a path pattern without a method, so that a wrong method reaches
 // the surface that owns the path and is answered there.
-var apiPaths = [...]string{"/api/", "/healthz", "/readyz"}
+var apiPaths = [...]string{"/api/", "/feeds/", "/healthz", "/readyz"}
 
 // newHandler composes Bayt's public surfaces into the one handler the
 // server runs: the JSON API and the health endpoints, Open311 under

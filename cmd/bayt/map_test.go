@@ -103,7 +103,7 @@ func TestExportGeoJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"category", "created_at", "department", "district", "due_at", "id", "lat", "lon", "overdue", "status", "theme", "title", "updated_at"}
+	want := []string{"category", "created_at", "department", "district", "due_at", "id", "lat", "lon", "number", "overdue", "status", "theme", "title", "updated_at"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("properties %v, want %v", keys, want)
 	}

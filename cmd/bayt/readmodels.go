@@ -61,6 +61,7 @@ type caseQueries interface {
 	web.CaseLister
 	api.Boards
 	api.ResolvedCounter
+	api.CaseFeeds
 	live.Feed
 	Unbreached(ctx context.Context, now time.Time, limit int) ([]string, error)
 }
@@ -69,6 +70,7 @@ type caseQueries interface {
 // network read model.
 type networkQueries interface {
 	api.NetworkLister
+	api.CampaignFeeds
 	live.Feed
 }
 

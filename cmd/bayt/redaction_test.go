@@ -191,6 +191,7 @@ func TestNoPersonalDataOnPublicSurfaces(t *testing.T) {
 		{"/api/v1/cases", a},
 		{"/api/v1/boards/public", a},
 		{"/api/v1/exports/cases.geojson", a},
+		{"/api/v1/exports/cases.csv", a},
 		{"/api/v1/campaigns", id},
 		{pc, id},
 		{pc + "/history", "PetitionSigned"},

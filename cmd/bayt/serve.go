@@ -22,6 +22,7 @@ import (
 	"github.com/citizenhouse/bayt/transport/mail"
 	"github.com/citizenhouse/bayt/transport/photo"
 	"github.com/citizenhouse/bayt/transport/web"
+	"github.com/citizenhouse/bayt/transport/webhook"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -165,6 +166,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		}
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, eventstore.NewHasher().Sum)
 		apiCfg.Network, apiCfg.Resolved = net, list
+		apiCfg.CaseFeeds, apiCfg.CampaignFeeds = list, net
 		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
 		p.workers = append(p.workers, slaWatch{overdue: list, cases: svc.cases, every: time.Minute, log: logger, breachedFunc: p.metrics.slaBreaches.Inc}.Run)
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
@@ -229,6 +231,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 		svc := p.wireServices(&apiCfg, newRepositories(store), dir, vault, keyedHash)
 		p.workers = append(p.workers, directoryWatch{live: dir, every: cfg.directoryEvery, log: logger, changedFunc: cfg.directoryFunc}.Run)
 		apiCfg.Network, apiCfg.Resolved = net, list
+		apiCfg.CaseFeeds, apiCfg.CampaignFeeds = list, net
 		apiCfg.Figures, apiCfg.Zone = rs.figures, zone
 		apiCfg.CaseList, apiCfg.Boards, feed = list, list, list
 		p.cases = list
@@ -244,6 +247,13 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			return nil, err
 		}
 		if err := p.wireMail(cfg, router, b, mailDeps{pool: pool, cases: newRepositories(store).cases, vault: vault, directory: dir, keyedHash: keyedHash}, logger); err != nil {
+			p.close()
+			return nil, err
+		}
+		hooks := eventstore.NewWebhooks(pool)
+		apiCfg.Webhooks = hooks
+		apiCfg.WebhookSecret = func(id string) string { return webhook.Secret(keyedHash, id) }
+		if err := p.wireWebhooks(cfg, router, b, hooks, newRepositories(store).cases, keyedHash, logger); err != nil {
 			p.close()
 			return nil, err
 		}
@@ -264,6 +274,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	p.metrics.watchHubs(map[string]*live.Hub{"public": p.hub, "campaigns": p.campaignHub})
 	apiCfg.Live = live.Boards{"public": p.hub, "campaigns": p.campaignHub}
 	apiCfg.Photos = p.photos
+	apiCfg.PublicURL = cfg.PublicURL
 	// No WriteTimeout on the server: it would cut every live feed
 	// connection at the same age. The middleware bounds the writing of
 	// every other response instead.

@@ -56,6 +56,18 @@ type Config struct {
 	// WriteLimit is the anonymous write limit, shared with the other
 	// surfaces.
 	WriteLimit *transport.Limiter
+	// CaseFeeds and CampaignFeeds serve the Atom feeds under /feeds/;
+	// nil leaves each out.
+	CaseFeeds     CaseFeeds
+	CampaignFeeds CampaignFeeds
+	// Webhooks keeps the partners' hooks, which admins manage under
+	// /api/v1/webhooks, and WebhookSecret derives a hook's signing
+	// secret; a nil Webhooks leaves those endpoints out.
+	Webhooks      WebhookStore
+	WebhookSecret func(id string) string
+	// PublicURL is where residents reach Bayt, which the feeds' links
+	// name; the address a request came to when empty.
+	PublicURL string
 	// NowFunc is the clock; time.Now when nil.
 	NowFunc func() time.Time
 }
@@ -129,6 +141,8 @@ func (s *Server) routes() {
 	s.photoRoutes()
 	s.boardRoutes()
 	s.exportRoutes()
+	s.feedRoutes()
+	s.webhookRoutes()
 	s.networkRoutes()
 	s.statsRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
@@ -214,6 +215,7 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, d *pageDat
 	}
 	d.Title = c.Title
 	d.setPreview(r, c.Title, c.Demand)
+	d.Feeds = []feedLink{{Title: c.Title, URL: "/feeds/campaigns/" + url.PathEscape(c.ID) + ".atom"}}
 	d.Body = body
 	s.render(w, r, status, "campaign", d)
 }

@@ -111,6 +111,19 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 	if lf.Cursor != "" {
 		body.First = d.searchLink(f, "")
 	}
+	// The search's place and theme can be followed; its other filters
+	// are a moment's view, not news.
+	feed := url.Values{}
+	if f.District != "" {
+		feed.Set("district", f.District)
+	}
+	if f.Category != "" {
+		feed.Set("category", f.Category)
+	}
+	d.Feeds = []feedLink{{Title: d.Title, URL: "/feeds/cases.atom"}}
+	if len(feed) > 0 {
+		d.Feeds[0].URL += "?" + feed.Encode()
+	}
 	d.Body = body
 	s.render(w, r, http.StatusOK, "cases", d)
 }

@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,6 +279,9 @@ type pageData struct {
 	// Preview is what a link to the page shows when shared (Open Graph),
 	// for the pages worth sharing: a case, a campaign.
 	Preview *preview
+	// Feeds are the Atom feeds that follow what the page shows, which
+	// feed readers find from the page.
+	Feeds []feedLink
 	// Staff is who is signed in on a console page, nil elsewhere.
 	Staff *staffNav
 	// ConsoleCSS is the console's stylesheet, for console pages.
@@ -343,6 +347,11 @@ func consoleFormPage(p string) string {
 // preview is a page's Open Graph card.
 type preview struct {
 	Title, Description, URL, Type string
+}
+
+// feedLink names an Atom feed of a page.
+type feedLink struct {
+	Title, URL string
 }
 
 // setPreview gives the page a preview card: its title, the start of
@@ -601,6 +610,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	body.Timezone = s.location().String()
 	d.Map = d.boardMap()
 	d.Body = body
+	d.Feeds = []feedLink{{Title: d.T("site.name"), URL: "/feeds/cases.atom"}}
 	s.render(w, r, http.StatusOK, "home", d)
 }
 
@@ -742,6 +752,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, s
 	}
 	d.Title = v.Title
 	d.setPreview(r, v.Title, v.Description)
+	d.Feeds = []feedLink{{Title: v.Title, URL: "/feeds/cases/" + url.PathEscape(id) + ".atom"}}
 	d.Map = d.caseMap(v)
 	d.Body = body
 	s.render(w, r, status, "case", d)
