@@ -104,7 +104,7 @@ func (s *Server) districtCode(text string) string {
 type Server struct {
 	cfg Config
 	log *slog.Logger
-	mux *http.ServeMux
+	mux *routeMux
 	// routed is mux noting the pattern it matched for the metrics, and
 	// guarded is routed behind the refusal of cross-site writes.
 	routed, guarded http.Handler
@@ -121,7 +121,7 @@ func New(cfg Config) *Server {
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: &routeMux{ServeMux: http.NewServeMux()}}
 	s.routes()
 	s.routed = transport.Routed(s.mux)
 	s.guarded = transport.NewCrossSite().Refuse(s.routed, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -145,6 +145,7 @@ func (s *Server) routes() {
 	s.webhookRoutes()
 	s.networkRoutes()
 	s.statsRoutes()
+	s.referenceRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
 	})
