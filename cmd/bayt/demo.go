@@ -86,7 +86,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		city:  newDemoCity(uint64(*seed), live.Directory(), end),
 		repos: newRepositories(store), vault: eventstore.NewVault(pool, mk), hash: keyedHash,
 		photos: &demoPhotos{store: eventstore.NewPhotos(pool), proc: photo.New(2)},
-		bar: newProgressBar(stderr, "demo", "commands"),
+		bar:    newProgressBar(stderr, "demo", "commands"),
 	}
 	if err := load.run(ctx, *cases); err != nil {
 		return err
