@@ -14,6 +14,7 @@ import (
 	"github.com/citizenhouse/bayt/domain/casefile"
 	"github.com/citizenhouse/bayt/domain/organisation"
 	"github.com/citizenhouse/bayt/eventstore"
+	"github.com/citizenhouse/bayt/transport/photo"
 	"github.com/oklog/ulid/v2"
 	"golang.org/x/sync/errgroup"
 )
@@ -84,7 +85,8 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	load := &demoLoad{
 		city:  newDemoCity(uint64(*seed), live.Directory(), end),
 		repos: newRepositories(store), vault: eventstore.NewVault(pool, mk), hash: keyedHash,
-		bar: newProgressBar(stderr, "demo", "commands"),
+		photos: &demoPhotos{store: eventstore.NewPhotos(pool), proc: photo.New(2)},
+		bar:    newProgressBar(stderr, "demo", "commands"),
 	}
 	if err := load.run(ctx, *cases); err != nil {
 		return err
@@ -102,6 +104,7 @@ type demoLoad struct {
 	repos     repositories
 	vault     domain.Vault
 	hash      func(purpose, text string) string
+	photos    *demoPhotos
 	bar       *progressBar
 	orgs      []*demoOrganisation
 	campaigns []*demoCampaign
@@ -196,7 +199,16 @@ func (ld *demoLoad) cases(ctx context.Context, held func(*caseLife, demoStep) bo
 				for ; err == nil && l.next < len(l.steps) && !held(l, l.steps[l.next]); l.next++ {
 					s := l.steps[l.next]
 					clock.at = s.at
-					out, stepErr := s.do(domain.WithMetadata(ctx, domain.Metadata{Actor: s.actor}), svc, l)
+					var (
+						out     domain.Outcome
+						stepErr error
+						sctx    = domain.WithMetadata(ctx, domain.Metadata{Actor: s.actor})
+					)
+					if s.photo != 0 {
+						out, stepErr = ld.photos.add(sctx, svc, l, s)
+					} else {
+						out, stepErr = s.do(sctx, svc, l)
+					}
 					if stepErr != nil {
 						err = fmt.Errorf("demo case %d step %d at %s: %w", l.n, l.next, s.at.Format(time.DateTime), stepErr)
 						failed.Store(true)

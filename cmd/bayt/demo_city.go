@@ -87,6 +87,9 @@ type demoStep struct {
 	// the case it merges into.
 	barrier bool
 	do      func(ctx context.Context, s *casefile.Service, l *caseLife) (domain.Outcome, error)
+	// photo, when not 0, makes the step the reporter's photo drawn from
+	// photo-1 (see demoPhotos), in place of do.
+	photo uint64
 }
 
 var anyVersion = domain.UpdateOptions{IfMatch: domain.AnyVersion}
@@ -424,6 +427,7 @@ func (d *demoCity) live(l *caseLife) {
 		stop = d.municipality(l, d.triage(l, t))
 	}
 	d.supports(l, stop)
+	d.planPhotos(l)
 	slices.SortStableFunc(l.steps, func(a, b demoStep) int { return a.at.Compare(b.at) })
 	// What the plan puts after the end of the year has not happened yet.
 	l.steps = slices.DeleteFunc(l.steps, func(s demoStep) bool { return s.at.After(d.end) })

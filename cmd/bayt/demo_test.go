@@ -32,6 +32,10 @@ type demoCase struct {
 	ReopenedCount int       `json:"reopened_count"`
 	CampaignIDs   []string  `json:"campaign_ids"`
 	CreatedAt     time.Time `json:"created_at"`
+	Photos        []struct {
+		ID  string `json:"id"`
+		URL string `json:"url"`
+	} `json:"photos"`
 }
 
 // demoLoadInto loads the demo city of seed 7 ending at now into the
@@ -104,6 +108,32 @@ func TestDemoCity(t *testing.T) {
 		}
 		if seen["closed"] < seen["reported"] || seen["closed"] < seen["rejected"] {
 			t.Errorf("a year of work should close more cases than it leaves unread or turns down: %v", seen)
+		}
+	})
+
+	t.Run("Photos", func(t *testing.T) {
+		var with, photos int
+		var first demoCase
+		for _, c := range cases {
+			if len(c.Photos) > 0 {
+				if with == 0 {
+					first = c
+				}
+				with++
+				photos += len(c.Photos)
+			}
+		}
+		// About one web report in eight comes with photos.
+		if with < 5 || with > 60 || photos > 3*with {
+			t.Fatalf("%d of 200 cases have %d photos, want a few cases with one to three each", with, photos)
+		}
+		url := first.Photos[0].URL
+		r := ts.do("GET", url, "", nil)
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/jpeg" || len(r.body) < 1000 {
+			t.Fatalf("GET %s: %d %s, %d bytes", url, r.status, r.header.Get("Content-Type"), len(r.body))
+		}
+		if page := ts.page("GET", "/cases/"+first.ID, nil); !strings.Contains(string(page.body), "/thumb.jpg") {
+			t.Errorf("the page of case %s shows no photo", first.ID)
 		}
 	})
 

@@ -81,3 +81,52 @@ func TestFeedMovesTheCounts(t *testing.T) {
 		t.Fatalf("the log hid no case (%d) or moved few (%d): the test proves nothing", refetched, moved)
 	}
 }
+
+// TestFeedItemsCarryTheCaseNumber: every item of a case not hidden
+// carries the number the list gave the case, even the item of the report
+// that the number was given with, and the language it was reported in,
+// so that an open board's card reads as the server's.
+func TestFeedItemsCarryTheCaseNumber(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	log := projectionstest.NewLog(t)
+	m := caselist.NewMemory(caselist.Config{})
+	// Batches of three: a report's number is given in the batch that
+	// folds it, after its feed item is made.
+	for i := 0; i < len(log.Events); i += 3 {
+		if err := m.Apply(ctx, log.Events[i:min(i+3, len(log.Events))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	records, err := m.FeedAfter(ctx, 0, len(log.Events))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var numbered, languages int
+	for _, r := range records {
+		var it caselist.FeedItem
+		if err := json.Unmarshal(r.JSON, &it); err != nil {
+			t.Fatal(err)
+		}
+		if it.Hidden {
+			if it.Number != "" || it.Language != "" {
+				t.Errorf("the item hiding %s says %q, %q", it.CaseID, it.Number, it.Language)
+			}
+			continue
+		}
+		want, err := m.Number(ctx, it.Stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Number == "" || it.Number != want {
+			t.Errorf("%s item of %s has number %q, want %q", it.Event, it.CaseID, it.Number, want)
+		}
+		numbered++
+		if it.Language != "" {
+			languages++
+		}
+	}
+	if numbered == 0 || languages == 0 {
+		t.Fatalf("%d items numbered, %d with a language: the log proves nothing", numbered, languages)
+	}
+}

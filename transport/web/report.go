@@ -144,7 +144,7 @@ func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map
 	// language; without any, the district is typed.
 	if opts := d.districtOptions(in.District); len(opts) > 0 {
 		body.Fields[3].Kind = "select"
-		body.Fields[3].Options = append([]option{{Value: "", Label: d.T("field.choose")}}, opts...)
+		body.Fields[3].Options = append([]option{{Value: "", Label: d.T("field.choose_district")}}, opts...)
 	}
 	for _, f := range slices.Concat(body.Fields, body.Location, body.Contact) {
 		if f.Error != "" {
@@ -166,6 +166,9 @@ const (
 
 type reportedBody struct {
 	ID, Href, Token string
+	// Number is the case's short number, once the case list has given
+	// it; the id stands in until then.
+	Number string
 	// Photos were added to the case with the report; PhotosFailed were
 	// not.
 	Photos, PhotosFailed int
@@ -289,7 +292,12 @@ func (s *Server) reportedPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Title = d.T("done.title")
-	d.Body = reportedBody{ID: done.ID, Href: d.Link("/cases/" + done.ID), Token: done.Token, Photos: done.Photos, PhotosFailed: done.PhotosFailed}
+	body := reportedBody{ID: done.ID, Href: d.Link("/cases/" + done.ID), Token: done.Token, Photos: done.Photos, PhotosFailed: done.PhotosFailed}
+	// The number is given as the case list reads the report, most often
+	// before the browser follows the redirect; a failure to read it only
+	// leaves the id on the page.
+	body.Number, _ = s.cfg.CaseList.Number(r.Context(), done.ID)
+	d.Body = body
 	s.render(w, r, http.StatusOK, "reported", d)
 }
 
