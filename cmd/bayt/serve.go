@@ -115,6 +115,9 @@ type program struct {
 	// serves its links, nil on the in-memory store.
 	mailer      *mail.Mailer
 	unsubscribe http.Handler
+	// bus is the message bus, nil on the in-memory store; tests read its
+	// poison queues.
+	bus *bus
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -207,6 +210,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
+		p.bus = b
 		p.closers = append(p.closers, func() {
 			if err := b.Close(); err != nil {
 				logger.Warn("close bus", "err", err)
