@@ -254,7 +254,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
-		hooks := eventstore.NewWebhooks(pool)
+		hooks := webhookStore{eventstore.NewWebhooks(pool)}
 		apiCfg.Webhooks = hooks
 		apiCfg.WebhookSecret = func(id string) string { return webhook.Secret(keyedHash, id) }
 		if err := p.wireWebhooks(cfg, router, b, hooks, newRepositories(store).cases, keyedHash, logger); err != nil {

@@ -107,7 +107,7 @@ func (s hookSignals) waitGaveUp(t *testing.T) string {
 }
 
 type deliveryLog struct {
-	Items []eventstore.Delivery `json:"items"`
+	Items []webhook.Delivery `json:"items"`
 }
 
 // TestWebhooks registers two partners' hooks and follows public case
@@ -199,7 +199,7 @@ func TestWebhooks(t *testing.T) {
 	// would bring it: the log knows the partner has it.
 	store := eventstore.New(ts.pool, eventstore.Config{})
 	defer store.Close()
-	d, err := webhook.New(webhook.Config{Store: eventstore.NewWebhooks(ts.pool), Cases: eventstore.NewRepository(store, caseCodec()),
+	d, err := webhook.New(webhook.Config{Store: webhookStore{eventstore.NewWebhooks(ts.pool)}, Cases: eventstore.NewRepository(store, caseCodec()),
 		KeyedHashFunc: ts.program.keyedHash})
 	if err != nil {
 		t.Fatal(err)
