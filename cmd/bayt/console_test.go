@@ -95,6 +95,22 @@ func (c *consoleClient) post(path string, form url.Values) page {
 	return c.send(req)
 }
 
+// postOnce submits a form whose answer holds a secret shown once: it
+// must answer 303 See Other to done, not stored, and done must show the
+// secret to the first read alone. It returns that first read.
+func (c *consoleClient) postOnce(path, done string, form url.Values) page {
+	c.t.Helper()
+	p := c.post(path, form)
+	if p.status != http.StatusSeeOther || p.location != done || p.header.Get("Cache-Control") != "no-store" {
+		c.t.Fatalf("POST %s: %d to %q (cache %q), want 303 to %s, not stored:\n%s", path, p.status, p.location, p.header.Get("Cache-Control"), done, p.body)
+	}
+	first := c.get(done)
+	if first.status != http.StatusOK || first.header.Get("Cache-Control") != "no-store" {
+		c.t.Fatalf("GET %s: %d (cache %q), want 200 not stored", done, first.status, first.header.Get("Cache-Control"))
+	}
+	return first
+}
+
 // signIn opens a session with the test server's token of who.
 func (c *consoleClient) signIn(who string) {
 	c.t.Helper()

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -207,19 +206,25 @@ func (r response) json(t *testing.T) map[string]any {
 // as is, anything else as JSON) and extra headers as key, value pairs.
 func (ts *testServer) do(method, path, who string, body any, headers ...string) response {
 	ts.t.Helper()
-	var rd io.Reader
+	var (
+		rd  io.Reader
+		raw []byte
+	)
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			ts.t.Fatal(err)
 		}
-		rd = bytes.NewReader(j)
+		raw = j
+	}
+	if body != nil {
+		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ts.t.Context(), method, ts.url+path, rd)
 	if err != nil {
@@ -243,7 +248,9 @@ func (ts *testServer) do(method, path, who string, body any, headers ...string) 
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	out := response{status: resp.StatusCode, header: resp.Header, body: b}
+	ts.checkContract(req, raw, out)
+	return out
 }
 
 // must is do that fails the test unless the status is want.

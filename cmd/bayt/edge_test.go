@@ -43,9 +43,7 @@ func TestNothingIdentifyingInTheLog(t *testing.T) {
 		"title": {"تسرب مياه"}, "description": {"منذ أسبوع"}, "category": {"roads"}, "district": {"Medina"},
 		"name": {"Samir Trabelsi"}, "phone": {"+216 22 333 444"}, "form_key": {formKey},
 	}
-	if r := ts.page("POST", "/report", form, "Origin", ts.url, "X-Correlation-ID", phone); r.status != http.StatusCreated {
-		t.Fatalf("form report: %d", r.status)
-	}
+	ts.postReportForm("/report", form, "Origin", ts.url, "X-Correlation-ID", phone)
 	// Staff keys name a credential, not a person, and stay in the log.
 	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/triage", "advocate", map[string]any{"priority": "high"}, "Idempotency-Key", "triage-1")
 

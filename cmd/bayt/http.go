@@ -19,12 +19,11 @@ import (
 var apiPaths = [...]string{"/api/", "/feeds/", "/healthz", "/readyz"}
 
 // newHandler composes Bayt's public surfaces into the one handler the
-// server runs: the JSON API and the health endpoints, Open311 under
-// /open311/, the pages for the rest, all behind the middleware every
+// server runs: the JSON API (apiServer, built from cfg) and the health
+// endpoints, Open311 under /open311/, the pages for the rest, all behind the middleware every
 // request passes. A new surface is mounted here on paths of its own.
-func newHandler(cfg api.Config, pages pageDeps, civic open311Deps, edge transport.MiddlewareConfig) http.Handler {
+func newHandler(apiServer *api.Server, cfg api.Config, pages pageDeps, civic open311Deps, edge transport.MiddlewareConfig) http.Handler {
 	mux := http.NewServeMux()
-	apiServer := api.New(cfg)
 	for _, p := range apiPaths {
 		mux.Handle(p, withBudget(apiServer))
 	}

@@ -4,6 +4,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -41,6 +42,75 @@ func (ts *testServer) page(method, path string, form url.Values, headers ...stri
 		ts.t.Fatal(err)
 	}
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// tokenShownOnce is what the done page shows around the tracking token.
+const tokenShownOnce = `data-tracking-token>`
+
+// postReport posts a report form as a browser does (body is url.Values
+// encoded, or a multipart body with its content type) and follows its
+// answer: 303 See Other to /report/done, not stored, with the one-shot
+// cookie; the done page, read with it, is returned, and a reload of the
+// done page must no longer show the token, nor any URL carry it.
+func (ts *testServer) postReport(path string, body io.Reader, contentType string, headers ...string) response {
+	ts.t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send := func(method, path string, body io.Reader, headers ...string) response {
+		req, err := http.NewRequestWithContext(ts.t.Context(), method, ts.url+path, body)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		return response{status: resp.StatusCode, header: resp.Header, body: b}
+	}
+	posted := send("POST", path, body, append([]string{"Content-Type", contentType}, headers...)...)
+	where := posted.header.Get("Location")
+	if posted.status != http.StatusSeeOther || !strings.HasPrefix(where, "/report/done") || posted.header.Get("Cache-Control") != "no-store" {
+		ts.t.Fatalf("POST %s: %d to %q (cache %q), want 303 to /report/done, not stored:\n%s",
+			path, posted.status, where, posted.header.Get("Cache-Control"), abridgedPage(string(posted.body)))
+	}
+	var cookie *http.Cookie
+	for _, c := range posted.header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "bayt_report_done=") {
+			cookie, _ = http.ParseSetCookie(c)
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != "/report/done" {
+		ts.t.Fatalf("the done cookie is %+v, want HttpOnly, SameSite=Strict, Path=/report/done", cookie)
+	}
+	done := send("GET", where, nil)
+	if done.status != http.StatusOK || done.header.Get("Cache-Control") != "no-store" || !strings.Contains(string(done.body), tokenShownOnce) {
+		ts.t.Fatalf("GET %s: %d (cache %q), want the token, not stored:\n%s", where, done.status, done.header.Get("Cache-Control"), abridgedPage(string(done.body)))
+	}
+	token := submatch(ts.t, tokenPattern, string(done.body))
+	if strings.Contains(where, token) {
+		ts.t.Fatalf("the token travels in the address %q", where)
+	}
+	if again := send("GET", where, nil); again.status != http.StatusOK || strings.Contains(string(again.body), tokenShownOnce) || strings.Contains(string(again.body), token) {
+		ts.t.Fatalf("a reload of %s: %d, shows the token again", where, again.status)
+	}
+	return done
+}
+
+// postReportForm is postReport for a url-encoded form.
+func (ts *testServer) postReportForm(path string, form url.Values, headers ...string) response {
+	ts.t.Helper()
+	return ts.postReport(path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", headers...)
 }
 
 // requirePages fails when the server does not route the pages: a page
@@ -174,7 +244,7 @@ func TestReportFormWithoutJavaScript(t *testing.T) {
 	}
 	body := expectPage(t, ts.page("POST", "/report?lang=en", bad, "Origin", origin), http.StatusUnprocessableEntity, []string{
 		`id="f-title-error"`, "This field is required.", "Choose a category from the list.",
-		"This is not a valid email address.", `value="Bab Souika"`, `value="Leila"`, ">Deep hole</textarea>",
+		"This is not a valid email address.", `<option value="bab_souika" selected>Bab Souika</option>`, `value="Leila"`, ">Deep hole</textarea>",
 		`aria-invalid="true"`, `value="` + key + `"`,
 	})
 	if strings.Contains(body, `id="f-district-error"`) {
@@ -197,27 +267,34 @@ func TestReportFormWithoutJavaScript(t *testing.T) {
 		t.Fatalf("a cross-site form appended events: head %d -> %d", before, after)
 	}
 
-	// The report: 201 and a confirmation with the case and the token.
-	done := ts.page("POST", "/report?lang=en", good, "Origin", origin, "Referer", origin+"/report?lang=en")
-	body = expectPage(t, done, http.StatusCreated, []string{"your case is recorded", "Keep this token to yourself"})
+	// The report: 303 to the done page, which shows the case and the
+	// token once.
+	head := ts.head()
+	body = expectPage(t, ts.postReportForm("/report?lang=en", good, "Origin", origin, "Referer", origin+"/report?lang=en"),
+		http.StatusOK, []string{"your case is recorded", "Keep this token to yourself"})
 	id := submatch(t, caseIDPattern, body)
 	token := submatch(t, tokenPattern, body)
-	if done.header.Get("Location") != "/cases/"+id || done.header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("Location %q, Cache-Control %q", done.header.Get("Location"), done.header.Get("Cache-Control"))
-	}
 	if !strings.Contains(body, `href="/cases/`+id+`?lang=en"`) {
 		t.Fatalf("no link to the case page in %s", abridgedPage(body))
 	}
-	head := ts.head()
+	if ts.head() == head {
+		t.Fatal("the report appended nothing")
+	}
+	head = ts.head()
 
-	// A reload sends the same form again: the same answer, no second case.
-	again := expectPage(t, ts.page("POST", "/report?lang=en", good, "Origin", origin), http.StatusCreated, nil)
+	// A resend of the same form (a double click, or a back and resubmit)
+	// is the same case, with the same token, and no second case.
+	again := string(ts.postReportForm("/report?lang=en", good, "Origin", origin).body)
 	if submatch(t, caseIDPattern, again) != id || submatch(t, tokenPattern, again) != token {
 		t.Fatal("a resent form made another case")
 	}
 	if ts.head() != head {
 		t.Fatal("a resent form appended events")
 	}
+
+	// The done page without its cookie (a bookmark, another browser)
+	// shows no token and says why.
+	expectPage(t, ts.page("GET", "/report/done?lang=en", nil), http.StatusOK, []string{"shown only once"}, tokenShownOnce)
 
 	// The case is there for the API, in the reporter's language, with the
 	// reporter in the vault for advocates only.
@@ -320,11 +397,11 @@ func TestPagesEphemeralBanner(t *testing.T) {
 	form := expectPage(t, ts.page("GET", "/report", nil), http.StatusOK, []string{"data-ephemeral", "يضيع كلّ شيء", "apt-get install postgresql"})
 
 	// The form works on the in-memory store too, and every page warns.
-	done := ts.page("POST", "/report", url.Values{
+	done := ts.postReportForm("/report", url.Values{
 		"form_key": {submatch(t, formKeyPattern, form)}, "title": {"انقطاع الإنارة في نهج الزيتون"},
 		"description": {"الأعمدة مطفأة منذ أسبوعين."}, "category": {"lighting"}, "district": {"الحلفاوين"},
 	}, "Origin", ts.url)
-	id := submatch(t, caseIDPattern, expectPage(t, done, http.StatusCreated, []string{"data-ephemeral", "شكرًا"}))
+	id := submatch(t, caseIDPattern, expectPage(t, done, http.StatusOK, []string{"data-ephemeral", "شكرًا"}))
 	expectPage(t, ts.page("GET", "/cases/"+id, nil), http.StatusOK, []string{"data-ephemeral", "انقطاع الإنارة في نهج الزيتون", "الإنارة العمومية"})
 }
 
@@ -350,4 +427,32 @@ func TestPreviewCards(t *testing.T) {
 	if home := string(ts.do("GET", "/", "", nil).body); strings.Contains(home, "og:title") {
 		t.Error("the board has a case's preview card")
 	}
+}
+
+// TestCasePageNamesOtherCases: a case merged into another names it by
+// its number and title, in the timeline too, never by its id alone; the
+// reporter's words carry dir="auto" and the language they were written in.
+func TestCasePageNamesOtherCases(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	requirePages(t, ts)
+	into, _ := ts.report(map[string]any{"title": "Fuite d'eau rue de Marseille", "description": "L'eau coule depuis lundi.", "language": "fr"})["id"].(string)
+	dup, _ := ts.report(map[string]any{"title": "تسرب مياه في نهج مرسيليا", "language": "ar"})["id"].(string)
+	ts.must(http.StatusOK, "POST", "/api/v1/cases/"+dup+"/merge", "advocate", map[string]any{"into": into})
+	ts.settle()
+	number, _ := ts.must(http.StatusOK, "GET", "/api/v1/cases/"+into, "", nil)["number"].(string)
+	if number == "" {
+		t.Fatal("the case has no number")
+	}
+	body := expectPage(t, ts.page("GET", "/cases/"+dup+"?lang=en", nil), http.StatusOK, []string{
+		`<h1 dir="auto" lang="ar">تسرب مياه في نهج مرسيليا</h1>`,
+		`<a href="/cases/` + into + `?lang=en" data-merged-into><span class="case-number" dir="ltr">` + number + `</span> <bdi lang="fr">Fuite d&#39;eau rue de Marseille</bdi></a>`,
+		number + ` Fuite d&#39;eau rue de Marseille</a>`,
+	})
+	if strings.Contains(body, ">"+into+"<") {
+		t.Errorf("the page names the case merged into by its id:\n%s", abridgedPage(body))
+	}
+	expectPage(t, ts.page("GET", "/cases/"+into+"?lang=ar", nil), http.StatusOK, []string{
+		`<h1 dir="auto" lang="fr">Fuite d&#39;eau rue de Marseille</h1>`, `<p class="description" dir="auto" lang="fr">L&#39;eau coule depuis lundi.</p>`,
+	})
 }

@@ -84,6 +84,9 @@ type program struct {
 	cfg    config
 	log    *slog.Logger
 	server *http.Server
+	// api is the JSON API server; tests hold its routes to the OpenAPI
+	// document.
+	api *api.Server
 	// metrics counts what an operator watches; listenMetrics serves them.
 	metrics *metrics
 	hub     *live.Hub
@@ -283,8 +286,9 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 	// connection at the same age. The middleware bounds the writing of
 	// every other response instead.
 	edge := transport.MiddlewareConfig{TrustedProxies: proxies, WriteTimeout: 60 * time.Second, ObserveFunc: p.metrics.observeRequest}
+	p.api = api.New(apiCfg)
 	p.server = &http.Server{
-		Handler: newHandler(apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
+		Handler: newHandler(p.api, apiCfg, pageDeps{keyedHash: p.keyedHash, staff: staffDoor{p.tokens}, cases: p.cases,
 			directory: p.directory, directoryHistory: p.directoryHistory, sessionIdle: cfg.SessionIdle, location: zone, photos: p.photos,
 			tileURL: cfg.TileURL, tileAttribution: cfg.TileAttribution, mapCenter: center, unsubscribe: p.unsubscribe},
 			open311Deps{directory: p.liveDirectory, keys: cfg.Open311Keys}, edge),

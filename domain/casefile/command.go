@@ -57,12 +57,14 @@ func ValidPhotoID(id string) bool {
 const DefaultSLADays = 30
 
 // Directory is what the case aggregate needs from the directory of
-// categories and departments. *directory.Directory implements it. Lookups
-// must be safe for concurrent use and must not fail: a missing code is
-// reported by the bool.
+// categories, departments and districts. *directory.Directory implements
+// it. Lookups must be safe for concurrent use and must not fail: a missing
+// code is reported by the bool. District finds a district by its code or
+// by any of its names and spellings.
 type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
+	District(s string) (directory.District, bool)
 }
 
 // Commands. Each carries the acting user and the time of the decision: the
@@ -266,6 +268,14 @@ func (c *Case) Report(dir Directory, cmd Report) ([]domain.Event, error) {
 	}
 	if !ValidID(cmd.ID) {
 		v.Add(domain.Invalid("id", "must be "+StreamPrefix+" followed by a ULID"))
+	}
+	// A district the directory knows, however it was written, is
+	// recorded by its code, so that "Bab Swika" and "باب سويقة" count as
+	// one district on the board, in the figures and in searches. Any
+	// other text is kept as written: a new neighbourhood is still a
+	// place, and advocates can tell.
+	if dist, ok := dir.District(e.District); ok && e.District != "" {
+		e.District = dist.Code
 	}
 	if e.Category != "" {
 		if _, ok := dir.Category(e.Category); !ok {

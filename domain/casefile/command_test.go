@@ -2,6 +2,7 @@ package casefile_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,42 @@ func TestReport(t *testing.T) {
 				t.Helper()
 				if c.Location.Lat != 36.8065 || c.TrackingTokenHash[0] != 9 {
 					t.Error("the event shares memory with the command")
+				}
+			},
+		},
+		{
+			Name: "OKKnownDistrictRecordedByCode",
+			WhenFunc: func(c *casefile.Case) ([]domain.Event, error) {
+				var evs []domain.Event
+				for _, typed := range []string{"bab_souika", "  باب سويقه ", "بَاب سُوِيـقة", "BAB   swika", "Bab Souïka"} {
+					cmd := valid()
+					cmd.District = typed
+					got, err := (&casefile.Case{}).Report(dir, cmd)
+					if err != nil {
+						return nil, err
+					}
+					if d := got[0].(*casefile.CaseReported).District; d != "bab_souika" {
+						return nil, fmt.Errorf("district %q recorded as %q, want bab_souika", typed, d)
+					}
+					evs = got
+				}
+				return evs, nil
+			},
+			Then: []string{casefile.TypeCaseReported},
+			CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+				t.Helper()
+				if c.District != "bab_souika" {
+					t.Errorf("district = %q, want the code", c.District)
+				}
+			},
+		}, {
+			Name:     "OKUnknownDistrictKeptAsWritten",
+			WhenFunc: report(func(r *casefile.Report) { r.District = "  Cité Ennasr 2 " }),
+			Then:     []string{casefile.TypeCaseReported},
+			CheckFunc: func(t *testing.T, _ []domain.Event, c *casefile.Case) {
+				t.Helper()
+				if c.District != "Cité Ennasr 2" {
+					t.Errorf("district = %q, want the text trimmed", c.District)
 				}
 			},
 		},

@@ -49,6 +49,11 @@
 // Forwarding sets the due date to the category's SLA from the directory;
 // reopening sends the case back to the same department with a fresh one.
 //
+// A report's district is any text, but one the directory knows (its code,
+// a name in any language or a known spelling, as directory.SpellingKey
+// compares them) is recorded as the district's code, so that every way of
+// writing a district counts as that district.
+//
 // # Who may act
 //
 //   - report, support: anyone, including the anonymous public;

@@ -37,7 +37,7 @@ var (
 
 // testDirectory has roads (10 days, roads_works) and lighting (3 days,
 // public_lighting), so that SLA arithmetic in the tests does not depend on
-// the default file.
+// the default file, and one district, Bab Souika.
 func testDirectory(tb testing.TB) *directory.Directory {
 	tb.Helper()
 	d, err := directory.Parse(strings.NewReader(`{
@@ -48,6 +48,9 @@ func testDirectory(tb testing.TB) *directory.Directory {
 	  "categories": [
 	    {"code": "roads", "name": {"ar": "الطرقات", "fr": "Chaussées", "en": "Roads"}, "department": "roads_works", "sla_days": 10, "theme": "community"},
 	    {"code": "lighting", "name": {"ar": "الإنارة", "fr": "Éclairage", "en": "Lighting"}, "department": "public_lighting", "sla_days": 3, "theme": "community"}
+	  ],
+	  "districts": [
+	    {"code": "bab_souika", "name": {"ar": "باب سويقة", "fr": "Bab Souika", "en": "Bab Souika"}, "spellings": ["Bab Swika"]}
 	  ]}`))
 	if err != nil {
 		tb.Fatal(err)

@@ -137,8 +137,12 @@ func (d District) keys() []string {
 }
 
 // SpellingKey is what two spellings of a district must share to be the
-// same: letters in lower case, runs of spaces as one space, and no Arabic
-// short vowels or tatweel, which residents type or omit at will.
+// same: letters in lower case, runs of spaces as one space, no Arabic
+// short vowels or tatweel, which residents type or omit at will, one form
+// of each Arabic letter that keyboards and habits write several ways (alef
+// with or without hamza or madda, final yeh or alef maksura, teh marbuta
+// or heh, the Maghrebi qaf) and French letters without their accents, which
+// phones add or leave out ("Médina", "Medina").
 func SpellingKey(s string) string {
 	var b strings.Builder
 	for _, f := range strings.Fields(s) {
@@ -146,13 +150,30 @@ func SpellingKey(s string) string {
 			b.WriteByte(' ')
 		}
 		for _, r := range f {
-			if r == '\u0640' || (r >= '\u064B' && r <= '\u0652') {
+			if r == '\u0640' || (r >= '\u064B' && r <= '\u0652') || r == '\u0670' {
 				continue
 			}
-			b.WriteRune(unicode.ToLower(r))
+			r = unicode.ToLower(r)
+			if base, ok := letterForms[r]; ok {
+				r = base
+			}
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// letterForms maps a letter to the one form SpellingKey keeps of it.
+var letterForms = map[rune]rune{
+	'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا',
+	'ى': 'ي', 'ئ': 'ي', 'ة': 'ه', 'ؤ': 'و',
+	'ڨ': 'ق', 'ڤ': 'ف', 'ک': 'ك', 'ی': 'ي',
+	'à': 'a', 'â': 'a', 'ä': 'a', 'á': 'a',
+	'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
+	'î': 'i', 'ï': 'i', 'í': 'i',
+	'ô': 'o', 'ö': 'o', 'ó': 'o',
+	'ù': 'u', 'û': 'u', 'ü': 'u', 'ú': 'u',
+	'ç': 'c', 'ÿ': 'y',
 }
 
 // Directory is a validated set of departments, categories and districts,

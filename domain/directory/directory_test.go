@@ -219,6 +219,7 @@ func TestDistricts(t *testing.T) {
 			"bab_souika": "bab_souika", "Bab Souika": "bab_souika", "باب سويقة": "bab_souika",
 			"bab souika": "bab_souika", "Bab Swika": "bab_souika", "  BAB   SOUIKA ": "bab_souika",
 			"المدينة العتيقة": "medina", "Medina": "medina", "حي التضامن": "ettadhamen", "العُمران": "el_omrane",
+			"la medina": "medina", "المدينه العتيقه": "medina", "Cite Ettadhamen": "ettadhamen", "المنزة": "el_menzah",
 		} {
 			if got, ok := d.District(s); !ok || got.Code != want {
 				t.Errorf("District(%q) = %q, %v; want %s", s, got.Code, ok, want)

@@ -149,6 +149,11 @@ type FeedItem struct {
 	Title          string `json:"title"`
 	District       string `json:"district"`
 	Category       string `json:"category"`
+	// Number is the case's public number, and Language the language it
+	// was reported in ("" when not known), so that an open board's card
+	// reads as the server's do.
+	Number   string `json:"number,omitempty"`
+	Language string `json:"language,omitempty"`
 	// Hidden is set on the CaseModerated item that hides a case: an open
 	// board drops its card. Nothing else is said of a hidden case.
 	Hidden bool      `json:"hidden,omitempty"`
@@ -232,7 +237,7 @@ func fold(events []projections.Event, states map[string]*casefile.Case) ([]strin
 		item := FeedItem{
 			Type: "event", Position: e.Position, Stream: e.Stream, Event: casefile.EventName(e.Type),
 			CaseID: c.ID, Status: string(c.Status), PreviousStatus: counted, Title: c.PublicTitle(),
-			District: c.District, Category: c.Category, At: e.RecordedAt,
+			District: c.District, Category: c.Category, Language: c.Language, At: e.RecordedAt,
 		}
 		if _, moderation := ev.(*casefile.CaseModerated); moderation {
 			ed := feedEdit{Stream: e.Stream, Before: e.Position, Hidden: c.Hidden(), Title: c.PublicTitle()}
@@ -317,6 +322,21 @@ func foldRows(events []projections.Event, stored map[string]Row) (folded, error)
 		}
 	}
 	return out, nil
+}
+
+// numberFeed gives the feed items the numbers of their cases, once the
+// rows are numbered: a new case's number is given only after the batch is
+// folded.
+func (f *folded) numberFeed() {
+	numbers := make(map[string]string, len(f.ids))
+	for i, id := range f.ids {
+		numbers[id] = f.rows[i].Number
+	}
+	for i := range f.feed {
+		if !f.feed[i].Hidden {
+			f.feed[i].Number = numbers[f.feed[i].Stream]
+		}
+	}
 }
 
 // unnumberedYears returns the years whose counts the rows without a number

@@ -168,7 +168,7 @@ func TestReadModels(t *testing.T) {
 				want []string
 			}{
 				{"All", caselist.Filter{}, []string{ids[4], ids[3], ids[2], ids[1], ids[0]}},
-				{"District", caselist.Filter{District: "Lafayette"}, []string{ids[4], ids[2]}},
+				{"District", caselist.Filter{District: "lafayette"}, []string{ids[4], ids[2]}},
 				{"Category", caselist.Filter{Category: "roads"}, []string{ids[4], ids[2], ids[0]}},
 				{"Status", caselist.Filter{Status: "forwarded"}, []string{ids[2]}},
 				{"Department", caselist.Filter{Department: "roads_works"}, []string{ids[2], ids[0]}},
@@ -218,7 +218,7 @@ func TestReadModels(t *testing.T) {
 				t.Errorf("board position %d, want %d", b.Position, len(s.events))
 			}
 			wantStatus := map[string]int{"reported": 2, "forwarded": 1, "resolved": 1, "rejected": 1}
-			if !reflect.DeepEqual(b.ByStatus, wantStatus) || b.ByDistrict["Lafayette"] != 2 || b.ByCategory["roads"] != 3 {
+			if !reflect.DeepEqual(b.ByStatus, wantStatus) || b.ByDistrict["lafayette"] != 2 || b.ByCategory["roads"] != 3 {
 				t.Errorf("board counts: %v %v %v", b.ByStatus, b.ByDistrict, b.ByCategory)
 			}
 			if len(b.Departments) != 1 {

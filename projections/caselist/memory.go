@@ -63,6 +63,7 @@ func (m *Memory) Apply(_ context.Context, events []projections.Event) error {
 		return err
 	}
 	numberRows(f.rows, m.zone, m.last)
+	f.numberFeed()
 	for i, id := range f.ids {
 		m.rows[id] = f.rows[i]
 		if f.tokens[i] != nil {

@@ -72,6 +72,7 @@ func (p *Postgres) Apply(ctx context.Context, tx pgx.Tx, events []projections.Ev
 	if err := p.number(ctx, tx, f.rows); err != nil {
 		return err
 	}
+	f.numberFeed()
 	touched, folded, lastOf := f.ids, f.rows, f.last
 	if err := editFeed(ctx, tx, f.edits); err != nil {
 		return err

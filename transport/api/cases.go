@@ -454,7 +454,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := caselist.Filter{
-		Status: q.Get("status"), District: q.Get("district"), Category: q.Get("category"),
+		Status: q.Get("status"), District: s.districtCode(q.Get("district")), Category: q.Get("category"),
 		Department: q.Get("department"), Q: q.Get("q"), Cursor: q.Get("cursor"), Now: s.now(), Limit: limit,
 	}
 	if v := q.Get("overdue"); v != "" {

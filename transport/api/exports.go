@@ -45,7 +45,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, format export.Fo
 		return
 	}
 	f := caselist.Filter{
-		Status: q.Get("status"), District: q.Get("district"), Category: q.Get("category"),
+		Status: q.Get("status"), District: s.districtCode(q.Get("district")), Category: q.Get("category"),
 		Department: q.Get("department"), Q: q.Get("q"), Now: s.now(),
 	}
 	rc := http.NewResponseController(w)

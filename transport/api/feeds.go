@@ -58,6 +58,8 @@ func (s *Server) casesFeed(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A district is named as residents spell it; cases keep its code.
+	f.District = s.districtCode(f.District)
 	items, err := s.cfg.CaseFeeds.RecentFeed(r.Context(), f, feedEntries)
 	if err != nil {
 		s.writeProblem(w, r, err)

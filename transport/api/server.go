@@ -76,11 +76,27 @@ type Config struct {
 // admins may edit while Bayt runs: every request reads it anew.
 // *directory.Directory and *directory.Live implement it. Lookups are safe
 // for concurrent use and never fail; the lists are copies.
+//
+// District finds a district by its code, names or spellings: a filter on
+// district looks for the code of the district it names, which is what a
+// case records of a district the directory knows.
 type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
+	District(s string) (directory.District, bool)
 	Categories() []directory.Category
 	Departments() []directory.Department
+	Districts() []directory.District
+}
+
+// districtCode is what a filter on district text looks for: the code of
+// the district it names, or the text as written, which a case of a
+// district the directory does not know keeps.
+func (s *Server) districtCode(text string) string {
+	if dist, ok := s.cfg.Directory.District(text); ok && text != "" {
+		return dist.Code
+	}
+	return text
 }
 
 // Server serves the JSON API. It is built once by New and only read
@@ -88,7 +104,7 @@ type Directory interface {
 type Server struct {
 	cfg Config
 	log *slog.Logger
-	mux *http.ServeMux
+	mux *routeMux
 	// routed is mux noting the pattern it matched for the metrics, and
 	// guarded is routed behind the refusal of cross-site writes.
 	routed, guarded http.Handler
@@ -105,7 +121,7 @@ func New(cfg Config) *Server {
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: &routeMux{ServeMux: http.NewServeMux()}}
 	s.routes()
 	s.routed = transport.Routed(s.mux)
 	s.guarded = transport.NewCrossSite().Refuse(s.routed, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -129,6 +145,7 @@ func (s *Server) routes() {
 	s.webhookRoutes()
 	s.networkRoutes()
 	s.statsRoutes()
+	s.referenceRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblemDoc(w, newProblem(http.StatusNotFound, codeNotFound, "no such endpoint"))
 	})

@@ -59,7 +59,7 @@ func (s *Server) needs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	n, err := s.cfg.Figures.Needs(r.Context(), stats.NeedsFilter{Period: p, District: q.Get("district"), Theme: q.Get("theme")})
+	n, err := s.cfg.Figures.Needs(r.Context(), stats.NeedsFilter{Period: p, District: s.districtCode(q.Get("district")), Theme: q.Get("theme")})
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

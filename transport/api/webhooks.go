@@ -98,7 +98,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	hash := sha256.Sum256(body)
 	h, _, err := s.cfg.Webhooks.Create(r.Context(), webhook.Hook{
-		URL: req.URL, Description: req.Description, District: req.District, Category: req.Category, CreatedBy: a.Name,
+		URL: req.URL, Description: req.Description, District: s.districtCode(req.District), Category: req.Category, CreatedBy: a.Name,
 	}, key, hash[:])
 	if err != nil {
 		s.writeProblem(w, r, err)

@@ -179,7 +179,7 @@ func (s *Server) newReport(form url.Values, lang string) (casefile.Report, domai
 	case rep.Address == "":
 		errs = append(errs, badRequest("lat and long, address_string or address_id: one is required"))
 	}
-	district, given := s.district(form, rep.Address, lang)
+	district, given := s.district(form, rep.Address)
 	switch {
 	case district != "":
 		rep.District = district
@@ -206,20 +206,20 @@ func (s *Server) newReport(form url.Values, lang string) (casefile.Report, domai
 	return rep, reporter, errs
 }
 
-// district returns the name of the district a request is in, from its
+// district returns the code of the district a request is in, from its
 // district attribute or else a part of its address that names one, and
 // whether the attribute was given.
-func (s *Server) district(form url.Values, address, lang string) (name string, given bool) {
+func (s *Server) district(form url.Values, address string) (code string, given bool) {
 	if v := strings.TrimSpace(form.Get("attribute[" + districtAttribute + "]")); v != "" {
 		d, ok := s.cfg.Directory.District(v)
 		if !ok {
 			return "", true
 		}
-		return d.Name.In(lang), true
+		return d.Code, true
 	}
 	for _, part := range strings.Split(address, ",") {
 		if d, ok := s.cfg.Directory.District(strings.TrimSpace(part)); ok && strings.TrimSpace(part) != "" {
-			return d.Name.In(lang), false
+			return d.Code, false
 		}
 	}
 	return "", false

@@ -15,6 +15,7 @@ import (
 func (s *Server) consoleAdminRoutes() {
 	s.mux.HandleFunc("GET /console/tokens", s.staffOnly(adminsOnly, s.tokensPage))
 	s.mux.HandleFunc("POST /console/tokens", s.staffOnly(adminsOnly, s.createToken))
+	s.mux.HandleFunc("GET "+tokenCreatedPath, s.staffOnly(adminsOnly, s.tokenCreatedPage))
 	s.mux.HandleFunc("POST /console/tokens/{id}/revoke", s.staffOnly(adminsOnly, s.revokeToken))
 	if s.cfg.DirectoryService == nil {
 		return
@@ -169,9 +170,9 @@ type tokenCreatedBody struct {
 	Expires                              *stamp
 }
 
-// createToken issues a token from the form and shows its secret, this
-// once, on the answer itself: a redirect would have to carry the secret
-// in an address or keep it on the server. The page is never stored.
+// createToken issues a token from the form and answers 303 to the page
+// that shows its secret, this once, carried there in a one-shot cookie
+// (see setOneShot). The page is never stored.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, d *pageData, sr staffRequest) {
 	f := r.PostForm
 	in := tokenForm{
@@ -227,19 +228,55 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, d *pageData
 		return
 	}
 	s.log.InfoContext(r.Context(), "console token created", "token_id", tok.ID, "role", tok.Role, "by", sr.actor.ID)
+	created := tokenCreated{Secret: secret, Name: tok.Name, Role: string(tok.Role), Department: tok.Department}
+	if !tok.ExpiresAt.IsZero() {
+		created.Expires = &tok.ExpiresAt
+	}
+	if err := setOneShot(w, r, tokenCreatedCookie, tokenCreatedPath, created); err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, d.Link(tokenCreatedPath), http.StatusSeeOther)
+}
+
+// The page that shows a new token's secret, and the one-shot cookie that
+// carries it there.
+const (
+	tokenCreatedPath   = "/console/tokens/created"
+	tokenCreatedCookie = "bayt_token_created"
+)
+
+// tokenCreated is what the created page shows of a new token.
+type tokenCreated struct {
+	Secret     string     `json:"secret"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role"`
+	Department string     `json:"department,omitempty"`
+	Expires    *time.Time `json:"expires,omitempty"`
+}
+
+// tokenCreatedPage shows the secret of the token just created, once; a
+// reload goes back to the list of tokens.
+func (s *Server) tokenCreatedPage(w http.ResponseWriter, r *http.Request, d *pageData, _ staffRequest) {
+	w.Header().Set("Cache-Control", "no-store")
+	var tok tokenCreated
+	if !takeOneShot(w, r, tokenCreatedCookie, tokenCreatedPath, &tok) || tok.Secret == "" {
+		http.Redirect(w, r, d.Link("/console/tokens"), http.StatusSeeOther)
+		return
+	}
 	d.Title, d.Nav = d.T("admin.tokens.created"), "tokens"
 	d.relink("/console/tokens")
-	body := tokenCreatedBody{Secret: secret, Name: tok.Name, Role: d.T("admin.role." + string(tok.Role)), Back: d.Link("/console/tokens")}
+	body := tokenCreatedBody{Secret: tok.Secret, Name: tok.Name, Role: d.T("admin.role." + tok.Role), Back: d.Link("/console/tokens")}
 	if tok.Department != "" {
 		body.Department = d.departmentName(tok.Department)
 	}
-	if !tok.ExpiresAt.IsZero() {
-		st := d.stamp(tok.ExpiresAt)
+	if tok.Expires != nil {
+		st := d.stamp(*tok.Expires)
 		body.Expires = &st
 	}
 	d.Body = body
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusCreated, "console-tokens-created", d)
+	s.render(w, r, http.StatusOK, "console-tokens-created", d)
 }
 
 // tokenReason is the reason, in the page's language, for an input error

@@ -740,6 +740,28 @@ func (d *pageData) categoryOptions(selected string) []option {
 	return out
 }
 
+// districtOptions offers the directory's districts, named in the page's
+// language, with the one text names selected. A text the directory does
+// not know is offered too, as written and selected, so that a form sent
+// back keeps what came in. None when the directory has no districts.
+func (d *pageData) districtOptions(text string) []option {
+	dists := d.s.cfg.Directory.Districts()
+	if len(dists) == 0 {
+		return nil
+	}
+	selected := d.s.districtCode(text)
+	out := make([]option, 0, len(dists)+1)
+	known := false
+	for _, dist := range dists {
+		out = append(out, option{Value: dist.Code, Label: dist.Name.In(d.Lang), Selected: dist.Code == selected})
+		known = known || dist.Code == selected
+	}
+	if !known && text != "" {
+		out = append(out, option{Value: text, Label: text, Selected: true})
+	}
+	return out
+}
+
 func (d *pageData) departmentOptions(selected string) []option {
 	var out []option
 	for _, dep := range d.s.cfg.Directory.Departments() {

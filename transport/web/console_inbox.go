@@ -107,7 +107,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, d *pageData, sr s
 			statuses = []casefile.Status{casefile.Status(f.Status)}
 		}
 		base := caselist.Filter{
-			District: f.District, Category: f.Category, Department: spec.department, Q: f.Q, Now: now,
+			District: s.districtCode(f.District), Category: f.Category, Department: spec.department, Q: f.Q, Now: now,
 			Staff: sr.actor.Role.Staff(), Order: caselist.OrderDue, Limit: inboxLimit + 1,
 		}
 		if spec.overdue {

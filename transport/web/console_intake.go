@@ -14,6 +14,7 @@ import (
 func (s *Server) consoleIntakeRoutes() {
 	s.mux.HandleFunc("GET /console/intake", s.staffOnly(advocates, s.intakeForm))
 	s.mux.HandleFunc("POST /console/intake", s.staffOnly(advocates, s.submitIntake))
+	s.mux.HandleFunc("GET "+intakeDonePath, s.staffOnly(advocates, s.intakeDone))
 }
 
 // intakeBody is the intake form: the report form's fields, how the
@@ -50,9 +51,9 @@ func (s *Server) showIntake(w http.ResponseWriter, r *http.Request, d *pageData,
 	s.render(w, r, status, "console-intake", d)
 }
 
-// submitIntake files the case and shows its tracking token once, for the
-// advocate to hand to the resident; the form again, with its errors, when
-// the report is refused.
+// submitIntake files the case and answers 303 to the page that shows its
+// tracking token once, for the advocate to hand to the resident; the form
+// again, with its errors, when the report is refused.
 func (s *Server) submitIntake(w http.ResponseWriter, r *http.Request, d *pageData, sr staffRequest) {
 	f := r.PostForm
 	in := reportInput{
@@ -86,8 +87,31 @@ func (s *Server) submitIntake(w http.ResponseWriter, r *http.Request, d *pageDat
 		s.fail(w, r, d, err)
 		return
 	}
-	d.Title, d.Nav = d.T("console.intake.done"), "intake"
-	d.Body = reportedBody{ID: res.ID, Href: d.Link("/console/cases/" + res.ID), Token: res.TrackingToken}
+	if err := setOneShot(w, r, intakeDoneCookie, intakeDonePath, reportDone{ID: res.ID, Token: res.TrackingToken}); err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusCreated, "console-intake-done", d)
+	http.Redirect(w, r, d.Link(intakeDonePath), http.StatusSeeOther)
+}
+
+// The intake's done page, and the one-shot cookie that carries the case
+// and its tracking token there.
+const (
+	intakeDonePath   = "/console/intake/done"
+	intakeDoneCookie = "bayt_intake_done"
+)
+
+// intakeDone shows the case just filed and its tracking token, once, for
+// the advocate to hand to the resident; a reload goes back to the form.
+func (s *Server) intakeDone(w http.ResponseWriter, r *http.Request, d *pageData, _ staffRequest) {
+	w.Header().Set("Cache-Control", "no-store")
+	var done reportDone
+	if !takeOneShot(w, r, intakeDoneCookie, intakeDonePath, &done) || !casefile.ValidID(done.ID) {
+		http.Redirect(w, r, d.Link("/console/intake"), http.StatusSeeOther)
+		return
+	}
+	d.Title, d.Nav = d.T("console.intake.done"), "intake"
+	d.Body = reportedBody{ID: done.ID, Href: d.Link("/console/cases/" + done.ID), Token: done.Token}
+	s.render(w, r, http.StatusOK, "console-intake-done", d)
 }

@@ -54,7 +54,10 @@ type casesSearch struct {
 	Q, District, Status, Category, Department string
 	Overdue                                   bool
 	Statuses, Categories, Departments         []option
-	Active                                    bool
+	// Districts are the directory's, named in the page's language; none
+	// when the directory has no districts, and the district is then typed.
+	Districts []option
+	Active    bool
 }
 
 type casesBody struct {
@@ -77,7 +80,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 	f := d.casesSearch(q)
 	now := s.now()
 	lf := caselist.Filter{
-		Status: f.Status, District: f.District, Category: f.Category, Department: f.Department, Q: f.Q,
+		Status: f.Status, District: s.districtCode(f.District), Category: f.Category, Department: f.Department, Q: f.Q,
 		Cursor: q.Get("cursor"), Limit: casesPageSize, Now: now,
 	}
 	if f.Overdue {
@@ -151,6 +154,9 @@ func (d *pageData) casesSearch(q url.Values) casesSearch {
 	}
 	f.Categories = append([]option{anyValue}, d.categoryOptions(f.Category)...)
 	f.Departments = append([]option{anyValue}, d.departmentOptions(f.Department)...)
+	if opts := d.districtOptions(f.District); len(opts) > 0 {
+		f.Districts = append([]option{anyValue}, opts...)
+	}
 	f.Active = f.Q != "" || f.District != "" || f.Status != "" || f.Category != "" || f.Department != "" || f.Overdue
 	return f
 }

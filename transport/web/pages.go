@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -391,6 +392,27 @@ func (d *pageData) categoryName(code string) string {
 	return code
 }
 
+// districtName names a case's district in the page's language: a case
+// records a district the directory knows by its code, and cases reported
+// before that by the text typed, which the directory may still know.
+// Anything else is shown as written.
+func (d *pageData) districtName(s string) string {
+	if dist, ok := d.s.cfg.Directory.District(s); ok {
+		return dist.Name.In(d.Lang)
+	}
+	return s
+}
+
+// districtCode is what a filter on district looks for: the code of the
+// district text names, or the text as written, which cases of unknown
+// districts keep.
+func (s *Server) districtCode(text string) string {
+	if dist, ok := s.cfg.Directory.District(text); ok && text != "" {
+		return dist.Code
+	}
+	return text
+}
+
 func (d *pageData) departmentName(code string) string {
 	if dep, ok := d.s.cfg.Directory.Department(code); ok {
 		return dep.Name.In(d.Lang)
@@ -482,17 +504,22 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, d *pageData, err e
 // caseItem is a case as the board lists it.
 type caseItem struct {
 	ID, Href, Title, Status, StatusName, Category, District string
-	Number                                                  string // "" until the case list has it
-	Reported                                                stamp
-	Overdue                                                 bool
-	Supporters                                              int
+	// Lang is the language the case was reported in, "" when not known:
+	// the title and description are the reporter's words, marked with it
+	// so that a screen reader reads them in their own language.
+	Lang       string
+	Number     string // "" until the case list has it
+	Reported   stamp
+	Overdue    bool
+	Supporters int
 }
 
 func (d *pageData) newCaseItem(c *casefile.Case, now time.Time) caseItem {
 	return caseItem{
 		ID: c.ID, Href: d.Link("/cases/" + c.ID), Title: c.Title, Status: string(c.Status),
-		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: c.District,
+		StatusName: d.statusName(c.Status), Category: d.categoryName(c.Category), District: d.districtName(c.District),
 		Reported: d.stamp(c.CreatedAt), Overdue: c.Overdue(now), Supporters: c.Supporters, Number: c.Number,
+		Lang: c.Language,
 	}
 }
 
@@ -520,6 +547,9 @@ type homeBody struct {
 	// language, as JSON, for the cards the live script adds; Months and
 	// Timezone let it date them as the server does.
 	CategoryNames, Months, Timezone string
+	// DistrictNames maps each district's code to its name in the page's
+	// language, as JSON, for the same cards.
+	DistrictNames string
 }
 
 // home is the public live board: the board read model's counts and
@@ -562,6 +592,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	if b, err := json.Marshal(names); err == nil {
 		body.CategoryNames = string(b)
+	}
+	districts := map[string]string{}
+	for _, dist := range s.cfg.Directory.Districts() {
+		districts[dist.Code] = dist.Name.In(d.Lang)
+	}
+	if b, err := json.Marshal(districts); err == nil {
+		body.DistrictNames = string(b)
 	}
 	months := make([]string, 12)
 	for i := range months {
@@ -618,7 +655,11 @@ type caseBody struct {
 	Due          *stamp
 	Reopened     int
 	RejectReason string
+	// MergedInto is the title of the case this one was merged into, and
+	// MergedNumber its number; MergedHref is its page.
 	MergedInto   string
+	MergedNumber string
+	MergedLang   string
 	MergedHref   string
 	Verified     bool
 	Timeline     []timelineItem
@@ -688,7 +729,19 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, s
 		body.Due = &st
 	}
 	if v.MergedInto != "" {
-		body.MergedInto, body.MergedHref = v.MergedInto, d.Link("/cases/"+v.MergedInto)
+		into, err := s.caseLink(r.Context(), d, v.MergedInto)
+		if err != nil {
+			s.fail(w, r, d, err)
+			return
+		}
+		body.MergedInto, body.MergedNumber, body.MergedLang, body.MergedHref = into.Title, into.Number, into.Lang, into.Href
+		for i := range body.Timeline {
+			for j := range body.Timeline[i].Details {
+				if dt := &body.Timeline[i].Details[j]; dt.Value == v.MergedInto {
+					dt.Value = strings.TrimSpace(into.Number + " " + into.Title)
+				}
+			}
+		}
 	}
 	if body.Find, err = s.caseFind(r.Context(), d, v, body.Timeline, notice, refusal); err != nil {
 		s.fail(w, r, d, err)
@@ -703,6 +756,29 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, d *pageData, s
 	d.Map = d.caseMap(v)
 	d.Body = body
 	s.render(w, r, status, "case", d)
+}
+
+// caseLink is another case as a page names it: by its number and title,
+// as the public reads them. A case moderation hides keeps its number
+// alone; one not found (or not numbered yet) is named by its id.
+func (s *Server) caseLink(ctx context.Context, d *pageData, id string) (caseItem, error) {
+	out := caseItem{ID: id, Href: d.Link("/cases/" + id), Title: id}
+	loaded, _, err := s.cfg.Cases.Load(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	if out.Number, err = s.cfg.CaseList.Number(ctx, id); err != nil {
+		return out, err
+	}
+	if c, ok := loaded.Public(); ok {
+		out.Title, out.Lang = c.Title, c.Language
+	} else if out.Number != "" {
+		out.Title = ""
+	}
+	return out, nil
 }
 
 // eventFields are the public fields of case events that the timeline

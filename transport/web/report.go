@@ -140,6 +140,12 @@ func (s *Server) reportBody(d *pageData, action string, in reportInput, errs map
 		},
 	}
 	body.Fields[2].Options = cats
+	// The directory's districts are a list to pick from, in the page's
+	// language; without any, the district is typed.
+	if opts := d.districtOptions(in.District); len(opts) > 0 {
+		body.Fields[3].Kind = "select"
+		body.Fields[3].Options = append([]option{{Value: "", Label: d.T("field.choose")}}, opts...)
+	}
 	for _, f := range slices.Concat(body.Fields, body.Location, body.Contact) {
 		if f.Error != "" {
 			body.Errors = append(body.Errors, fieldError{Name: f.Name, Label: f.Label, Message: f.Error})
@@ -168,8 +174,9 @@ type reportedBody struct {
 var errPageRateLimited = errors.New("too many anonymous writes")
 
 // submitReport creates a case from the report form, without JavaScript:
-// the confirmation page, or the form again with its values and the errors
-// next to their fields (422).
+// 303 See Other to the done page, which shows the tracking token once, or
+// the form again with its values and the errors next to their fields
+// (422).
 //
 // Cross-site request forgery: what the check prevents is another site
 // making visitors' browsers file reports (and spend their address's write
@@ -242,12 +249,48 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	added, failed := s.reportPhotos(r.Context(), res, files)
-	d.Title = d.T("done.title")
-	d.Body = reportedBody{ID: res.ID, Href: d.Link("/cases/" + res.ID), Token: res.TrackingToken, Photos: added, PhotosFailed: failed}
+	done := reportDone{ID: res.ID, Token: res.TrackingToken, Photos: added, PhotosFailed: failed}
+	if err := setOneShot(w, r, reportDoneCookie, reportDonePath, done); err != nil {
+		s.fail(w, r, d, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, d.Link(reportDonePath), http.StatusSeeOther)
+}
+
+// The report form's done page, and the one-shot cookie that carries the
+// report's answer there (see setOneShot).
+const (
+	reportDonePath   = "/report/done"
+	reportDoneCookie = "bayt_report_done"
+)
+
+// reportDone is what the done page shows of a report: once.
+type reportDone struct {
+	ID           string `json:"id"`
+	Token        string `json:"token"`
+	Photos       int    `json:"photos,omitempty"`
+	PhotosFailed int    `json:"photos_failed,omitempty"`
+}
+
+// reportedPage shows the answer of the report just filed, with its
+// tracking token, and forgets it: a reload or a later visit finds a page
+// that says the token was shown once, and where to follow the case.
+func (s *Server) reportedPage(w http.ResponseWriter, r *http.Request) {
+	d := s.data(r, "report")
 	// The page holds the tracking token: no cache may keep it.
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Location", "/cases/"+res.ID)
-	s.render(w, r, http.StatusCreated, "reported", d)
+	w.Header().Add("Vary", "Cookie")
+	var done reportDone
+	if !takeOneShot(w, r, reportDoneCookie, reportDonePath, &done) || !casefile.ValidID(done.ID) || done.Token == "" {
+		d.Title = d.T("done.gone.title")
+		d.Body = errorBody{Message: d.T("done.gone"), Back: d.Link("/track"), BackLabel: d.T("find.done.track_link")}
+		s.render(w, r, http.StatusOK, "error", d)
+		return
+	}
+	d.Title = d.T("done.title")
+	d.Body = reportedBody{ID: done.ID, Href: d.Link("/cases/" + done.ID), Token: done.Token, Photos: done.Photos, PhotosFailed: done.PhotosFailed}
+	s.render(w, r, http.StatusOK, "reported", d)
 }
 
 // reportFormPurpose is the purpose under which the report form's content is

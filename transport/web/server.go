@@ -40,12 +40,15 @@ type Boards interface {
 	Board(ctx context.Context, now time.Time) (caselist.Board, error)
 }
 
-// Directory names categories and departments in each language.
+// Directory names categories, departments and districts in each
+// language. District finds a district by its code, names or spellings.
 type Directory interface {
 	Category(code string) (directory.Category, bool)
 	Department(code string) (directory.Department, bool)
+	District(s string) (directory.District, bool)
 	Categories() []directory.Category
 	Departments() []directory.Department
+	Districts() []directory.District
 }
 
 // Idempotency looks up a remembered answer. It returns nil when the key is
@@ -201,6 +204,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /cases/{id}", s.casePage)
 	s.mux.HandleFunc("GET /report", s.reportForm)
 	s.mux.HandleFunc("POST /report", s.submitReport)
+	s.mux.HandleFunc("GET "+reportDonePath, s.reportedPage)
 	s.mux.Handle("GET /static/", s.static)
 	s.campaignRoutes()
 	s.statsRoutes()

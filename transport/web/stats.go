@@ -168,13 +168,13 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 
 	labels, texts, values = nil, nil, nil
 	for _, t := range needs.Trend.Items {
-		row := needsRow{District: t.District, Theme: d.themeName(t.Theme), Count: t.Count, Previous: t.PreviousCount, Change: fmt.Sprintf("%+d", t.Change)}
+		row := needsRow{District: d.districtName(t.District), Theme: d.themeName(t.Theme), Count: t.Count, Previous: t.PreviousCount, Change: fmt.Sprintf("%+d", t.Change)}
 		if t.ChangeRatio != nil {
 			row.Change += fmt.Sprintf(" (%+.0f %%)", *t.ChangeRatio*100)
 		}
 		body.Needs = append(body.Needs, row)
 		if t.Count > 0 {
-			labels = append(labels, t.District+" · "+row.Theme)
+			labels = append(labels, row.District+" · "+row.Theme)
 			texts, values = append(texts, strconv.Itoa(t.Count)), append(values, float64(t.Count))
 		}
 	}

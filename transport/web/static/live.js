@@ -11,6 +11,8 @@
   var empty = document.querySelector("[data-live-empty]");
   var categoryNames = {};
   try { categoryNames = JSON.parse(list.getAttribute("data-category-names")) || {}; } catch (e) { /* codes stay */ }
+  var districtNames = {};
+  try { districtNames = JSON.parse(list.getAttribute("data-district-names")) || {}; } catch (e) { /* codes stay */ }
   var months = [];
   try { months = JSON.parse(list.getAttribute("data-months")) || []; } catch (e) { /* numbers stay */ }
   var timezone = (list && list.getAttribute("data-timezone")) || "UTC";
@@ -143,6 +145,7 @@
       a.className = "case-title";
       a.href = "/cases/" + encodeURIComponent(item.case_id) + location.search;
       a.dir = "auto";
+      if (item.language) a.lang = item.language;
       a.textContent = item.title;
       var badges = document.createElement("span");
       badges.className = "badges";
@@ -152,17 +155,24 @@
       head.appendChild(a);
       head.appendChild(badges);
       card.appendChild(head);
-      // The same facts as the cards the server renders: category,
-      // district and the day reported.
+      // The same facts as the cards the server renders: number,
+      // category, district and the day reported.
       var meta = document.createElement("p");
       meta.className = "meta";
+      if (item.number) {
+        var number = document.createElement("span");
+        number.className = "case-number";
+        number.dir = "ltr";
+        number.textContent = item.number;
+        meta.appendChild(number);
+      }
       var category = document.createElement("span");
       category.className = "meta-category";
       category.textContent = categoryNames[item.category] || item.category || "";
       var district = document.createElement("span");
       district.className = "meta-district";
       district.dir = "auto";
-      district.textContent = item.district || "";
+      district.textContent = districtNames[item.district] || item.district || "";
       var when = document.createElement("span");
       var time = document.createElement("time");
       time.setAttribute("datetime", item.at);
