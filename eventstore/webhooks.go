@@ -110,6 +110,7 @@ func (s *Webhooks) Create(ctx context.Context, h Webhook, key string, requestHas
 
 // List returns the hooks not removed, oldest first.
 func (s *Webhooks) List(ctx context.Context) ([]Webhook, error) {
+	//nolint:rowserrcheck // pgx.CollectRows checks rows.Err
 	rows, err := s.pool.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list webhooks: %w", err)
@@ -149,6 +150,7 @@ func (s *Webhooks) Delete(ctx context.Context, id string) error {
 // Deliveries returns at most limit deliveries of hook id, newest event
 // first.
 func (s *Webhooks) Deliveries(ctx context.Context, id string, limit int) ([]Delivery, error) {
+	//nolint:rowserrcheck // pgx.CollectRows checks rows.Err
 	rows, err := s.pool.Query(ctx, `SELECT hook_id, event_id, position, event_type, status, attempts, last_status, last_error,
 			created_at, last_attempt_at, delivered_at
 		FROM webhook_deliveries WHERE hook_id = $1 ORDER BY position DESC LIMIT $2`, id, limit)

@@ -118,6 +118,9 @@ type program struct {
 	// serves its links, nil on the in-memory store.
 	mailer      *mail.Mailer
 	unsubscribe http.Handler
+	// bus is the message bus, nil on the in-memory store; tests read its
+	// poison queues.
+	bus *bus
 	// closers release what newProgram opened; close runs them in reverse.
 	closers []func()
 }
@@ -210,6 +213,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
+		p.bus = b
 		p.closers = append(p.closers, func() {
 			if err := b.Close(); err != nil {
 				logger.Warn("close bus", "err", err)
@@ -253,7 +257,7 @@ func newProgram(ctx context.Context, cfg config, logger *slog.Logger) (*program,
 			p.close()
 			return nil, err
 		}
-		hooks := eventstore.NewWebhooks(pool)
+		hooks := webhookStore{eventstore.NewWebhooks(pool)}
 		apiCfg.Webhooks = hooks
 		apiCfg.WebhookSecret = func(id string) string { return webhook.Secret(keyedHash, id) }
 		if err := p.wireWebhooks(cfg, router, b, hooks, newRepositories(store).cases, keyedHash, logger); err != nil {

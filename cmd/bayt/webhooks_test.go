@@ -107,7 +107,7 @@ func (s hookSignals) waitGaveUp(t *testing.T) string {
 }
 
 type deliveryLog struct {
-	Items []eventstore.Delivery `json:"items"`
+	Items []webhook.Delivery `json:"items"`
 }
 
 // TestWebhooks registers two partners' hooks and follows public case
@@ -199,7 +199,7 @@ func TestWebhooks(t *testing.T) {
 	// would bring it: the log knows the partner has it.
 	store := eventstore.New(ts.pool, eventstore.Config{})
 	defer store.Close()
-	d, err := webhook.New(webhook.Config{Store: eventstore.NewWebhooks(ts.pool), Cases: eventstore.NewRepository(store, caseCodec()),
+	d, err := webhook.New(webhook.Config{Store: webhookStore{eventstore.NewWebhooks(ts.pool)}, Cases: eventstore.NewRepository(store, caseCodec()),
 		KeyedHashFunc: ts.program.keyedHash})
 	if err != nil {
 		t.Fatal(err)
@@ -227,10 +227,25 @@ func TestWebhooks(t *testing.T) {
 	// A report in Lafayette: the partner that is down has it given up
 	// on after every retry, which retries the flaky partner's delivery
 	// too, and it is not posted twice.
+	poisoned, err := ts.program.bus.sub.Subscribe(t.Context(), webhookPoisonTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.report(map[string]any{"district": "Lafayette", "title": "Éclairage en panne rue de Marseille"})
 	inLafayette := sig.waitDelivered(t, hookA)
 	if given := sig.waitGaveUp(t); given != inLafayette {
 		t.Fatalf("gave up on %s, want %s", given, inLafayette)
+	}
+	select {
+	case msg := <-poisoned:
+		msg.Ack()
+		var n relay.Notice
+		if err := json.Unmarshal(msg.Payload, &n); err != nil || n.EventID != inLafayette || msg.Metadata.Get("handler_poisoned") != "webhooks" ||
+			!strings.Contains(msg.Metadata.Get("reason_poisoned"), hookB) {
+			t.Fatalf("poison queue holds %s %v (%v), want the Lafayette report from the webhooks handler", msg.Payload, msg.Metadata, err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing reached the webhooks' poison queue")
 	}
 	if n := len(down.of(inLafayette)); n != 4 {
 		t.Errorf("the partner that is down got %d posts, want the first and three retries", n)

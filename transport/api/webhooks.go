@@ -9,18 +9,22 @@ import (
 	"time"
 
 	"github.com/citizenhouse/bayt/domain"
-	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/transport"
+	"github.com/citizenhouse/bayt/transport/webhook"
 )
 
-// WebhookStore keeps the partners' hooks and their delivery log
-// (*eventstore.Webhooks).
+// WebhookStore keeps the partners' hooks and their delivery log. Create
+// registers a hook; with an Idempotency-Key, a repeat of the same request
+// (same requestHash) returns the first hook, and the same key with
+// another request is an error wrapping domain.ErrInvalid. Get finds a
+// removed hook too; Delete and Get of an unknown hook return an error
+// wrapping domain.ErrNotFound.
 type WebhookStore interface {
-	Create(ctx context.Context, h eventstore.Webhook, key string, requestHash []byte) (eventstore.Webhook, bool, error)
-	List(ctx context.Context) ([]eventstore.Webhook, error)
-	Get(ctx context.Context, id string) (eventstore.Webhook, error)
+	Create(ctx context.Context, h webhook.Hook, key string, requestHash []byte) (webhook.Hook, bool, error)
+	List(ctx context.Context) ([]webhook.Hook, error)
+	Get(ctx context.Context, id string) (webhook.Hook, error)
 	Delete(ctx context.Context, id string) error
-	Deliveries(ctx context.Context, id string, limit int) ([]eventstore.Delivery, error)
+	Deliveries(ctx context.Context, id string, limit int) ([]webhook.Delivery, error)
 }
 
 // deliveriesShown bounds the delivery log one read shows.
@@ -57,7 +61,7 @@ func (s *Server) adminOnly(w http.ResponseWriter, r *http.Request) (domain.Actor
 // webhookView is a hook as the admin API shows it; Secret only in the
 // answer that registered it.
 type webhookView struct {
-	eventstore.Webhook
+	webhook.Hook
 	Secret string `json:"secret,omitempty"`
 }
 
@@ -93,7 +97,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hash := sha256.Sum256(body)
-	h, _, err := s.cfg.Webhooks.Create(r.Context(), eventstore.Webhook{
+	h, _, err := s.cfg.Webhooks.Create(r.Context(), webhook.Hook{
 		URL: req.URL, Description: req.Description, District: s.districtCode(req.District), Category: req.Category, CreatedBy: a.Name,
 	}, key, hash[:])
 	if err != nil {
@@ -101,7 +105,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/webhooks/"+h.ID)
-	writeJSON(w, http.StatusCreated, webhookView{Webhook: h, Secret: s.cfg.WebhookSecret(h.ID)})
+	writeJSON(w, http.StatusCreated, webhookView{Hook: h, Secret: s.cfg.WebhookSecret(h.ID)})
 }
 
 // validWebhook checks a registration: an absolute http or https address,
@@ -137,7 +141,7 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hooks == nil {
-		hooks = []eventstore.Webhook{}
+		hooks = []webhook.Hook{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": hooks})
 }
@@ -151,7 +155,7 @@ func (s *Server) getWebhook(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, webhookView{Webhook: h})
+	writeJSON(w, http.StatusOK, webhookView{Hook: h})
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +186,7 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ds == nil {
-		ds = []eventstore.Delivery{}
+		ds = []webhook.Delivery{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": ds, "as_of": time.Now().UTC()})
 }

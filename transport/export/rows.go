@@ -64,9 +64,13 @@ type Source struct {
 // them when limit is positive, and calls page with each page's rows. An
 // error reading the first page is returned before page is ever called, so
 // that a caller may still answer it as a whole; f.Staff is ignored.
+//
+// f.Located is applied here, not by the case list: the database walks
+// its newest-first index for every case at the same cost, where a filter
+// on the place makes it sort every located case for each page.
 func (s Source) Each(ctx context.Context, f caselist.Filter, limit int, page func([]Row) error) error {
-	f.Staff = false
-	f.Cursor = ""
+	located := f.Located
+	f.Staff, f.Located, f.Cursor = false, false, ""
 	if f.Now.IsZero() {
 		f.Now = time.Now()
 	}
@@ -74,7 +78,7 @@ func (s Source) Each(ctx context.Context, f caselist.Filter, limit int, page fun
 	rows := make([]Row, 0, PageSize)
 	for {
 		f.Limit = PageSize
-		if limit > 0 {
+		if limit > 0 && !located {
 			f.Limit = min(PageSize, limit-written)
 		}
 		p, err := s.read(ctx, f)
@@ -83,6 +87,12 @@ func (s Source) Each(ctx context.Context, f caselist.Filter, limit int, page fun
 		}
 		rows = rows[:0]
 		for i := range p.Items {
+			if located && p.Items[i].Location == nil {
+				continue
+			}
+			if limit > 0 && written+len(rows) >= limit {
+				break
+			}
 			rows = append(rows, s.row(&p.Items[i], f.Now))
 		}
 		if err := page(rows); err != nil {

@@ -16,7 +16,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/citizenhouse/bayt/domain"
 	"github.com/citizenhouse/bayt/domain/casefile"
-	"github.com/citizenhouse/bayt/eventstore"
 	"github.com/citizenhouse/bayt/projections/relay"
 	"github.com/citizenhouse/bayt/transport"
 	"github.com/citizenhouse/bayt/transport/export"
@@ -55,10 +54,46 @@ type Cases interface {
 	Load(ctx context.Context, id string) (*casefile.Case, int64, error)
 }
 
-// Store is the hooks and their delivery log (*eventstore.Webhooks).
+// Hook is a partner's address that hears of public case events, of one
+// district or one category when those are set.
+type Hook struct {
+	ID          string     `json:"id"`
+	URL         string     `json:"url"`
+	Description string     `json:"description"`
+	District    string     `json:"district"`
+	Category    string     `json:"category"`
+	CreatedBy   string     `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
+	DeletedAt   *time.Time `json:"deleted_at,omitempty"`
+}
+
+// Delivery is one event's delivery to one hook, as the log keeps it:
+// Status is pending, delivered or failed (given up on).
+type Delivery struct {
+	HookID        string     `json:"hook_id"`
+	EventID       string     `json:"event_id"`
+	Position      int64      `json:"position"`
+	EventType     string     `json:"event"`
+	Status        string     `json:"status"`
+	Attempts      int        `json:"attempts"`
+	LastStatus    *int       `json:"last_status"`
+	LastError     string     `json:"last_error"`
+	CreatedAt     time.Time  `json:"created_at"`
+	LastAttemptAt *time.Time `json:"last_attempt_at"`
+	DeliveredAt   *time.Time `json:"delivered_at"`
+}
+
+// Attempt is one try at posting body: the receiver's status, or an error
+// when none answered.
+type Attempt func(ctx context.Context, body []byte) (int, error)
+
+// Store is the hooks and their delivery log. Deliver runs send unless the
+// event was delivered to the hook already, records the attempt, and
+// returns an error unless the receiver answered 2xx; it reports whether
+// this call delivered. GiveUp marks the event's pending deliveries failed.
 type Store interface {
-	List(ctx context.Context) ([]eventstore.Webhook, error)
-	Deliver(ctx context.Context, hookID, eventID string, position int64, eventType string, body []byte, send eventstore.Attempt) (bool, error)
+	List(ctx context.Context) ([]Hook, error)
+	Deliver(ctx context.Context, hookID, eventID string, position int64, eventType string, body []byte, send Attempt) (bool, error)
 	GiveUp(ctx context.Context, eventID string) error
 }
 
@@ -222,7 +257,7 @@ func (d *Deliverer) payload(n relay.Notice, c *casefile.Case) Payload {
 }
 
 // post returns the attempt that posts a body to h.
-func (d *Deliverer) post(h eventstore.Webhook, eventID, event string) eventstore.Attempt {
+func (d *Deliverer) post(h Hook, eventID, event string) Attempt {
 	secret := Secret(d.cfg.KeyedHashFunc, h.ID)
 	return func(ctx context.Context, body []byte) (int, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
