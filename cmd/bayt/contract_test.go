@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -118,20 +119,55 @@ func (c *contract) isProblem(r response) error {
 	return c.problem.VisitJSON(v, openapi3.EnableJSONSchema2020())
 }
 
-// checkContract checks an exchange of testServer.do when it is one of the
-// JSON API's.
+// checkContract notes an exchange of testServer.do, when it is one of the
+// JSON API's, to be checked against the document when the test ends.
+// Checking costs CPU; done as the exchanges happen, it would compete
+// with the server under test and slow the tests that load it.
 func (ts *testServer) checkContract(req *http.Request, body []byte, resp response) {
-	ts.t.Helper()
 	if !strings.HasPrefix(req.URL.Path, "/api/v1/") {
 		return
 	}
+	v, loaded := exchanges.LoadOrStore(ts.t, &exchangeLog{})
+	log := v.(*exchangeLog)
+	if !loaded {
+		t := ts.t
+		t.Cleanup(func() {
+			exchanges.Delete(t)
+			log.check(t)
+		})
+	}
+	u := *req.URL
+	log.add(exchange{method: req.Method, url: &u, header: req.Header.Clone(), body: body, resp: resp})
+}
+
+// exchanges holds each test's exchangeLog.
+var exchanges sync.Map // *testing.T -> *exchangeLog
+
+// exchangeLog is the exchanges of one test, which its servers' clients
+// may add to from several goroutines.
+type exchangeLog struct {
+	mu   sync.Mutex
+	list []exchange
+}
+
+func (l *exchangeLog) add(x exchange) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, x)
+}
+
+func (l *exchangeLog) check(t *testing.T) {
+	t.Helper()
 	c, err := loadContract()
 	if err != nil {
-		ts.t.Fatal(err)
+		t.Fatal(err)
 	}
-	x := exchange{method: req.Method, url: req.URL, header: req.Header, body: body, resp: resp}
-	if err := c.check(context.Background(), x); err != nil {
-		ts.t.Errorf("%s %s breaks the OpenAPI document: %v\nresponse: %s", req.Method, req.URL.RequestURI(), err, truncated(resp.body))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, x := range l.list {
+		if err := c.check(context.Background(), x); err != nil {
+			t.Errorf("%s %s breaks the OpenAPI document: %v\nresponse: %s", x.method, x.url.RequestURI(), err, truncated(x.resp.body))
+		}
 	}
 }
 
@@ -293,5 +329,23 @@ func TestContractCatchesDrift(t *testing.T) {
 	// And the server's own refusal of an unknown path passes.
 	if r := ts.do("GET", "/api/v1/nothing", "", nil); r.status != http.StatusNotFound {
 		t.Fatalf("GET /api/v1/nothing: %d", r.status)
+	}
+	// testServer.do noted every exchange of this test under /api/v1/ for
+	// the check at its end, and no other.
+	ts.do("GET", "/healthz", "", nil)
+	v, ok := exchanges.Load(t)
+	if !ok {
+		t.Fatal("testServer.do noted no exchange for the check")
+	}
+	log := v.(*exchangeLog)
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	var noted []string
+	for _, x := range log.list {
+		noted = append(noted, x.method+" "+x.url.Path)
+	}
+	want := []string{"POST /api/v1/cases", "GET /api/v1/cases/" + id, "GET /api/v1/nothing"}
+	if !slices.Equal(noted, want) {
+		t.Fatalf("noted for the check: %q, want %q", noted, want)
 	}
 }
