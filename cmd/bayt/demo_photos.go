@@ -83,7 +83,7 @@ func demoPicture(category string, seed uint64) []byte {
 	grain := uint32(seed) | 1
 	for y := range h {
 		for x := range w {
-			c := ground
+			var c color.RGBA
 			switch {
 			case y < horizon:
 				c = sky
