@@ -2,7 +2,6 @@ package caselist
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/citizenhouse/bayt/projections"
@@ -26,7 +25,7 @@ func (f FeedFilter) match(it FeedItem) bool {
 // first. The moderation item that hid a case is never among them: it is
 // how a board drops a card, not news.
 func (p *Postgres) RecentFeed(ctx context.Context, f FeedFilter, limit int) ([]FeedItem, error) {
-	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+	//nolint:rowserrcheck // pgx.CollectRows checks rows.Err
 	rows, err := p.pool.Query(ctx, `SELECT item FROM public_feed
 		WHERE ($1 = '' OR stream = $1) AND ($2 = '' OR item->>'district' = $2) AND ($3 = '' OR item->>'category' = $3)
 		  AND NOT COALESCE((item->>'hidden')::boolean, false)
@@ -34,18 +33,9 @@ func (p *Postgres) RecentFeed(ctx context.Context, f FeedFilter, limit int) ([]F
 	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", projections.Translate(err))
 	}
-	var (
-		out  []FeedItem
-		item []byte
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&item}, func() error {
-		var it FeedItem
-		if err := json.Unmarshal(item, &it); err != nil {
-			return err
-		}
-		out = append(out, it)
-		return nil
-	}); err != nil {
+	// pgx decodes each jsonb item into a FeedItem as encoding/json does.
+	out, err := pgx.CollectRows(rows, pgx.RowTo[FeedItem])
+	if err != nil {
 		return nil, fmt.Errorf("read feed: %w", projections.Translate(err))
 	}
 	return out, nil

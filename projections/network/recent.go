@@ -2,7 +2,6 @@ package network
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/citizenhouse/bayt/projections"
@@ -12,23 +11,14 @@ import (
 // RecentFeed returns at most limit public feed items of the campaign
 // stream, newest first.
 func (p *Postgres) RecentFeed(ctx context.Context, stream string, limit int) ([]FeedItem, error) {
-	//nolint:rowserrcheck // pgx.ForEachRow checks rows.Err
+	//nolint:rowserrcheck // pgx.CollectRows checks rows.Err
 	rows, err := p.pool.Query(ctx, `SELECT item FROM campaign_feed WHERE stream = $1 ORDER BY position DESC LIMIT $2`, stream, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read campaign feed: %w", projections.Translate(err))
 	}
-	var (
-		out  []FeedItem
-		item []byte
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&item}, func() error {
-		var it FeedItem
-		if err := json.Unmarshal(item, &it); err != nil {
-			return err
-		}
-		out = append(out, it)
-		return nil
-	}); err != nil {
+	// pgx decodes each jsonb item into a FeedItem as encoding/json does.
+	out, err := pgx.CollectRows(rows, pgx.RowTo[FeedItem])
+	if err != nil {
 		return nil, fmt.Errorf("read campaign feed: %w", projections.Translate(err))
 	}
 	return out, nil
