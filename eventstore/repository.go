@@ -162,9 +162,21 @@ type step struct {
 // update whose answer depended on an append that did not land (the chain
 // broke before it) is put back, to be decided again on what did.
 func (r *Repository[T]) round(rd *round, stream string, tickets []*ticket, cache *any) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(tickets[0].ctx), roundReadTimeout)
-	k, err := r.catchUp(ctx, stream, cache)
-	cancel()
+	var (
+		k   *known[T]
+		err error
+	)
+	if *cache == nil && creatingOnly(tickets) {
+		// A stream being created is one whose id was just made: it is
+		// known empty without reading it, and should it exist after all,
+		// the append refuses at version 0 as a read would have.
+		k = &known[T]{}
+		*cache = k
+	} else {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(tickets[0].ctx), roundReadTimeout)
+		k, err = r.catchUp(ctx, stream, cache)
+		cancel()
+	}
 	if err != nil {
 		for _, tk := range tickets {
 			rd.answer(tk, domain.Outcome{}, err)
@@ -214,6 +226,18 @@ func (r *Repository[T]) round(rd *round, stream string, tickets []*ticket, cache
 	rd.deciding = nil
 	r.finish(rd, stream, steps, ctxs, reqs, k, events, version, cache)
 }
+
+// creatingOnly reports whether every update of a round creates its stream.
+func creatingOnly(tickets []*ticket) bool {
+	for _, tk := range tickets {
+		if o := tk.job.(interface{ creates() bool }); !o.creates() {
+			return false
+		}
+	}
+	return true
+}
+
+func (j *job[T]) creates() bool { return j.opts.Create }
 
 // decideStep runs j's decision on state and, when it chose events, adds
 // them to the round's chain at version and to the events the next update

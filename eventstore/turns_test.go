@@ -3,6 +3,7 @@ package eventstore_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -362,5 +363,31 @@ func TestPanickingUpdateFailsAlone(t *testing.T) {
 	final := loadLanded(t, repo, stream)
 	if want := []string{"", "lead", "a", "b", "c"}; !slices.Equal(final.keys, want) {
 		t.Fatalf("events %q, want %q", final.keys, want)
+	}
+}
+
+// TestCreatingAnExistingStreamIsRefused creates a stream that exists, as a
+// repository that has never read it would: a create is decided without
+// reading the stream, so the store's own check at version 0 must refuse
+// it, and the stream keeps only its first event.
+func TestCreatingAnExistingStreamIsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := eventstoretest.Schema(t, nil)
+	store := newPostgres(t, pool, eventstore.Config{})
+	const stream = "tally-exists"
+	if _, err := eventstore.NewRepository(store, tallyCodec).Update(ctx, stream, domain.UpdateOptions{IfMatch: domain.AnyVersion, Create: true}, count); err != nil {
+		t.Fatal(err)
+	}
+	// A second repository shares the store but not the first one's
+	// knowledge of the stream.
+	fresh := eventstore.NewRepository(store, tallyCodec)
+	_, err := fresh.Update(ctx, stream, domain.UpdateOptions{IfMatch: domain.AnyVersion, Create: true}, count)
+	var conflict *domain.VersionConflictError
+	if !errors.Is(err, eventstore.ErrStreamExists) || !errors.As(err, &conflict) || conflict.Actual != 1 {
+		t.Fatalf("second create: %v, want ErrStreamExists at version 1", err)
+	}
+	if _, version, err := fresh.Load(ctx, stream); err != nil || version != 1 {
+		t.Fatalf("after the refused create: version %d, %v; want 1", version, err)
 	}
 }

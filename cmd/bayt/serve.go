@@ -361,7 +361,7 @@ func (p *program) listenMetrics(ctx context.Context, addr string) (net.Addr, err
 	if err != nil {
 		return nil, fmt.Errorf("listen for metrics: %w", err)
 	}
-	srv := &http.Server{Handler: p.metrics.handler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: p.metrics.handler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 2 * time.Minute, // room for a 60 s CPU profile
 		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)}
 	p.workers = append(p.workers, func(ctx context.Context) error {
 		errc := make(chan error, 1)

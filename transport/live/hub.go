@@ -97,8 +97,8 @@ func NewHub(feed Feed, cfg Config) *Hub {
 	h.upgrader = websocket.Upgrader{
 		// A client only ever sends close and pong frames: a small read
 		// buffer. Writes take a buffer from the pool only while a frame is
-		// written (prepared messages need none), so an idle client, the
-		// usual one, holds no write buffer at all.
+		// written (events are framed once by the hub and need none), so an
+		// idle client, the usual one, holds no write buffer at all.
 		ReadBufferSize:  512,
 		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     h.checkOrigin,
@@ -172,11 +172,7 @@ func (h *Hub) pump(ctx context.Context) error {
 		}
 		msgs := make([]message, len(items))
 		for i, it := range items {
-			pm, err := websocket.NewPreparedMessage(websocket.TextMessage, it.JSON)
-			if err != nil {
-				return err
-			}
-			msgs[i] = message{position: it.Position, data: it.JSON, prepared: pm}
+			msgs[i] = message{position: it.Position, frame: textFrame(it.JSON)}
 		}
 		h.ring.append(msgs)
 		if len(items) < 1000 {
