@@ -1,9 +1,16 @@
-// Command baytload measures the live feed's fan-out: it opens N WebSocket
-// clients on a running bayt, reports cases over HTTP at a steady rate, and
-// reports the share of events every client received and the latency from
-// the report request to each client's receipt (p50, p99, max).
+// Command baytload measures a running bayt. By default it measures the
+// live feed's fan-out: it opens N WebSocket clients, reports cases over
+// HTTP at a steady rate, and reports the share of events every client
+// received and the latency from the report request to each client's
+// receipt (p50, p99, max), and with -pid the server's memory per client.
 //
-//	baytload -addr 127.0.0.1:8080 -clients 5000 -events 200 -rate 50
+//	baytload -addr 127.0.0.1:8080 -clients 10000 -events 100 -rate 20 -pid PID
+//
+// With -reporters it measures reports instead: N connections report back
+// to back, and with -baseline it sets their rate beside pgbench's raw
+// single-row INSERT rate with as many clients, measured in the same run.
+//
+//	baytload -reporters 16 -for 30s -baseline postgres://postgres@127.0.0.1/postgres
 //
 // It only talks to the address it is given; run it against a server on
 // this machine.
@@ -19,6 +26,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,10 +57,11 @@ func run() error {
 	wait := flag.Duration("wait", 15*time.Second, "how long to wait for the last deliveries")
 	reporters := flag.Int("reporters", 0, "instead of the fan-out: this many connections report cases back to back for -for, printing reports/s every 10 s")
 	duration := flag.Duration("for", time.Minute, "with -reporters, how long to report")
+	baseline := flag.String("baseline", "", "with -reporters: a PostgreSQL URL where pgbench measures the raw single-row INSERT rate with as many clients, before and after the reports, to print the reports' ratio to it (pgbench must be on PATH)")
 	serverPID := flag.Int("pid", 0, "the server's process id, to report its resident memory per connected client (read from /proc)")
 	flag.Parse()
 	if *reporters > 0 {
-		return reportLoad(*addr, *reporters, *duration)
+		return reportLoad(*addr, *reporters, *duration, *baseline)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -229,9 +238,18 @@ func eventPosition(data []byte) (int64, bool) {
 // it is answered, for d, and prints the reports accepted per second in
 // every 10 s window: a server whose rate falls from window to window slows
 // down as it runs.
-func reportLoad(addr string, n int, d time.Duration) error {
+func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
+	var before float64
+	if baselineURL != "" {
+		var err error
+		if before, err = insertRate(baselineURL, n); err != nil {
+			return err
+		}
+		fmt.Printf("pgbench, raw single-row INSERT, %d clients: %.0f/s\n", n, before)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
+	start := time.Now()
 	body := []byte(`{"title":"حفرة كبيرة في شارع الحرية","description":"A deep pothole","category":"roads","district":"Bab Souika"}`)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}}
 	defer client.CloseIdleConnections()
@@ -280,8 +298,52 @@ func reportLoad(addr string, n int, d time.Duration) error {
 		last = now
 	}
 	wg.Wait()
-	fmt.Printf("accepted %d, refused %d\n", accepted.Load(), refused.Load())
+	rate := float64(accepted.Load()) / time.Since(start).Seconds()
+	fmt.Printf("accepted %d, refused %d: %.0f reports/s\n", accepted.Load(), refused.Load(), rate)
+	if baselineURL != "" {
+		after, err := insertRate(baselineURL, n)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("pgbench, raw single-row INSERT, %d clients: %.0f/s\n", n, after)
+		fmt.Printf("reports over HTTP / raw INSERT: %.2f\n", rate/((before+after)/2))
+	}
 	return nil
+}
+
+// insertRate runs pgbench with clients connections for 10 s, each
+// inserting one row of jsonb per transaction into a table of its own in
+// the database at url, and returns the transactions per second. It is
+// the floor a report is measured against: one durable row, nothing else.
+func insertRate(url string, clients int) (float64, error) {
+	const table = "baytload_baseline"
+	setup := "DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table + " (id bigserial PRIMARY KEY, doc jsonb NOT NULL)"
+	if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", setup, url).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("baseline table: %w: %s", err, out)
+	}
+	defer func() { _ = exec.Command("psql", "-X", "-q", "-c", "DROP TABLE IF EXISTS "+table, url).Run() }()
+	script, err := os.CreateTemp("", "baytload-*.sql")
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = os.Remove(script.Name()) }()
+	if _, err := script.WriteString(`INSERT INTO ` + table + ` (doc) VALUES ('{"title":"حفرة كبيرة في شارع الحرية","description":"A deep pothole","category":"roads","district":"Bab Souika"}');` + "\n"); err != nil {
+		return 0, err
+	}
+	if err := script.Close(); err != nil {
+		return 0, err
+	}
+	out, err := exec.Command("pgbench", "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", "10", "-f", script.Name(), url).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %w: %s", err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		if rest, ok := strings.CutPrefix(line, "tps = "); ok {
+			f, _, _ := strings.Cut(rest, " ")
+			return strconv.ParseFloat(f, 64)
+		}
+	}
+	return 0, fmt.Errorf("pgbench printed no tps: %s", out)
 }
 
 // residentKB reads a process's resident set size from /proc, in KB; 0
