@@ -184,8 +184,8 @@ END LOOP; END$$`)
 
 // complete makes the shadow tables what the live ones are: logged (each
 // written to the WAL once, whole), with every index the live table has,
-// built in one pass over the rows, and with fresh statistics, so the
-// planner knows the new tables from their first query.
+// built in one pass over the rows, the same privileges, and fresh
+// statistics, so the planner knows the new tables from their first query.
 func complete(ctx context.Context, conn *pgxpool.Conn, live, shadow string, tables []string) error {
 	for _, t := range tables {
 		shadowTable := pgx.Identifier{shadow, t}.Sanitize()
@@ -212,6 +212,24 @@ WHERE n.nspname = $1 AND t.relname = $2 AND NOT x.indisprimary ORDER BY x.indexr
 				return fmt.Errorf("index definition %q does not name %s", ix.Def, ix.Table)
 			}
 			if _, err := conn.Exec(ctx, strings.Replace(ix.Def, on, " ON "+shadowTable+" USING ", 1)); err != nil {
+				return err
+			}
+		}
+		// Privileges an operator granted on the live table (a read-only
+		// role for a dashboard) go with its rows.
+		var grants []string
+		rows, err = conn.Query(ctx, `SELECT format('GRANT %s ON %s TO %s', a.privilege_type, $2::text,
+    CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)
+FROM pg_class c CROSS JOIN aclexplode(c.relacl) a WHERE c.oid = to_regclass($1) AND a.grantee <> c.relowner`,
+			pgx.Identifier{live, t}.Sanitize(), shadowTable)
+		if err == nil {
+			grants, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		}
+		if err != nil {
+			return err
+		}
+		for _, g := range grants {
+			if _, err := conn.Exec(ctx, g); err != nil {
 				return err
 			}
 		}
