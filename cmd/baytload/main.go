@@ -242,7 +242,7 @@ func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
 	var before float64
 	if baselineURL != "" {
 		var err error
-		if before, err = insertRate(baselineURL, n); err != nil {
+		if before, err = insertRate(context.Background(), baselineURL, n); err != nil {
 			return err
 		}
 		fmt.Printf("pgbench, raw single-row INSERT, %d clients: %.0f/s\n", n, before)
@@ -301,7 +301,7 @@ func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
 	rate := float64(accepted.Load()) / time.Since(start).Seconds()
 	fmt.Printf("accepted %d, refused %d: %.0f reports/s\n", accepted.Load(), refused.Load(), rate)
 	if baselineURL != "" {
-		after, err := insertRate(baselineURL, n)
+		after, err := insertRate(context.Background(), baselineURL, n)
 		if err != nil {
 			return err
 		}
@@ -315,13 +315,15 @@ func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
 // inserting one row of jsonb per transaction into a table of its own in
 // the database at url, and returns the transactions per second. It is
 // the floor a report is measured against: one durable row, nothing else.
-func insertRate(url string, clients int) (float64, error) {
+func insertRate(ctx context.Context, url string, clients int) (float64, error) {
 	const table = "baytload_baseline"
 	setup := "DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table + " (id bigserial PRIMARY KEY, doc jsonb NOT NULL)"
-	if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", setup, url).CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(ctx, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", setup, url).CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("baseline table: %w: %s", err, out)
 	}
-	defer func() { _ = exec.Command("psql", "-X", "-q", "-c", "DROP TABLE IF EXISTS "+table, url).Run() }()
+	defer func() {
+		_ = exec.CommandContext(context.WithoutCancel(ctx), "psql", "-X", "-q", "-c", "DROP TABLE IF EXISTS "+table, url).Run()
+	}()
 	script, err := os.CreateTemp("", "baytload-*.sql")
 	if err != nil {
 		return 0, err
@@ -333,7 +335,7 @@ func insertRate(url string, clients int) (float64, error) {
 	if err := script.Close(); err != nil {
 		return 0, err
 	}
-	out, err := exec.Command("pgbench", "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", "10", "-f", script.Name(), url).CombinedOutput()
+	out, err := exec.CommandContext(ctx, "pgbench", "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", "10", "-f", script.Name(), url).CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("pgbench: %w: %s", err, out)
 	}
