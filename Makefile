@@ -102,8 +102,9 @@ $(GOLANGCI_LINT):
 	mv bin/.golangci-lint/golangci-lint $@
 	rmdir bin/.golangci-lint
 
-build: ## build bin/bayt
+build: ## build bin/bayt and bin/baytload (the load command)
 	$(GO) build -o bin/bayt ./cmd/bayt
+	$(GO) build -o bin/baytload ./cmd/baytload
 
 clean: ## remove build output and the private database under .data/
 	@if [ -d .data/pg ]; then $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl -D .data/pg stop || true; fi

@@ -144,7 +144,7 @@ func TestExportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("export csv: %v\n%s", err, said)
 	}
-	if !strings.Contains(said, "\rexport [") || !strings.Contains(said, "2/2 100%") || !strings.Contains(said, "exported 2 cases to "+csvFile) {
+	if !strings.Contains(said, "export [") || !strings.Contains(said, "2/2 100%") || !strings.Contains(said, "exported 2 cases to "+csvFile) {
 		t.Errorf("export csv said %q, want a progress bar ending at 2/2 and a summary", said)
 	}
 	body, err := os.ReadFile(csvFile)

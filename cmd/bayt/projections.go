@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -91,9 +92,10 @@ func rebuildAll(ctx context.Context, stdout, stderr io.Writer, pool *pgxpool.Poo
 					all += n
 				}
 				mu.Unlock()
-				// Events appended meanwhile are folded too: the bar's
-				// total is the log at the start, for every model.
-				bar.update(min(all, head*int64(len(names))), head*int64(len(names)), bar.elapsed())
+				// The bar counts events of the log, as the total line
+				// does: the models' progress averaged. Events appended
+				// meanwhile are folded too, past the head at the start.
+				bar.update(min(all/int64(len(names)), head), head, bar.elapsed())
 			})
 			if err != nil {
 				errs[i] = err
@@ -171,33 +173,62 @@ type progressBar struct {
 	start time.Time
 	last  time.Time
 	drawn bool
+	// redraw is set when w is a terminal; elsewhere only the last state
+	// is written, by done.
+	redraw bool
+	// the last update
+	applied, total int64
+	took           time.Duration
 }
 
 func newProgressBar(w io.Writer, name, unit string) *progressBar {
-	return &progressBar{w: w, name: name, unit: unit, start: time.Now()}
+	return &progressBar{w: w, name: name, unit: unit, start: time.Now(), redraw: isTerminal(w)}
+}
+
+// isTerminal reports whether w is a terminal: redrawing one line with
+// carriage returns only makes sense there, and would leave a log file one
+// very long line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (p *progressBar) update(applied, total int64, elapsed time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if time.Since(p.last) < 200*time.Millisecond && applied < total {
+	p.applied, p.total, p.took = applied, total, elapsed
+	if !p.redraw || (time.Since(p.last) < 200*time.Millisecond && applied < total) {
 		return
 	}
 	p.last, p.drawn = time.Now(), true
-	rate := float64(applied) / max(elapsed.Seconds(), 1e-9)
-	frac := float64(applied) / float64(max(total, 1))
-	eta := time.Duration(float64(total-applied)/max(rate, 1)) * time.Second
-	const width = 30
-	filled := min(int(frac*width), width)
-	_, _ = fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
-		strings.Repeat("#", filled), strings.Repeat(".", width-filled), applied, total, frac*100, rate, p.unit, eta.Round(time.Second))
+	_, _ = io.WriteString(p.w, "\r"+p.line())
 }
 
+// line is the bar at its last update.
+func (p *progressBar) line() string {
+	rate := float64(p.applied) / max(p.took.Seconds(), 1e-9)
+	frac := float64(p.applied) / float64(max(p.total, 1))
+	eta := time.Duration(float64(p.total-p.applied)/max(rate, 1)) * time.Second
+	const width = 30
+	filled := min(int(frac*width), width)
+	return fmt.Sprintf("%s [%s%s] %d/%d %3.0f%% %.0f %s/s ETA %s ", p.name,
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.applied, p.total, frac*100, rate, p.unit, eta.Round(time.Second))
+}
+
+// done ends the bar's line on a terminal; elsewhere it writes the bar's
+// last state once, as a line of the log.
 func (p *progressBar) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.drawn {
+	switch {
+	case p.drawn:
 		_, _ = fmt.Fprintln(p.w)
+	case !p.redraw && p.total > 0:
+		_, _ = fmt.Fprintln(p.w, strings.TrimSpace(p.line()))
 	}
 }
 

@@ -10,7 +10,7 @@
 // to back, and with -baseline it sets their rate beside pgbench's raw
 // single-row INSERT rate with as many clients, measured in the same run.
 //
-//	baytload -reporters 16 -for 30s -baseline postgres://postgres@127.0.0.1/postgres
+//	baytload -reporters 16 -for 60s -baseline postgres://postgres@127.0.0.1/bayt_baseline
 //
 // It only talks to the address it is given; run it against a server on
 // this machine.
@@ -57,7 +57,7 @@ func run() error {
 	wait := flag.Duration("wait", 15*time.Second, "how long to wait for the last deliveries")
 	reporters := flag.Int("reporters", 0, "instead of the fan-out: this many connections report cases back to back for -for, printing reports/s every 10 s")
 	duration := flag.Duration("for", time.Minute, "with -reporters, how long to report")
-	baseline := flag.String("baseline", "", "with -reporters: a PostgreSQL URL where pgbench measures the raw single-row INSERT rate with as many clients, before and after the reports, to print the reports' ratio to it (pgbench must be on PATH)")
+	baseline := flag.String("baseline", "", "with -reporters: a PostgreSQL URL (a scratch database) where pgbench measures the raw single-row INSERT rate with as many clients, before and after the reports, to print the reports' ratio to it; pgbench and psql must be on PATH")
 	serverPID := flag.Int("pid", 0, "the server's process id, to report its resident memory per connected client (read from /proc)")
 	flag.Parse()
 	if *reporters > 0 {
@@ -84,8 +84,13 @@ func run() error {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c, _, err := dialer.DialContext(ctx, "ws://"+*addr+"/api/v1/live?board=public", nil)
+			c, resp, err := dialer.DialContext(ctx, "ws://"+*addr+"/api/v1/live?board=public", nil)
 			if err != nil {
+				if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+					err = fmt.Errorf("%w: 429 (set BAYT_LIVE_PER_ADDRESS=0 on the server: every client comes from one address)", err)
+				} else if resp != nil {
+					err = fmt.Errorf("%w: %s", err, resp.Status)
+				}
 				dialErr.Store(err)
 				return
 			}
@@ -254,6 +259,7 @@ func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}}
 	defer client.CloseIdleConnections()
 	var accepted, refused atomic.Int64
+	var firstRefusal atomic.Value
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
@@ -278,13 +284,14 @@ func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
 					accepted.Add(1)
 				} else {
 					refused.Add(1)
+					firstRefusal.CompareAndSwap(nil, resp.Status)
 				}
 			}
 		}()
 	}
 	tick := time.NewTicker(10 * time.Second)
 	defer tick.Stop()
-	last := int64(0)
+	last, window := int64(0), 0
 	for done := false; !done; {
 		select {
 		case <-tick.C:
@@ -293,13 +300,18 @@ func reportLoad(addr string, n int, d time.Duration, baselineURL string) error {
 		}
 		now := accepted.Load()
 		if !done {
-			fmt.Printf("%d reports/s\n", (now-last)/10)
+			window++
+			fmt.Printf("%d–%d s: %d reports/s\n", 10*(window-1), 10*window, (now-last)/10)
 		}
 		last = now
 	}
 	wg.Wait()
 	rate := float64(accepted.Load()) / time.Since(start).Seconds()
 	fmt.Printf("accepted %d, refused %d: %.0f reports/s\n", accepted.Load(), refused.Load(), rate)
+	if refused.Load() > accepted.Load() {
+		status, _ := firstRefusal.Load().(string)
+		return fmt.Errorf("most reports were refused (%s): set BAYT_PUBLIC_WRITE_LIMIT=0 on the server", status)
+	}
 	if baselineURL != "" {
 		after, err := insertRate(context.Background(), baselineURL, n)
 		if err != nil {
