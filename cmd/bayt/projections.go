@@ -61,8 +61,8 @@ func projectionsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 // connection of its own: a rebuild waits on PostgreSQL more than it works,
 // so on two cores the three of them take little longer than the case list
 // alone. Each holds its connection and borrows another to read the log, so
-// the pool bounds how many run at once. One bar shows the whole: every
-// model's events folded of every model's to fold.
+// the pool bounds how many run at once. One bar shows the whole, in events
+// of the log: the models' progress averaged.
 func rebuildAll(ctx context.Context, stdout, stderr io.Writer, pool *pgxpool.Pool, store *eventstore.Store,
 	reg projections.Registry, names []string) error {
 	head, err := store.Head(ctx)
