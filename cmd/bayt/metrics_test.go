@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,6 +25,19 @@ func TestMetrics(t *testing.T) {
 	metricsURL := "http://" + ts.program.cfg.MetricsAddr + "/metrics"
 	if r := ts.do("GET", "/metrics", "", nil); r.status != http.StatusNotFound {
 		t.Fatalf("the public address answers /metrics with %d, want 404", r.status)
+	}
+	// Profiles are the operator's, beside the metrics, never public.
+	if r := ts.do("GET", "/debug/pprof/", "", nil); r.status != http.StatusNotFound {
+		t.Fatalf("the public address answers /debug/pprof/ with %d, want 404", r.status)
+	}
+	resp, err := http.Get("http://" + ts.program.cfg.MetricsAddr + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmdline, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(cmdline) == 0 {
+		t.Fatalf("the metrics address answers /debug/pprof/cmdline with %d, %q; want 200 and the command line", resp.StatusCode, cmdline)
 	}
 
 	before := scrape(t, metricsURL)
