@@ -602,3 +602,68 @@ func TestModeration(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildSwapOutlivesADeadlock holds the public feed in a reader's
+// transaction while the swap runs: the swap drops the case list, then
+// waits for the feed, and the reader then asks for the case list. That
+// is a deadlock, and PostgreSQL cancels the swap, which waited first. The
+// rebuild must run its swap again and still leave tables equal to the
+// live ones.
+func TestRebuildSwapOutlivesADeadlock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, schema := eventstoretest.Schema(t, nil)
+	pg := caselist.NewPostgres(pool, caselist.Config{})
+	s := newScenario(t)
+	s.city()
+	if _, err := projections.ApplyBatch(ctx, pool, pg, s.events); err != nil {
+		t.Fatal(err)
+	}
+	var before string
+	if err := pool.QueryRow(ctx, "SELECT string_agg(c::text, E'\\n' ORDER BY id) FROM case_list c").Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = reader.Rollback(ctx) }()
+	var feed int
+	if err := reader.QueryRow(ctx, "SELECT count(*) FROM public_feed").Scan(&feed); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := make(chan error, 1)
+	go func() {
+		_, err := projections.Rebuild(ctx, pool, &growingLog{events: s.events, visible: len(s.events)}, pg, 5000, nil)
+		rebuilt <- err
+	}()
+	// The swap holds the case list and waits for the feed.
+	for waiting := false; !waiting; {
+		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE NOT l.granted AND c.relname = 'public_feed' AND c.relnamespace = $1::regnamespace)`, schema).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-rebuilt:
+			t.Fatalf("the rebuild ended before its swap waited for the reader: %v", err)
+		default:
+		}
+	}
+	var cases int
+	if err := reader.QueryRow(ctx, "SELECT count(*) FROM case_list").Scan(&cases); err != nil {
+		t.Fatalf("the reader was cancelled, not the swap: %v", err)
+	}
+	if err := reader.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-rebuilt; err != nil {
+		t.Fatalf("rebuild after a deadlock: %v", err)
+	}
+	var after string
+	if err := pool.QueryRow(ctx, "SELECT string_agg(c::text, E'\\n' ORDER BY id) FROM case_list c").Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Fatalf("rebuilt case list differs from the live one:\nlive:\n%s\nrebuilt:\n%s", before, after)
+	}
+}
