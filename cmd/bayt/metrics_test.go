@@ -30,7 +30,11 @@ func TestMetrics(t *testing.T) {
 	if r := ts.do("GET", "/debug/pprof/", "", nil); r.status != http.StatusNotFound {
 		t.Fatalf("the public address answers /debug/pprof/ with %d, want 404", r.status)
 	}
-	resp, err := http.Get("http://" + ts.program.cfg.MetricsAddr + "/debug/pprof/cmdline")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+ts.program.cfg.MetricsAddr+"/debug/pprof/cmdline", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
